@@ -1,0 +1,1 @@
+"""Data sets: toy distributions with exact densities (and, later, MNIST)."""

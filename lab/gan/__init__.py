@@ -1,0 +1,1 @@
+"""The GAN of the lecture: losses, optimal discriminator, trainer."""

@@ -1,0 +1,288 @@
+"""GANTrainer: the lecture's training loop on 2-D toy data.
+
+for each generator step:
+    for k steps:  ascend  1/m sum_i [log D(x_i) + log(1 - D(G(z_i)))]   in D's parameters
+    descend the chosen generator loss (1), (2) or (3) of the lecture       in G's parameters
+
+Protocol shared by every trainer of the lab: construct from a config dataclass, `step(n)`
+advances n generator steps and returns the latest metrics, `snapshot()` returns what the
+plots need.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from functools import partial
+
+import numpy as np
+import torch
+
+from lab.data import toy
+from lab.device import pick_device
+from lab.gan.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss
+from lab.gan.optimal import grid_2d, jsd, kde_on_grid
+from lab.metrics import mode_coverage
+from lab.nets import mlp
+
+OPTIMIZERS = ("adam", "sgd")
+LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g")
+"""Config fields that can change mid-run; any other change needs a fresh trainer."""
+
+JSD_BANDWIDTH = 0.1
+"""Kernel width h at which p_data and p_G are compared by `GANTrainer.evaluate`."""
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite."""
+
+
+@dataclass(frozen=True)
+class GANConfig:
+    data: str = "ring8"
+    generator_loss: str = "non_saturating"
+    k: int = 1  # discriminator steps per generator step
+    batch_size: int = 128  # m in the lecture
+    lr_d: float = 2e-3
+    lr_g: float = 1e-3
+    optimizer: str = "adam"
+    width: int = 128
+    depth: int = 3
+    noise_dim: int = 2
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.generator_loss not in GENERATOR_LOSSES:
+            raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
+        if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1:
+            raise ValueError("k, batch_size, width and noise_dim must be positive")
+        toy.get(self.data)  # raises on an unknown name
+
+    def same_run(self, other: GANConfig) -> bool:
+        """True when `other` differs from this config only in LIVE_FIELDS."""
+        fixed = {f: getattr(self, f) for f in LIVE_FIELDS}
+        return replace(other, **fixed) == self
+
+
+@dataclass
+class GANSnapshot:
+    """Everything the playground draws, as numpy arrays (no tensors, no autograd)."""
+
+    step: int
+    config: GANConfig
+    real: np.ndarray  # (n, 2) samples of p_data
+    fake: np.ndarray  # (n, 2) samples of p_G
+    grid_axis: np.ndarray  # (S,) cell centres along x and along y
+    d_grid: np.ndarray  # (S, S) D(x) = sigmoid(logit), rows follow y
+    arrows_from: np.ndarray  # (a, 2) generated points
+    arrows_dir: np.ndarray  # (a, 2) -d(generator loss)/dx at those points
+    manifold: np.ndarray  # (lines, points, 2) G applied to grid lines of a 2-D noise slice
+    history: dict[str, list[float]]  # per generator step: step, d_loss, g_loss, d_real, d_fake
+    evals: dict[str, list[float]]  # per evaluation: step, modes, high_quality, jsd
+    extent: float
+    has_modes: bool
+    n_modes: int
+
+
+class GANTrainer:
+    """Trains a generator G: z -> x and a discriminator D: x -> logit on a toy p_data."""
+
+    def __init__(self, config: GANConfig, device: torch.device | None = None) -> None:
+        self.config = config
+        self.device = device or pick_device()
+        self.p_data = toy.get(config.data)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed)
+            self.G = mlp(config.noise_dim, self.p_data.dim, config.width, config.depth)
+            self.D = mlp(self.p_data.dim, 1, config.width, config.depth)
+        self.G.to(self.device)
+        self.D.to(self.device)
+        self.opt_d = self._optimizer(self.D, config.lr_d)
+        self.opt_g = self._optimizer(self.G, config.lr_g)
+        self.rng = torch.Generator().manual_seed(config.seed + 1)  # data and noise
+        self.eval_rng = torch.Generator().manual_seed(config.seed + 2)  # never used by training
+        self.step_count = 0
+        self.history: dict[str, list[float]] = {
+            k: [] for k in ("step", "d_loss", "g_loss", "d_real", "d_fake")
+        }
+        self.evals: dict[str, list[float]] = {k: [] for k in ("step", "modes", "high_quality", "jsd")}
+        self.seconds_training = 0.0
+        self._p_data_h: np.ndarray | None = None  # smoothed p_data on the evaluation grid
+
+    def _optimizer(self, net: torch.nn.Module, lr: float) -> torch.optim.Optimizer:
+        """Adam (beta1 = 0.5, as in DCGAN) or plain SGD; the fused kernels where supported."""
+        if self.config.optimizer == "adam":
+            make = partial(torch.optim.Adam, net.parameters(), lr=lr, betas=(0.5, 0.999))
+        else:
+            make = partial(torch.optim.SGD, net.parameters(), lr=lr)
+        try:
+            return make(fused=True)
+        except RuntimeError:
+            return make(foreach=True)
+
+    # ----------------------------------------------------------------- live hyper-parameters
+    def update(self, config: GANConfig) -> None:
+        """Adopt new values of LIVE_FIELDS without losing the run."""
+        if not self.config.same_run(config):
+            raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
+        self.config = config
+        for group in self.opt_d.param_groups:
+            group["lr"] = config.lr_d
+        for group in self.opt_g.param_groups:
+            group["lr"] = config.lr_g
+
+    # ----------------------------------------------------------------------------- training
+    def _noise(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.config.noise_dim, generator=self.rng).to(self.device)
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        """Advance n generator steps (each after k discriminator steps); return the latest metrics."""
+        started = time.perf_counter()
+        cfg = self.config
+        m, k = cfg.batch_size, cfg.k
+        d_params = list(self.D.parameters())
+        g_params = list(self.G.parameters())
+        records = []
+        for _ in range(n):
+            # One draw per generator step, so results do not depend on how steps are chunked.
+            real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, m, -1)
+            noise = self._noise((k + 1) * m).view(k + 1, m, -1)
+            for j in range(k):
+                with torch.no_grad():
+                    fake = self.G(noise[j])
+                logits = self.D(torch.cat([real[j], fake]))
+                real_logits, fake_logits = logits[:m], logits[m:]
+                d_loss = discriminator_loss(real_logits, fake_logits)
+                _descend(self.opt_d, d_loss, d_params)
+            # Generator step: only G's gradients are computed; D is held fixed.
+            g_logits = self.D(self.G(noise[k]))
+            g_loss = generator_loss(g_logits, cfg.generator_loss)
+            _descend(self.opt_g, g_loss, g_params)
+            records.append(
+                torch.stack(
+                    [
+                        d_loss.detach(),
+                        g_loss.detach(),
+                        torch.sigmoid(real_logits.detach()).mean(),
+                        torch.sigmoid(fake_logits.detach()).mean(),
+                    ]
+                )
+            )
+        values = torch.stack(records).cpu().numpy()
+        first = self.step_count + 1
+        self.step_count += n
+        self.history["step"].extend(range(first, self.step_count + 1))
+        for col, name in enumerate(("d_loss", "g_loss", "d_real", "d_fake")):
+            self.history[name].extend(values[:, col].tolist())
+        self.seconds_training += time.perf_counter() - started
+        if not np.isfinite(values).all():
+            raise TrainingDiverged(
+                f"the losses became NaN or infinite at step {self.step_count}: "
+                "the learning rates are probably too large for this optimizer"
+            )
+        latest = values[-1]
+        return {
+            "step": self.step_count,
+            "d_loss": float(latest[0]),
+            "g_loss": float(latest[1]),
+            "d_real": float(latest[2]),
+            "d_fake": float(latest[3]),
+        }
+
+    # --------------------------------------------------------------------------- evaluation
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """n generated points G(z), z ~ N(0, I), as a CPU tensor."""
+        z = torch.randn(n, self.config.noise_dim, generator=generator or self.eval_rng)
+        return self.G(z.to(self.device)).cpu()
+
+    def evaluate(self, n: int = 2000, grid_size: int = 100) -> dict[str, float]:
+        """Modes covered, high-quality fraction and JSD(p_data || p_G); appended to `evals`.
+
+        JSD is computed by quadrature on a grid between p_data and p_G both smoothed by the same
+        Gaussian kernel of width h = JSD_BANDWIDTH: p_data exactly (a mixture stays a mixture),
+        p_G by a (binned) kernel density estimate from n samples. In nats, in [0, log 2].
+        """
+        fake = self.sample(n)
+        modes, quality = mode_coverage(fake, self.p_data.modes, self.p_data.std)
+        axis, points, cell = grid_2d(self.p_data.extent, grid_size)
+        if self._p_data_h is None or self._p_data_h.size != grid_size**2:
+            p_data_h = self.p_data.smoothed(JSD_BANDWIDTH).log_prob(points).exp()
+            self._p_data_h = p_data_h.numpy().reshape(grid_size, grid_size)
+        p_g_h = kde_on_grid(fake.numpy(), axis, JSD_BANDWIDTH)
+        result = {
+            "step": self.step_count,
+            "modes": modes,
+            "high_quality": quality,
+            "jsd": jsd(self._p_data_h, p_g_h, cell),
+        }
+        for key, value in result.items():
+            self.evals[key].append(value)
+        return result
+
+    def snapshot(self, n: int = 500, grid_size: int = 48, n_arrows: int = 80) -> GANSnapshot:
+        """What the playground draws; also runs `evaluate` once."""
+        self.evaluate()
+        extent = self.p_data.extent
+        real = self.p_data.sample(n, self.eval_rng).numpy()
+        fake = self.sample(n).numpy()
+        axis, points, _ = grid_2d(extent, grid_size)
+        with torch.no_grad():
+            logits = self.D(torch.as_tensor(points, dtype=torch.float32, device=self.device))
+        d_grid = torch.sigmoid(logits).view(grid_size, grid_size).cpu().numpy()
+        x = torch.as_tensor(fake[:n_arrows], device=self.device).requires_grad_(True)
+        loss = generator_loss(self.D(x), self.config.generator_loss) * len(x)
+        (grad,) = torch.autograd.grad(loss, x)
+        return GANSnapshot(
+            step=self.step_count,
+            config=self.config,
+            real=real,
+            fake=fake,
+            grid_axis=axis,
+            d_grid=d_grid,
+            arrows_from=fake[:n_arrows],
+            arrows_dir=-grad.cpu().numpy(),
+            manifold=self._manifold(),
+            history={k: list(v) for k, v in self.history.items()},
+            evals={k: list(v) for k, v in self.evals.items()},
+            extent=extent,
+            has_modes=self.p_data.has_modes,
+            n_modes=len(self.p_data.modes),
+        )
+
+    @torch.no_grad()
+    def _manifold(self, lines: int = 11, points: int = 41, reach: float = 2.5) -> np.ndarray:
+        """G applied to a grid of lines over the noise plane (z_1, z_2) in [-reach, reach]^2.
+
+        Other noise coordinates are held at 0. Horizontal lines first, then vertical ones.
+        """
+        t = torch.linspace(-reach, reach, points)
+        levels = torch.linspace(-reach, reach, lines)
+        z = torch.zeros(2, lines, points, self.config.noise_dim)
+        z[0, :, :, 0] = t
+        z[0, :, :, min(1, self.config.noise_dim - 1)] = levels[:, None]
+        if self.config.noise_dim >= 2:
+            z[1, :, :, 0] = levels[:, None]
+            z[1, :, :, 1] = t
+        x = self.G(z.view(-1, self.config.noise_dim).to(self.device)).cpu()
+        return x.view(2 * lines, points, -1).numpy()
+
+
+def _descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list[torch.Tensor]) -> None:
+    """One optimizer step on `loss`, differentiating only with respect to `params`."""
+    grads = torch.autograd.grad(loss, params)
+    for p, g in zip(params, grads, strict=True):
+        p.grad = g
+    optimizer.step()
+
+
+def steps_per_second(trainer: GANTrainer) -> float:
+    """Generator steps per second of training time so far (0 before the first step)."""
+    if trainer.seconds_training == 0:
+        return 0.0
+    return trainer.step_count / trainer.seconds_training
+
+
+__all__ = ["GANConfig", "GANSnapshot", "GANTrainer", "TrainingDiverged", "steps_per_second"]

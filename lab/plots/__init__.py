@@ -1,0 +1,1 @@
+"""Pure figure builders: snapshot in, altair/plotly chart out. No streamlit here."""

@@ -1,0 +1,224 @@
+"""Figures of the 2-D GAN playground, built from a `GANSnapshot` as Vega-Lite specs.
+
+Each figure is a fixed layout (see `lab.plots.vega`) plus DataFrames from the snapshot.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lab.gan.trainer import GANSnapshot
+from lab.plots.contour import contour_segments
+from lab.plots.vega import template, with_data
+
+REAL_COLOR = "#1f4e9c"  # p_data: blue, like the D(x) -> 1 side of the field
+FAKE_COLOR = "#c2185b"  # p_G: magenta, like the D(x) -> 0 side
+ARROW_COLOR = "#6a1b4d"
+FIELD_RANGE = ["#f5b8cf", "#ffffff", "#b3cde8"]  # D = 0, 1/2, 1
+LAYERS = ("D(x) field", "real samples", "generated samples", "generator gradients", "G manifold")
+REAL_LABEL, FAKE_LABEL = "real x ~ p_data", "generated G(z)"
+
+
+@template
+def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopLevelMixin:
+    scale = alt.Scale(domain=[-extent, extent], nice=False, zero=False)
+    x = alt.X("x:Q", scale=scale, title="x₁")
+    y = alt.Y("y:Q", scale=scale, title="x₂")
+    charts = []
+    if "D(x) field" in layers:
+        charts.append(
+            alt.Chart(alt.Data(name="cells"))
+            .mark_rect()
+            .encode(
+                x=x,
+                x2="x2:Q",
+                y=y,
+                y2="y2:Q",
+                color=alt.Color(
+                    "D:Q",
+                    scale=alt.Scale(domain=[0, 0.5, 1], range=FIELD_RANGE),
+                    legend=alt.Legend(title="D(x)", orient="bottom", gradientLength=240),
+                ),
+                tooltip=[alt.Tooltip("D:Q", title="D(x)")],
+            )
+        )
+        charts.append(
+            alt.Chart(alt.Data(name="contour"))
+            .mark_rule(color="#222222", strokeWidth=2.5, strokeDash=[6, 3])
+            .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+        )
+    if "G manifold" in layers:
+        charts.append(
+            alt.Chart(alt.Data(name="manifold"))
+            .mark_line(color="#444444", strokeWidth=1, opacity=0.5, clip=True)
+            .encode(x=x, y=y, detail="line:N", order="order:Q")
+        )
+    kinds = [
+        k for k, layer in ((FAKE_LABEL, "generated samples"), (REAL_LABEL, "real samples")) if layer in layers
+    ]
+    if kinds:
+        charts.append(
+            alt.Chart(alt.Data(name="points"))
+            .mark_circle(size=30, opacity=0.75, clip=True)
+            .encode(
+                x=x,
+                y=y,
+                color=alt.Color(
+                    "kind:N",
+                    scale=alt.Scale(domain=[REAL_LABEL, FAKE_LABEL], range=[REAL_COLOR, FAKE_COLOR]),
+                    legend=alt.Legend(title=None, orient="top", symbolSize=200),
+                ),
+            )
+        )
+    if "generator gradients" in layers:
+        arrows = alt.Chart(alt.Data(name="arrows"))
+        charts.append(
+            arrows.mark_rule(color=ARROW_COLOR, strokeWidth=1.6, clip=True).encode(
+                x=x, y=y, x2="x2:Q", y2="y2:Q"
+            )
+        )
+        charts.append(
+            arrows.mark_point(
+                shape="triangle", filled=True, size=55, color=ARROW_COLOR, opacity=1, clip=True
+            ).encode(x="x2:Q", y="y2:Q", angle=alt.Angle("angle:Q", scale=None))
+        )
+    if not charts:  # nothing selected: keep the axes
+        charts.append(alt.Chart(alt.Data(name="points")).mark_point(opacity=0).encode(x=x, y=y))
+    # autosize "pad": the plotting area itself is size x size (x and y share one scale), and
+    # legends are added around it rather than squeezed into it.
+    return (
+        alt.layer(*charts)
+        .resolve_scale(color="independent")
+        .properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+    )
+
+
+def field_chart(snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int = 520) -> dict:
+    """Real and generated samples over D(x), with the D = 1/2 contour, G's gradients and G's manifold."""
+    step = snap.grid_axis[1] - snap.grid_axis[0]
+    xx, yy = np.meshgrid(snap.grid_axis, snap.grid_axis)
+    cells = pd.DataFrame(
+        {
+            "x": (xx - step / 2).ravel(),
+            "x2": (xx + step / 2).ravel(),
+            "y": (yy - step / 2).ravel(),
+            "y2": (yy + step / 2).ravel(),
+            "D": snap.d_grid.ravel().round(3),
+        }
+    )
+    contour = pd.DataFrame(contour_segments(snap.d_grid, snap.grid_axis, 0.5), columns=["x", "y", "x2", "y2"])
+    lines, per_line, _ = snap.manifold.shape
+    manifold = pd.DataFrame(
+        {
+            "x": snap.manifold[..., 0].ravel(),
+            "y": snap.manifold[..., 1].ravel(),
+            "line": np.repeat(np.arange(lines), per_line),
+            "order": np.tile(np.arange(per_line), lines),
+        }
+    )
+    points = []
+    if "generated samples" in layers:
+        points.append(pd.DataFrame({"x": snap.fake[:, 0], "y": snap.fake[:, 1], "kind": FAKE_LABEL}))
+    if "real samples" in layers:  # drawn last, on top: the ring's real modes are tiny
+        points.append(pd.DataFrame({"x": snap.real[:, 0], "y": snap.real[:, 1], "kind": REAL_LABEL}))
+    points_frame = pd.concat(points) if points else pd.DataFrame({"x": [], "y": [], "kind": []})
+    return with_data(
+        _field_layout(tuple(layers), float(snap.extent), size),
+        cells=cells,
+        contour=contour,
+        manifold=manifold,
+        points=points_frame.round(3),
+        arrows=_arrows(snap),
+    )
+
+
+def _arrows(snap: GANSnapshot) -> pd.DataFrame:
+    """Arrows along -d(generator loss)/dx, scaled so the longest is 12% of the plot's width."""
+    start, direction = snap.arrows_from, snap.arrows_dir
+    norms = np.linalg.norm(direction, axis=1)
+    longest = norms.max() if norms.size and norms.max() > 0 else 1.0
+    end = start + direction * (0.24 * snap.extent / longest)
+    angle = (90 - np.degrees(np.arctan2(direction[:, 1], direction[:, 0]))) % 360
+    return pd.DataFrame(
+        {"x": start[:, 0], "y": start[:, 1], "x2": end[:, 0], "y2": end[:, 1], "angle": angle}
+    ).round(3)
+
+
+def _downsample(frame: pd.DataFrame, max_points: int = 400) -> pd.DataFrame:
+    stride = max(1, math.ceil(len(frame) / max_points))
+    return frame.iloc[::stride]
+
+
+@template
+def _loss_layout(height: int) -> alt.TopLevelMixin:
+    lines = (
+        alt.Chart(alt.Data(name="losses"))
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("step:Q", title="generator step"),
+            y=alt.Y("value:Q", title="loss (nats)"),
+            color=alt.Color(
+                "loss:N",
+                scale=alt.Scale(domain=["discriminator", "generator"], range=[REAL_COLOR, FAKE_COLOR]),
+                legend=alt.Legend(orient="top", title=None),
+            ),
+        )
+    )
+    rule = (
+        alt.Chart(alt.Data(name="equilibrium"))
+        .mark_rule(strokeDash=[5, 4], color="#555555", strokeWidth=1.5)
+        .encode(y="y:Q")
+    )
+    return alt.layer(lines, rule).properties(height=height, width="container")
+
+
+def loss_chart(snap: GANSnapshot, height: int = 240) -> dict:
+    """D and G losses per generator step, with D's loss at equilibrium (D = 1/2): log 4."""
+    hist = _downsample(pd.DataFrame(snap.history))
+    frame = hist.melt("step", ["d_loss", "g_loss"], var_name="loss", value_name="value")
+    frame["loss"] = frame["loss"].map({"d_loss": "discriminator", "g_loss": "generator"})
+    return with_data(_loss_layout(height), losses=frame, equilibrium=pd.DataFrame({"y": [math.log(4)]}))
+
+
+METRICS = {
+    "modes": ("modes", FAKE_COLOR),
+    "high_quality": ("high quality", FAKE_COLOR),
+    "jsd": ("JSD (nats)", REAL_COLOR),
+}
+
+
+@template
+def _metric_layout(metric: str, top: float, height: int) -> alt.TopLevelMixin:
+    title, color = METRICS[metric]
+    line = (
+        alt.Chart(alt.Data(name="evals"))
+        .mark_line(point=alt.OverlayMarkDef(color=color, size=30), color=color, strokeWidth=2)
+        .encode(
+            x=alt.X("step:Q", title="generator step"),
+            y=alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(domain=[0, top])),
+        )
+    )
+    reference = (
+        alt.Chart(alt.Data(name="reference"))
+        .mark_rule(strokeDash=[5, 4], color="#555555", strokeWidth=1.5)
+        .encode(y="y:Q")
+    )
+    return alt.layer(line, reference).properties(height=height, width="container")
+
+
+def metric_charts(snap: GANSnapshot, height: int = 150) -> list[dict]:
+    """Over training: modes covered and high-quality fraction (mixtures with modes), and
+    JSD(p_data || p_G); each with its ideal (all modes, 100 %) or ceiling (log 2) dashed."""
+    evals = _downsample(pd.DataFrame(snap.evals), 200)
+    panels = [("modes", snap.n_modes, snap.n_modes), ("high_quality", 1.0, 1.0)] if snap.has_modes else []
+    panels.append(("jsd", 0.72, math.log(2)))
+    return [
+        with_data(
+            _metric_layout(metric, float(top), height), evals=evals, reference=pd.DataFrame({"y": [ref]})
+        )
+        for metric, top, ref in panels
+    ]

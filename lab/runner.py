@@ -1,0 +1,182 @@
+"""A background training run that a page polls for snapshots.
+
+The training loop lives in a plain thread that never touches streamlit. The page calls
+`play`, `pause`, `step`, `reset`, `update` and reads `snapshot()` / `status()`; every call
+that the page makes also counts as a heartbeat. When nobody has looked for `idle_seconds`
+(the browser tab was closed), the thread pauses the run and exits by itself; `stop()` ends
+it at once (the page calls it when its session ends). No thread outlives its page.
+
+Any trainer works if it has `step(n)`, `snapshot()`, `update(config)` and `step_count`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class Trainer(Protocol):
+    step_count: int
+
+    def step(self, n: int = 1) -> dict[str, float]: ...
+
+    def snapshot(self) -> Any: ...
+
+    def update(self, config: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    step: int
+    running: bool
+    steps_per_s: float
+    error: str | None
+
+
+class Runner:
+    """Runs `trainer.step` in a background thread while `playing`; keeps the latest snapshot."""
+
+    def __init__(
+        self,
+        trainer: Trainer,
+        chunk_seconds: float = 0.05,
+        snapshot_seconds: float = 0.25,
+        idle_seconds: float = 60.0,
+    ) -> None:
+        self.chunk_seconds = chunk_seconds
+        self.snapshot_seconds = snapshot_seconds
+        self.idle_seconds = idle_seconds
+        self._lock = threading.RLock()  # guards the trainer and everything below
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._trainer = trainer
+        self._playing = False
+        self._error: str | None = None
+        self._snapshot: Any = None
+        self._chunk = 1
+        self._rate = (time.monotonic(), trainer.step_count, 0.0)  # (time, step, steps/s)
+        self._last_seen = time.monotonic()
+
+    # --------------------------------------------------------------------- page-side calls
+    @property
+    def trainer(self) -> Trainer:
+        return self._trainer
+
+    def play(self) -> None:
+        """Train continuously in the background."""
+        with self._lock:
+            if self._error is None:
+                self._playing = True
+        self._touch()
+
+    def pause(self) -> None:
+        with self._lock:
+            self._playing = False
+        self._touch()
+
+    def step(self, n: int = 1) -> None:
+        """Pause, then advance exactly n steps now, in the caller's thread."""
+        with self._lock:
+            self._playing = False
+            self._train(n)
+            self._refresh_snapshot()
+        self._touch()
+
+    def reset(self, trainer: Trainer) -> None:
+        """Replace the run by a fresh trainer (paused state and error cleared, playing kept)."""
+        with self._lock:
+            self._trainer = trainer
+            self._error = None
+            self._snapshot = None
+            self._chunk = 1
+            self._rate = (time.monotonic(), trainer.step_count, 0.0)
+        self._touch()
+
+    def update(self, config: Any) -> None:
+        """Hand new live hyper-parameters to the trainer without losing the run."""
+        with self._lock:
+            self._trainer.update(config)
+        self._touch()
+
+    def snapshot(self) -> Any:
+        """The latest snapshot; computed now if there is none yet."""
+        self._touch()
+        with self._lock:
+            if self._snapshot is None:
+                self._refresh_snapshot()
+            return self._snapshot
+
+    def status(self) -> RunStatus:
+        self._touch()
+        with self._lock:
+            return RunStatus(
+                step=self._trainer.step_count,
+                running=self._playing,
+                steps_per_s=self._rate[2] if self._playing else 0.0,
+                error=self._error,
+            )
+
+    def stop(self) -> None:
+        """End the background thread now (the run itself is kept, paused)."""
+        with self._lock:
+            self._playing = False
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    @property
+    def thread_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # ----------------------------------------------------------------------- the thread
+    def _touch(self) -> None:
+        """A heartbeat from the page; (re)starts the thread when a run should be going."""
+        self._last_seen = time.monotonic()
+        if self._playing and not self.thread_alive and not self._stop.is_set():
+            self._thread = threading.Thread(target=self._loop, name="lab-runner", daemon=True)
+            self._thread.start()
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            if time.monotonic() - self._last_seen > self.idle_seconds:
+                with self._lock:
+                    self._playing = False  # nobody is watching: pause and let the thread end
+                return
+            if not self._playing:
+                self._wake.wait(timeout=0.5)
+                self._wake.clear()
+                continue
+            with self._lock:
+                if not self._playing:
+                    continue
+                started = time.monotonic()
+                self._train(self._chunk)
+                elapsed = time.monotonic() - started
+                # Size the next chunk so that each holds the lock for about chunk_seconds.
+                per_step = elapsed / self._chunk
+                self._chunk = max(1, min(1000, int(self.chunk_seconds / max(per_step, 1e-6))))
+                if time.monotonic() - self._rate[0] >= self.snapshot_seconds:
+                    self._refresh_snapshot()
+            time.sleep(0)  # let the page's thread take the lock between chunks
+
+    def _train(self, n: int) -> None:
+        """Advance n steps, turning a diverged run into a paused one with a message."""
+        if self._error is not None:
+            return
+        try:
+            self._trainer.step(n)
+        except (RuntimeError, ValueError) as err:  # TrainingDiverged is a RuntimeError
+            self._error = str(err)
+            self._playing = False
+
+    def _refresh_snapshot(self) -> None:
+        now = time.monotonic()
+        then, step_then, _ = self._rate
+        rate = (self._trainer.step_count - step_then) / max(now - then, 1e-9)
+        self._rate = (now, self._trainer.step_count, rate)
+        self._snapshot = self._trainer.snapshot()

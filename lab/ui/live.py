@@ -1,0 +1,97 @@
+"""A page's live training run: one Runner per page and session, its buttons and its status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+import torch
+
+from lab.device import describe
+from lab.runner import Runner, RunStatus
+
+TRAINING_THREADS = 1
+"""Intra-op threads per training run: small nets gain little from more, and students share cores."""
+
+REFRESH_SECONDS = 0.5
+"""How often the live view redraws while a run is playing."""
+
+
+def _stop_runner(runner: Runner) -> None:
+    runner.stop()
+
+
+@st.cache_resource(scope="session", on_release=_stop_runner, show_spinner=False)
+def _session_runner(page: str, _make: Callable[[], Any]) -> Runner:
+    """One Runner per page and browser session; stopped when the session ends."""
+    torch.set_num_threads(TRAINING_THREADS)
+    return Runner(_make())
+
+
+def runner_for(page: str, config: Any, make_trainer: Callable[[Any], Any]) -> Runner:
+    """The session's run for `page`, brought in line with `config`.
+
+    Live fields (learning rates, k, ...) are handed to the running trainer; any other change
+    (data, architecture, seed) starts a fresh run, and the page says so.
+    """
+    runner = _session_runner(page, lambda: make_trainer(config))
+    current = runner.trainer.config
+    if current == config:
+        return runner
+    if current.same_run(config):
+        runner.update(config)
+    else:
+        runner.reset(make_trainer(config))
+        st.toast("Data or architecture changed: started a fresh run.", icon="🔄")
+        st.info("Data, architecture or seed changed, so a fresh run started from step 0.")
+    return runner
+
+
+def run_buttons(runner: Runner, make_trainer: Callable[[], Any]) -> None:
+    """Play (or Pause) on its own row, then Step and Reset."""
+    status = runner.status()
+    if status.running:
+        st.button("⏸  Pause", on_click=runner.pause, key="pause", use_container_width=True)
+    else:
+        st.button(
+            "▶  Play",
+            on_click=runner.play,
+            key="play",
+            type="primary",
+            use_container_width=True,
+            disabled=status.error is not None,
+        )
+    step, reset = st.columns(2)
+    step.button(
+        "Step",
+        on_click=runner.step,
+        key="step",
+        help="one generator step (after k discriminator steps)",
+        use_container_width=True,
+        disabled=status.error is not None,
+    )
+    reset.button(
+        "Reset",
+        on_click=lambda: runner.reset(make_trainer()),
+        key="reset",
+        help="start again from step 0 with the same settings",
+        use_container_width=True,
+    )
+
+
+def status_line(status: RunStatus, device: torch.device) -> None:
+    """Step, speed, device and state, in one line; a diverged run as an error with its cure."""
+    state = "training" if status.running else "paused"
+    speed = f" · {status.steps_per_s:,.0f} steps/s" if status.running else ""
+    st.markdown(
+        f"**Step {status.step:,}**{speed} · {describe(device)} · {state}",
+        help="generator steps; each follows k discriminator steps",
+    )
+    if status.error:
+        st.error(f"Training stopped: {status.error}. Lower the learning rates, then press Reset.")
+
+
+def refresh_every(status: RunStatus) -> float | None:
+    """The live view's refresh interval: only while the run plays."""
+    return REFRESH_SECONDS if status.running else None

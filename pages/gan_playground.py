@@ -1,0 +1,60 @@
+"""Lesson: a GAN learning a 2-D distribution, live."""
+
+import streamlit as st
+
+from lab.gan.trainer import JSD_BANDWIDTH, GANTrainer
+from lab.plots import gan2d
+from lab.ui import live
+from lab.ui.errors import friendly_errors
+from lab.ui.gan_controls import gan_config_sidebar
+
+st.title("GAN playground")
+st.markdown(
+    r"The lecture's GAN: $\min_G \max_D \; \mathbb{E}_{x\sim p_{data}}[\log D(x)] + "
+    r"\mathbb{E}_{z\sim p_z}[\log(1 - D(G(z)))]$. Each generator step follows $k$ discriminator "
+    "steps of logistic regression: real samples labelled 1, generated samples labelled 0."
+)
+
+buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
+config = gan_config_sidebar()
+runner = live.runner_for("gan_playground", config, GANTrainer)
+with buttons:
+    live.run_buttons(runner, lambda: GANTrainer(config))
+layers = st.multiselect("Show", gan2d.LAYERS, default=list(gan2d.LAYERS), key="layers")
+
+
+@st.fragment(run_every=live.refresh_every(runner.status()))
+def live_view(layers: list[str]) -> None:
+    status = runner.status()
+    with friendly_errors("drawing the playground"):
+        live.status_line(status, runner.trainer.device)
+        snap = runner.snapshot()
+        field, curves = st.columns([3, 2], gap="medium")
+        with field:
+            st.vega_lite_chart(gan2d.field_chart(snap, tuple(layers)), key="field", width="content")
+            st.caption(
+                "Background: the discriminator's D(x), the probability that x is real "
+                "(blue → real, pink → generated; dashed line: D = ½). Arrows: where the "
+                "generator's loss pushes each generated point, −∂loss/∂x (longest arrow scaled "
+                "to a fixed length). Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
+            )
+        with curves:
+            st.vega_lite_chart(gan2d.loss_chart(snap), key="losses")
+            st.caption(
+                r"Discriminator loss $-[\log D(x) + \log(1 - D(G(z)))]$: at the equilibrium "
+                r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
+            )
+            for i, chart in enumerate(gan2d.metric_charts(snap)):
+                st.vega_lite_chart(chart, key=f"metric{i}")
+            st.caption(
+                "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
+                r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "
+                f"on a grid, both densities smoothed by a Gaussian of width {JSD_BANDWIDTH} "
+                r"($p_G$ by a kernel density estimate); its ceiling is $\log 2$ (dashed). "
+                r"The slide's $D_{JSD}$ is twice this JSD: $V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}$."
+            )
+    if status.running != runner.status().running:
+        st.rerun()  # the run paused itself (diverged or idle): stop refreshing
+
+
+live_view(layers)

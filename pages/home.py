@@ -1,0 +1,19 @@
+"""Home: what each lesson shows and which slide it illustrates."""
+
+import streamlit as st
+
+st.title("GAN · VAE Lab")
+st.markdown(
+    """
+Train small GANs and VAEs **live** and watch the results of the lecture
+*GAN, VAE and Semi-Supervised Learning, Part I* (Shell Xu Hu, 2018) happen on screen.
+
+| Lesson | What you see | Slide |
+|---|---|---|
+| **GAN playground** | a GAN learning a 2-D distribution: samples over the discriminator's D(x), the generator's gradients, losses, modes covered and JSD | *GAN Objective*, *Actual Training Process* (k D-steps per G-step) |
+
+Every page trains on this machine's CPU (or GPU when there is one). Press **▶ Play** in the
+sidebar of a lesson; move any slider while it trains.
+"""
+)
+st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon="▶️")
