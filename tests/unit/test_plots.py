@@ -1,0 +1,64 @@
+"""Figure builders: the contour tracer, and Vega-Lite specs that carry the snapshot's data."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lab.gan.trainer import GANConfig, GANTrainer
+from lab.plots import gan2d
+from lab.plots.contour import contour_segments
+
+
+def test_contour_of_a_circle_lies_on_the_circle():
+    axis = np.linspace(-2, 2, 61)
+    xx, yy = np.meshgrid(axis, axis)
+    segments = contour_segments(np.hypot(xx, yy), axis, 1.0)
+    radii = np.hypot(segments[:, [0, 2]], segments[:, [1, 3]])
+    assert len(segments) > 50
+    np.testing.assert_allclose(radii, 1.0, atol=2e-3)
+    lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    assert lengths.sum() == pytest.approx(2 * np.pi, rel=0.01)
+
+
+def test_no_contour_when_the_level_is_never_crossed():
+    assert contour_segments(np.zeros((5, 5)), np.arange(5.0), 0.5).shape == (0, 4)
+
+
+@pytest.fixture(scope="module")
+def snap():
+    trainer = GANTrainer(GANConfig(width=32, depth=2))
+    trainer.step(30)
+    return trainer.snapshot(n=200, grid_size=24, n_arrows=20)
+
+
+def test_field_chart_carries_every_layer(snap):
+    spec = gan2d.field_chart(snap)
+    data = spec["datasets"]
+    assert len(data["cells"]) == 24 * 24
+    assert len(data["points"]) == 400 and set(data["points"]["kind"]) == {gan2d.REAL_LABEL, gan2d.FAKE_LABEL}
+    assert len(data["arrows"]) == 20
+    assert _dataset_names(spec) == {"cells", "contour", "manifold", "points", "arrows"}
+    json.dumps({k: v for k, v in spec.items() if k != "datasets"})  # the layout is plain JSON
+
+
+def test_field_chart_hides_unselected_layers(snap):
+    spec = gan2d.field_chart(snap, ("real samples",))
+    assert _dataset_names(spec) == {"points"}
+    assert set(spec["datasets"]["points"]["kind"]) == {gan2d.REAL_LABEL}
+
+
+def test_loss_and_metric_charts(snap):
+    losses = gan2d.loss_chart(snap)["datasets"]["losses"]
+    assert set(losses["loss"]) == {"discriminator", "generator"} and len(losses) == 60
+    charts = gan2d.metric_charts(snap)
+    assert len(charts) == 3  # modes, high quality, JSD on the ring
+    assert charts[2]["datasets"]["reference"]["y"].iloc[0] == pytest.approx(np.log(2))
+
+
+def _dataset_names(spec, inherited=None):
+    """Names of the datasets the layers of a (nested) layered spec draw from."""
+    own = spec.get("data", inherited)
+    if "layer" not in spec:
+        return {own["name"]}
+    return set().union(*(_dataset_names(layer, own) for layer in spec["layer"]))

@@ -1,0 +1,126 @@
+"""The background runner: play, pause, step, reset, live updates, errors, and no orphan threads."""
+
+import time
+
+import pytest
+
+from lab.gan.trainer import GANConfig, GANTrainer, TrainingDiverged
+from lab.runner import Runner
+
+
+class CountingTrainer:
+    """A stand-in trainer: counts steps, can be told to diverge at a given step."""
+
+    def __init__(self, config=None, diverge_at=None):
+        self.config = config
+        self.step_count = 0
+        self.diverge_at = diverge_at
+        self.snapshots = 0
+
+    def step(self, n=1):
+        for _ in range(n):
+            self.step_count += 1
+            if self.step_count == self.diverge_at:
+                raise TrainingDiverged(f"the losses became NaN at step {self.step_count}")
+            time.sleep(0.0005)
+        return {"step": self.step_count}
+
+    def snapshot(self):
+        self.snapshots += 1
+        return {"step": self.step_count}
+
+    def update(self, config):
+        self.config = config
+
+
+def _wait_for(predicate, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_play_trains_in_the_background_and_pause_stops():
+    runner = Runner(CountingTrainer(), snapshot_seconds=0.05)
+    try:
+        runner.play()
+        assert _wait_for(lambda: runner.status().step > 50)
+        assert runner.status().running
+        runner.pause()
+        time.sleep(0.1)
+        paused_at = runner.status().step
+        time.sleep(0.2)
+        assert runner.status().step == paused_at
+        assert not runner.status().running
+        assert runner.snapshot()["step"] <= paused_at
+    finally:
+        runner.stop()
+    assert not runner.thread_alive
+
+
+def test_step_advances_exactly_and_refreshes_the_snapshot():
+    runner = Runner(CountingTrainer())
+    runner.step(7)
+    assert runner.status().step == 7
+    assert runner.snapshot() == {"step": 7}
+    assert not runner.thread_alive  # stepping by hand needs no thread
+
+
+def test_reset_replaces_the_run():
+    runner = Runner(CountingTrainer())
+    runner.step(5)
+    runner.reset(CountingTrainer())
+    assert runner.status().step == 0 and runner.snapshot() == {"step": 0}
+
+
+def test_update_reaches_the_trainer():
+    runner = Runner(CountingTrainer(config="old"))
+    runner.update("new")
+    assert runner.trainer.config == "new"
+
+
+def test_divergence_pauses_with_a_message():
+    runner = Runner(CountingTrainer(diverge_at=30))
+    try:
+        runner.play()
+        assert _wait_for(lambda: runner.status().error is not None)
+        status = runner.status()
+        assert not status.running and "NaN" in status.error
+        runner.play()  # refused until reset
+        assert not runner.status().running
+        runner.reset(CountingTrainer())
+        assert runner.status().error is None
+    finally:
+        runner.stop()
+
+
+def test_thread_ends_by_itself_when_nobody_looks():
+    runner = Runner(CountingTrainer(), idle_seconds=0.3)
+    runner.play()
+    assert runner.thread_alive
+    assert _wait_for(lambda: not runner.thread_alive, seconds=3)
+    # nobody polled, so the run paused itself; a page that comes back sees it paused
+    assert not runner.status().running
+
+
+def test_stop_ends_the_thread_at_once():
+    runner = Runner(CountingTrainer())
+    runner.play()
+    assert _wait_for(lambda: runner.status().step > 0)
+    runner.stop()
+    assert not runner.thread_alive
+
+
+@pytest.mark.timeout(60)
+def test_runs_a_real_gan():
+    runner = Runner(GANTrainer(GANConfig(width=32, depth=2)), snapshot_seconds=0.1)
+    try:
+        runner.play()
+        assert _wait_for(lambda: runner.status().step >= 50, seconds=20)
+        assert _wait_for(lambda: runner.status().steps_per_s > 0, seconds=5)
+        snap = runner.snapshot()
+        assert snap.step > 0 and snap.fake.shape[1] == 2
+    finally:
+        runner.stop()
