@@ -27,7 +27,7 @@ layers = st.multiselect("Show", gan2d.LAYERS, default=list(gan2d.LAYERS), key="l
 def live_view(layers: list[str]) -> None:
     status = runner.status()
     with friendly_errors("drawing the playground"):
-        live.status_line(status, runner.trainer.device)
+        live.status_line(status, runner.trainer.device, runner.trainer.config.describe())
         snap = runner.snapshot()
         field, curves = st.columns([3, 2], gap="medium")
         with field:

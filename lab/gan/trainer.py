@@ -60,6 +60,15 @@ class GANConfig:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
         toy.get(self.data)  # raises on an unknown name
 
+    def describe(self) -> str:
+        """One line for the status bar: what this run is."""
+        opt = {"adam": "Adam", "sgd": "SGD"}[self.optimizer]
+        return (
+            f"{toy.get(self.data).title} · loss {self.generator_loss} · k = {self.k} · m = {self.batch_size}"
+            f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.depth}×{self.width} units"
+            f" · z in R^{self.noise_dim} · seed {self.seed}"
+        )
+
     def same_run(self, other: GANConfig) -> bool:
         """True when `other` differs from this config only in LIVE_FIELDS."""
         fixed = {f: getattr(self, f) for f in LIVE_FIELDS}

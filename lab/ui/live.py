@@ -80,14 +80,15 @@ def run_buttons(runner: Runner, make_trainer: Callable[[], Any]) -> None:
     )
 
 
-def status_line(status: RunStatus, device: torch.device) -> None:
-    """Step, speed, device and state, in one line; a diverged run as an error with its cure."""
+def status_line(status: RunStatus, device: torch.device, run: str) -> None:
+    """Step, speed, device and state, then what the run is (`run`); a diverged run as an error."""
     state = "training" if status.running else "paused"
     speed = f" · {status.steps_per_s:,.0f} steps/s" if status.running else ""
     st.markdown(
         f"**Step {status.step:,}**{speed} · {describe(device)} · {state}",
         help="generator steps; each follows k discriminator steps",
     )
+    st.caption(run)
     if status.error:
         st.error(f"Training stopped: {status.error}. Lower the learning rates, then press Reset.")
 

@@ -1,0 +1,125 @@
+"""The app and the playground page, driven by streamlit's AppTest as a user would."""
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab.gan import trainer as gan_trainer
+
+TIMEOUT = 60
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    return at
+
+
+def _playground() -> AppTest:
+    at = _app()
+    at.switch_page("pages/gan_playground.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _step(at: AppTest) -> int:
+    line = next(md.value for md in at.markdown if md.value.startswith("**Step "))
+    return int(line.split("**")[1].removeprefix("Step ").replace(",", ""))
+
+
+def _run_line(at: AppTest) -> str:
+    return next(c.value for c in at.caption if " · k = " in c.value)
+
+
+
+def _has_button(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
+
+
+def test_home_lists_the_lessons():
+    at = _app()
+    assert not at.exception
+    text = " ".join(md.value for md in at.markdown)
+    assert "GAN playground" in text and "slide" in text.lower()
+
+
+def test_playground_loads_paused_at_step_zero():
+    at = _playground()
+    assert _step(at) == 0
+    assert "8 Gaussians on a ring" in _run_line(at)
+    assert not at.error
+
+
+def test_step_button_advances_one_step():
+    at = _playground()
+    at.button(key="step").click().run()
+    assert _step(at) == 1
+    at.button(key="step").click().run()
+    assert _step(at) == 2
+
+
+def test_play_advances_the_step_count_across_runs():
+    at = _playground()
+    at.button(key="play").click().run()
+    try:
+        first = _step(at)
+        time.sleep(1.5)
+        at.run()
+        second = _step(at)
+        time.sleep(1.0)
+        at.run()
+        assert _step(at) > second > first
+        assert "steps/s" in " ".join(md.value for md in at.markdown)
+    finally:
+        at.button(key="pause").click().run()
+    paused = _step(at)
+    time.sleep(0.5)
+    at.run()
+    assert _step(at) == paused
+
+
+def test_live_widgets_change_the_running_config():
+    at = _playground()
+    at.button(key="step").click().run()
+    at.slider(key="k").set_value(3).run()
+    at.select_slider(key="lr_d").set_value(5e-4).run()
+    assert "k = 3" in _run_line(at) and "lr D 0.0005" in _run_line(at)
+    assert _step(at) == 1  # same run: nothing was lost
+    assert not at.info
+
+
+def test_architecture_change_starts_a_fresh_run_with_a_notice():
+    at = _playground()
+    at.button(key="step").click().run()
+    at.selectbox(key="data").set_value("grid25").run()
+    assert _step(at) == 0
+    assert "25 Gaussians" in _run_line(at)
+    assert any("fresh run" in info.value for info in at.info)
+
+
+def test_layers_can_be_hidden():
+    at = _playground()
+    at.multiselect(key="layers").set_value(["real samples"]).run()
+    assert not at.exception
+
+
+def test_divergence_shows_a_message_not_a_traceback(monkeypatch):
+    def diverge(self, n=1):
+        raise gan_trainer.TrainingDiverged("the losses became NaN or infinite at step 1")
+
+    at = _playground()
+    monkeypatch.setattr(gan_trainer.GANTrainer, "step", diverge)
+    at.button(key="step").click().run()
+    assert not at.exception
+    assert any("NaN" in err.value and "Reset" in err.value for err in at.error)
+    assert at.button(key="play").disabled
+
+
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/gan_playground.py"])
+def test_every_page_loads_without_exception(page):
+    at = _app()
+    at.switch_page(page).run()
+    assert not at.exception

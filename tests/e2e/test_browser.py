@@ -1,0 +1,73 @@
+"""End to end: the real app in a real browser (Debian's Chromium, headless)."""
+
+import os
+import time
+
+import pytest
+
+from tests.e2e.server import (
+    artifact,
+    browser_page,
+    chromium_available,
+    step_count,
+    streamlit_app,
+    wait_until_idle,
+)
+
+pytestmark = pytest.mark.e2e
+
+if not chromium_available():
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise RuntimeError("REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_app() as url:
+        yield url
+
+
+@pytest.fixture
+def page():
+    with browser_page() as page:
+        yield page
+
+
+def _no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_home_page(app_url, page):
+    page.goto(app_url)
+    wait_until_idle(page)
+    assert page.get_by_text("GAN · VAE Lab").first.is_visible()
+    _no_exception(page)
+    page.screenshot(path=artifact("home.png"), full_page=True)
+
+
+def test_playground_trains_live(app_url, page):
+    page.goto(f"{app_url}/gan-playground")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    assert step_count(page) == 0
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(2.0)
+    first = step_count(page)
+    time.sleep(3.0)
+    second = step_count(page)
+    assert second > first > 0, (first, second)
+    assert page.get_by_text("steps/s").first.is_visible()
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 4
+    _no_exception(page)
+    page.screenshot(path=artifact("playground.png"), full_page=True)
+    page.locator(".st-key-pause button").click()
+    page.wait_for_selector(".st-key-play button", timeout=30_000)
+
+
+def test_navigation_from_home_to_playground(app_url, page):
+    page.goto(app_url)
+    wait_until_idle(page)
+    page.get_by_role("link", name="GAN playground").first.click()
+    page.wait_for_selector(".st-key-play button", timeout=30_000)
+    _no_exception(page)
