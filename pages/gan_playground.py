@@ -7,7 +7,9 @@ from lab.plots import gan2d
 from lab.ui import live
 from lab.ui.errors import friendly_errors
 from lab.ui.gan_controls import gan_config_sidebar
+from lab.ui.page import run_through_app
 
+run_through_app()
 st.title("GAN playground")
 st.markdown(
     r"The lecture's GAN: $\min_G \max_D \; \mathbb{E}_{x\sim p_{data}}[\log D(x)] + "

@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from lab.ui.page import run_through_app
+
+run_through_app()
 st.title("GAN · VAE Lab")
 st.markdown(
     """

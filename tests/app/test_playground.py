@@ -34,7 +34,6 @@ def _run_line(at: AppTest) -> str:
     return next(c.value for c in at.caption if " · k = " in c.value)
 
 
-
 def _has_button(at: AppTest, key: str) -> bool:
     return any(b.key == key for b in at.button)
 

@@ -47,7 +47,7 @@ def test_home_page(app_url, page):
 
 
 def test_playground_trains_live(app_url, page):
-    page.goto(f"{app_url}/gan-playground")
+    page.goto(f"{app_url}/gan_playground")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert step_count(page) == 0
     page.locator(".st-key-play button").click()
@@ -71,3 +71,16 @@ def test_navigation_from_home_to_playground(app_url, page):
     page.get_by_role("link", name="GAN playground").first.click()
     page.wait_for_selector(".st-key-play button", timeout=30_000)
     _no_exception(page)
+
+
+def test_deep_link_on_a_fresh_server_gets_the_lab_navigation(page):
+    """The first visitor after a start who opens a lesson's URL directly sees the full app."""
+    with streamlit_app() as url:
+        page.goto(f"{url}/gan_playground")
+        wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+        nav = page.locator("[data-testid='stSidebarNav']")
+        assert nav.get_by_text("Home").count() == 1  # app.py's menu, not one made from pages/
+        assert page.locator("[role='dialog']").count() == 0
+        page.locator(".st-key-step button").first.click()  # (a button with help= renders twice)
+        page.wait_for_selector("strong:has-text('Step 1')", timeout=30_000)
+        _no_exception(page)

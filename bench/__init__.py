@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print a table and a last line of JSON. Never run as tests."""

@@ -1,0 +1,151 @@
+"""Benchmark of the 2-D GAN: `python -m bench.gan2d`.
+
+Prints a table, then one line of JSON with
+- steps_per_s        our GANTrainer, headless, default config (generator steps per second)
+- ref_steps_per_s    the same sizes trained by a plain PyTorch loop written the textbook way
+- seconds_to_8_modes default config from a fresh start until 8/8 modes and >= 80 % high quality
+- app_steps_per_s    the playground's throughput while open and refreshing in a browser
+Both headless loops run in this process with the app's thread setting (one intra-op thread),
+interleaved in rounds so that a slow moment of the machine hits both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+import torch
+from torch import nn
+
+from lab.data import toy
+from lab.gan.trainer import GANConfig, GANTrainer
+from lab.ui.live import TRAINING_THREADS
+
+
+class TextbookGAN:
+    """The GAN loop as tutorials write it: sigmoid + BCELoss, two D passes, D grads in G's step."""
+
+    def __init__(self, config: GANConfig) -> None:
+        torch.manual_seed(config.seed)
+        self.config = config
+        self.p_data = toy.get(config.data)
+
+        def mlp(i: int, o: int) -> nn.Sequential:
+            layers: list[nn.Module] = []
+            for _ in range(config.depth):
+                layers += [nn.Linear(i, config.width), nn.ReLU()]
+                i = config.width
+            return nn.Sequential(*layers, nn.Linear(i, o))
+
+        self.G = mlp(config.noise_dim, 2)
+        self.D = nn.Sequential(mlp(2, 1), nn.Sigmoid())
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=config.lr_g, betas=(0.5, 0.999))
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=config.lr_d, betas=(0.5, 0.999))
+        self.bce = nn.BCELoss()
+
+    def step(self, n: int) -> None:
+        m = self.config.batch_size
+        ones, zeros = torch.ones(m, 1), torch.zeros(m, 1)
+        for _ in range(n):
+            for _ in range(self.config.k):
+                real = self.p_data.sample(m)
+                fake = self.G(torch.randn(m, self.config.noise_dim))
+                self.opt_d.zero_grad()
+                d_loss = self.bce(self.D(real), ones) + self.bce(self.D(fake.detach()), zeros)
+                d_loss.backward()
+                self.opt_d.step()
+            self.opt_g.zero_grad()
+            g_loss = self.bce(self.D(self.G(torch.randn(m, self.config.noise_dim))), ones)
+            g_loss.backward()
+            self.opt_g.step()
+            d_loss.item(), g_loss.item()
+
+
+def _rate(trainer, steps: int) -> float:
+    started = time.perf_counter()
+    trainer.step(steps)
+    return steps / (time.perf_counter() - started)
+
+
+def throughput(rounds: int = 5, steps: int = 400) -> tuple[float, float]:
+    """Median steps/s of ours and of the textbook loop, measured in alternating rounds."""
+    config = GANConfig()
+    ours, ref = GANTrainer(config, device=torch.device("cpu")), TextbookGAN(config)
+    ours.step(50), ref.step(50)  # warm up
+    ours_rates, ref_rates = [], []
+    for _ in range(rounds):
+        ours_rates.append(_rate(ours, steps))
+        ref_rates.append(_rate(ref, steps))
+    return statistics.median(ours_rates), statistics.median(ref_rates)
+
+
+def seconds_to_8_modes(check_every: int = 50, limit: float = 60.0) -> tuple[float, int]:
+    """Wall-clock seconds (training and the checks) until 8/8 modes and >= 80 % high quality."""
+    started = time.perf_counter()
+    trainer = GANTrainer(GANConfig(), device=torch.device("cpu"))
+    while time.perf_counter() - started < limit:
+        trainer.step(check_every)
+        result = trainer.evaluate()
+        if result["modes"] == 8 and result["high_quality"] >= 0.8:
+            return time.perf_counter() - started, trainer.step_count
+    return float("inf"), trainer.step_count
+
+
+def app_steps_per_second(warmup: float = 5.0, window: float = 15.0) -> float:
+    """Steps/s shown by the playground while it trains and refreshes in headless Chromium."""
+    from tests.e2e.server import browser_page, step_count, streamlit_app, wait_until_idle
+
+    with streamlit_app() as url, browser_page() as page:
+        page.goto(f"{url}/gan_playground")
+        wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+        page.locator(".st-key-play button").click()
+        page.wait_for_selector(".st-key-pause button")
+        time.sleep(warmup)
+        first, t0 = step_count(page), time.perf_counter()
+        time.sleep(window)
+        last, t1 = step_count(page), time.perf_counter()
+        page.locator(".st-key-pause button").click()
+    return (last - first) / (t1 - t0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--no-app", action="store_true", help="skip the browser measurement")
+    args = parser.parse_args()
+    torch.set_num_threads(TRAINING_THREADS)
+
+    steps_per_s, ref_steps_per_s = throughput()
+    seconds, steps = seconds_to_8_modes()
+    app = None if args.no_app else app_steps_per_second()
+
+    rows = [
+        ("steps_per_s", f"{steps_per_s:.0f}", "GANTrainer, default config, CPU, 1 thread"),
+        ("ref_steps_per_s", f"{ref_steps_per_s:.0f}", "textbook PyTorch loop, same sizes"),
+        ("ratio ours / ref", f"{steps_per_s / ref_steps_per_s:.2f}", "target >= 1.2"),
+        ("seconds_to_8_modes", f"{seconds:.1f}", f"{steps} generator steps; target <= 10"),
+    ]
+    if app is not None:
+        rows += [
+            ("app_steps_per_s", f"{app:.0f}", "playground open and refreshing in Chromium"),
+            ("ratio app / headless", f"{app / steps_per_s:.2f}", "target >= 0.7"),
+        ]
+    print(f"{'measure':<22} {'value':>8}  note")
+    for name, value, note in rows:
+        print(f"{name:<22} {value:>8}  {note}")
+    result = {
+        "steps_per_s": round(steps_per_s, 1),
+        "ref_steps_per_s": round(ref_steps_per_s, 1),
+        "seconds_to_8_modes": round(seconds, 2),
+        "steps_to_8_modes": steps,
+    }
+    if app is not None:
+        result["app_steps_per_s"] = round(app, 1)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
