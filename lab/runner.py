@@ -42,7 +42,7 @@ class Runner:
         self,
         trainer: Trainer,
         chunk_seconds: float = 0.05,
-        snapshot_seconds: float = 0.25,
+        snapshot_seconds: float = 0.2,
         idle_seconds: float = 60.0,
     ) -> None:
         self.chunk_seconds = chunk_seconds
@@ -56,8 +56,10 @@ class Runner:
         self._playing = False
         self._error: str | None = None
         self._snapshot: Any = None
+        self._wanted = False  # the page asked for a snapshot since the last one
         self._chunk = 1
         self._rate = (time.monotonic(), trainer.step_count, 0.0)  # (time, step, steps/s)
+        self._snapshot_time = 0.0
         self._last_seen = time.monotonic()
 
     # --------------------------------------------------------------------- page-side calls
@@ -93,6 +95,7 @@ class Runner:
             self._snapshot = None
             self._chunk = 1
             self._rate = (time.monotonic(), trainer.step_count, 0.0)
+            self._snapshot_time = 0.0
         self._touch()
 
     def update(self, config: Any) -> None:
@@ -102,11 +105,16 @@ class Runner:
         self._touch()
 
     def snapshot(self) -> Any:
-        """The latest snapshot; computed now if there is none yet."""
+        """The latest snapshot (computed now if there is none yet).
+
+        Asking also orders a fresh one from the training thread, for the next call: snapshots
+        are only computed as often as somebody looks at them.
+        """
         self._touch()
         with self._lock:
             if self._snapshot is None:
                 self._refresh_snapshot()
+            self._wanted = True
             return self._snapshot
 
     def status(self) -> RunStatus:
@@ -160,7 +168,8 @@ class Runner:
                 # Size the next chunk so that each holds the lock for about chunk_seconds.
                 per_step = elapsed / self._chunk
                 self._chunk = max(1, min(1000, int(self.chunk_seconds / max(per_step, 1e-6))))
-                if time.monotonic() - self._rate[0] >= self.snapshot_seconds:
+                self._measure_rate()
+                if self._wanted and time.monotonic() - self._snapshot_time >= self.snapshot_seconds:
                     self._refresh_snapshot()
             time.sleep(0)  # let the page's thread take the lock between chunks
 
@@ -174,9 +183,15 @@ class Runner:
             self._error = str(err)
             self._playing = False
 
-    def _refresh_snapshot(self) -> None:
+    def _measure_rate(self, every: float = 0.5) -> None:
+        """Steps per second over the last `every` seconds or more."""
         now = time.monotonic()
-        then, step_then, _ = self._rate
-        rate = (self._trainer.step_count - step_then) / max(now - then, 1e-9)
-        self._rate = (now, self._trainer.step_count, rate)
+        then, step_then, rate = self._rate
+        if now - then >= every:
+            rate = (self._trainer.step_count - step_then) / (now - then)
+            self._rate = (now, self._trainer.step_count, rate)
+
+    def _refresh_snapshot(self) -> None:
+        self._snapshot_time = time.monotonic()
         self._snapshot = self._trainer.snapshot()
+        self._wanted = False

@@ -22,41 +22,54 @@ config = gan_config_sidebar()
 runner = live.runner_for("gan_playground", config, GANTrainer)
 with buttons:
     live.run_buttons(runner, lambda: GANTrainer(config))
-layers = st.multiselect("Show", gan2d.LAYERS, default=list(gan2d.LAYERS), key="layers")
+with buttons:
+    layers = st.multiselect("Show", gan2d.LAYERS, default=list(gan2d.LAYERS), key="layers")
 
 
-@st.fragment(run_every=live.refresh_every(runner.status()))
-def live_view(layers: list[str]) -> None:
-    status = runner.status()
+status = runner.status()
+field_column, curves_column = st.columns([3, 2], gap="medium")
+
+
+@st.fragment(run_every=live.refresh_every(status))
+def field_view(layers: list[str]) -> None:
+    """The picture that moves: redrawn several times a second while training."""
+    now = runner.status()
     with friendly_errors("drawing the playground"):
-        live.status_line(status, runner.trainer.device, runner.trainer.config.describe())
+        live.status_line(now, runner.trainer.device, runner.trainer.config.describe())
         snap = runner.snapshot()
-        field, curves = st.columns([3, 2], gap="medium")
-        with field:
-            st.vega_lite_chart(gan2d.field_chart(snap, tuple(layers)), key="field", width="content")
-            st.caption(
-                "Background: the discriminator's D(x), the probability that x is real "
-                "(blue → real, pink → generated; dashed line: D = ½). Arrows: where the "
-                "generator's loss pushes each generated point, −∂loss/∂x (longest arrow scaled "
-                "to a fixed length). Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
-            )
-        with curves:
-            st.vega_lite_chart(gan2d.loss_chart(snap), key="losses")
-            st.caption(
-                r"Discriminator loss $-[\log D(x) + \log(1 - D(G(z)))]$: at the equilibrium "
-                r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
-            )
-            for i, chart in enumerate(gan2d.metric_charts(snap)):
-                st.vega_lite_chart(chart, key=f"metric{i}")
-            st.caption(
-                "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
-                r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "
-                f"on a grid, both densities smoothed by a Gaussian of width {JSD_BANDWIDTH} "
-                r"($p_G$ by a kernel density estimate); its ceiling is $\log 2$ (dashed). "
-                r"The slide's $D_{JSD}$ is twice this JSD: $V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}$."
-            )
-    if status.running != runner.status().running:
+        st.vega_lite_chart(gan2d.field_chart(snap, tuple(layers)), key="field", width="content")
+        st.caption(
+            "Background: the discriminator's D(x), the probability that x is real "
+            "(blue → real, pink → generated; dashed line: D = ½). Arrows: where the "
+            "generator's loss pushes each generated point, −∂loss/∂x (longest arrow scaled "
+            "to a fixed length). Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
+        )
+    if now.running != status.running:
         st.rerun()  # the run paused itself (diverged or idle): stop refreshing
 
 
-live_view(layers)
+@st.fragment(run_every=live.refresh_every(status, slower=3))
+def curves_view() -> None:
+    """Curves over training: redrawn less often, they change slowly."""
+    with friendly_errors("drawing the training curves"):
+        snap = runner.snapshot()
+        st.vega_lite_chart(gan2d.loss_chart(snap), key="losses")
+        st.caption(
+            r"Discriminator loss $-[\log D(x) + \log(1 - D(G(z)))]$: at the equilibrium "
+            r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
+        )
+        for i, chart in enumerate(gan2d.metric_charts(snap)):
+            st.vega_lite_chart(chart, key=f"metric{i}")
+        st.caption(
+            "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
+            r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "
+            f"on a grid, both densities smoothed by a Gaussian of width {JSD_BANDWIDTH} "
+            r"($p_G$ by a kernel density estimate); its ceiling is $\log 2$ (dashed). "
+            r"The slide's $D_{JSD}$ is twice this JSD: $V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}$."
+        )
+
+
+with field_column:
+    field_view(layers)
+with curves_column:
+    curves_view()

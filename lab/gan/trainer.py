@@ -231,7 +231,7 @@ class GANTrainer:
             self.evals[key].append(value)
         return result
 
-    def snapshot(self, n: int = 500, grid_size: int = 48, n_arrows: int = 80) -> GANSnapshot:
+    def snapshot(self, n: int = 400, grid_size: int = 48, n_arrows: int = 60) -> GANSnapshot:
         """What the playground draws; also runs `evaluate` once."""
         self.evaluate()
         extent = self.p_data.extent

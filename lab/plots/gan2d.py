@@ -13,11 +13,13 @@ import pandas as pd
 
 from lab.gan.trainer import GANSnapshot
 from lab.plots.contour import contour_segments
+from lab.plots.raster import png_data_url
 from lab.plots.vega import template, with_data
 
 REAL_COLOR = "#1f4e9c"  # p_data: blue, like the D(x) -> 1 side of the field
 FAKE_COLOR = "#c2185b"  # p_G: magenta, like the D(x) -> 0 side
 ARROW_COLOR = "#6a1b4d"
+FIELD_DOMAIN = [0.0, 0.5, 1.0]
 FIELD_RANGE = ["#f5b8cf", "#ffffff", "#b3cde8"]  # D = 0, 1/2, 1
 LAYERS = ("D(x) field", "real samples", "generated samples", "generator gradients", "G manifold")
 REAL_LABEL, FAKE_LABEL = "real x ~ p_data", "generated G(z)"
@@ -30,20 +32,20 @@ def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopL
     y = alt.Y("y:Q", scale=scale, title="x₂")
     charts = []
     if "D(x) field" in layers:
+        field = alt.Chart(alt.Data(name="field"))
+        # D(x) as one image stretched over the plot; a legend-only layer gives its colour scale.
+        charts.append(field.mark_image(width=size, height=size, aspect=False).encode(x=x, y=y, url="url:N"))
         charts.append(
-            alt.Chart(alt.Data(name="cells"))
-            .mark_rect()
+            alt.Chart(alt.Data(name="field_legend"))
+            .mark_point(opacity=0)
             .encode(
                 x=x,
-                x2="x2:Q",
                 y=y,
-                y2="y2:Q",
                 color=alt.Color(
                     "D:Q",
-                    scale=alt.Scale(domain=[0, 0.5, 1], range=FIELD_RANGE),
+                    scale=alt.Scale(domain=FIELD_DOMAIN, range=FIELD_RANGE),
                     legend=alt.Legend(title="D(x)", orient="bottom", gradientLength=240),
                 ),
-                tooltip=[alt.Tooltip("D:Q", title="D(x)")],
             )
         )
         charts.append(
@@ -99,16 +101,8 @@ def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopL
 
 def field_chart(snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int = 520) -> dict:
     """Real and generated samples over D(x), with the D = 1/2 contour, G's gradients and G's manifold."""
-    step = snap.grid_axis[1] - snap.grid_axis[0]
-    xx, yy = np.meshgrid(snap.grid_axis, snap.grid_axis)
-    cells = pd.DataFrame(
-        {
-            "x": (xx - step / 2).ravel(),
-            "x2": (xx + step / 2).ravel(),
-            "y": (yy - step / 2).ravel(),
-            "y2": (yy + step / 2).ravel(),
-            "D": snap.d_grid.ravel().round(3),
-        }
+    field = pd.DataFrame(
+        {"x": [0.0], "y": [0.0], "url": [png_data_url(snap.d_grid, FIELD_DOMAIN, FIELD_RANGE)]}
     )
     contour = pd.DataFrame(contour_segments(snap.d_grid, snap.grid_axis, 0.5), columns=["x", "y", "x2", "y2"])
     lines, per_line, _ = snap.manifold.shape
@@ -128,7 +122,8 @@ def field_chart(snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int =
     points_frame = pd.concat(points) if points else pd.DataFrame({"x": [], "y": [], "kind": []})
     return with_data(
         _field_layout(tuple(layers), float(snap.extent), size),
-        cells=cells,
+        field=field,
+        field_legend=pd.DataFrame({"x": [0.0] * 3, "y": [0.0] * 3, "D": FIELD_DOMAIN}),
         contour=contour,
         manifold=manifold,
         points=points_frame.round(3),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ from lab.runner import Runner, RunStatus
 TRAINING_THREADS = 1
 """Intra-op threads per training run: small nets gain little from more, and students share cores."""
 
-REFRESH_SECONDS = 0.5
+REFRESH_SECONDS = 0.4
 """How often the live view redraws while a run is playing."""
 
 
@@ -22,10 +23,17 @@ def _stop_runner(runner: Runner) -> None:
     runner.stop()
 
 
+GIL_SWITCH_SECONDS = 0.001
+"""Python hands the GIL to a waiting thread after this long (default 5 ms). The training thread
+lets go of the GIL for every small torch op and must then wait for it; while the page's thread
+draws, a shorter turn gives it back sooner (measured: a few percent more steps/s, within noise)."""
+
+
 @st.cache_resource(scope="session", on_release=_stop_runner, show_spinner=False)
 def _session_runner(page: str, _make: Callable[[], Any]) -> Runner:
     """One Runner per page and browser session; stopped when the session ends."""
     torch.set_num_threads(TRAINING_THREADS)
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return Runner(_make())
 
 
@@ -93,6 +101,6 @@ def status_line(status: RunStatus, device: torch.device, run: str) -> None:
         st.error(f"Training stopped: {status.error}. Lower the learning rates, then press Reset.")
 
 
-def refresh_every(status: RunStatus) -> float | None:
-    """The live view's refresh interval: only while the run plays."""
-    return REFRESH_SECONDS if status.running else None
+def refresh_every(status: RunStatus, slower: float = 1.0) -> float | None:
+    """A live view's refresh interval (`slower` times the base one), only while the run plays."""
+    return REFRESH_SECONDS * slower if status.running else None

@@ -122,3 +122,24 @@ def test_every_page_loads_without_exception(page):
     at = _app()
     at.switch_page(page).run()
     assert not at.exception
+
+
+def test_settings_travel_in_the_link():
+    at = _app()
+    at.switch_page("pages/gan_playground.py")
+    at.query_params["k"] = "4"
+    at.query_params["data"] = "grid25"
+    at.run()
+    assert "k = 4" in _run_line(at) and "25 Gaussians" in _run_line(at)
+    at.slider(key="depth").set_value(2).run()
+    assert at.query_params["depth"] == "2" and at.query_params["k"] == "4"
+
+
+def test_a_bad_link_is_ignored_with_a_warning():
+    at = _app()
+    at.switch_page("pages/gan_playground.py")
+    at.query_params["k"] = "99"
+    at.run()
+    assert not at.exception
+    assert any("Ignored" in w.value for w in at.warning)
+    assert "k = 1" in _run_line(at)

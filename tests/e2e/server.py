@@ -97,7 +97,7 @@ def artifact(name: str) -> Path:
 
 
 @contextmanager
-def browser_page(width: int = 1600, height: int = 1000) -> Iterator:
+def browser_page(width: int = 1600, height: int = 1100) -> Iterator:
     """A Playwright page in Debian's headless Chromium."""
     from playwright.sync_api import sync_playwright
 

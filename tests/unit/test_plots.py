@@ -1,13 +1,17 @@
 """Figure builders: the contour tracer, and Vega-Lite specs that carry the snapshot's data."""
 
+import base64
+import io
 import json
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.plots import gan2d
 from lab.plots.contour import contour_segments
+from lab.plots.raster import colorize, png_data_url
 
 
 def test_contour_of_a_circle_lies_on_the_circle():
@@ -19,6 +23,18 @@ def test_contour_of_a_circle_lies_on_the_circle():
     np.testing.assert_allclose(radii, 1.0, atol=2e-3)
     lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
     assert lengths.sum() == pytest.approx(2 * np.pi, rel=0.01)
+
+
+def test_colorize_hits_the_stops_and_interpolates():
+    rgb = colorize(np.array([0.0, 0.25, 0.5, 1.0]), [0.0, 0.5, 1.0], ["#000000", "#ffffff", "#ff0000"])
+    assert rgb.tolist() == [[0, 0, 0], [128, 128, 128], [255, 255, 255], [255, 0, 0]]
+
+
+def test_png_rows_are_flipped_so_y_points_up():
+    grid = np.array([[0.0, 0.0], [1.0, 1.0]])  # row 0 is the bottom (low y)
+    url = png_data_url(grid, [0.0, 1.0], ["#000000", "#ffffff"])
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+    assert image[0, 0].tolist() == [255, 255, 255] and image[1, 0].tolist() == [0, 0, 0]
 
 
 def test_no_contour_when_the_level_is_never_crossed():
@@ -35,10 +51,10 @@ def snap():
 def test_field_chart_carries_every_layer(snap):
     spec = gan2d.field_chart(snap)
     data = spec["datasets"]
-    assert len(data["cells"]) == 24 * 24
+    assert data["field"]["url"][0].startswith("data:image/png;base64,")
     assert len(data["points"]) == 400 and set(data["points"]["kind"]) == {gan2d.REAL_LABEL, gan2d.FAKE_LABEL}
     assert len(data["arrows"]) == 20
-    assert _dataset_names(spec) == {"cells", "contour", "manifold", "points", "arrows"}
+    assert _dataset_names(spec) == {"field", "field_legend", "contour", "manifold", "points", "arrows"}
     json.dumps({k: v for k, v in spec.items() if k != "datasets"})  # the layout is plain JSON
 
 
