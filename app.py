@@ -10,6 +10,7 @@ pages = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon="🏠", default=True),
         st.Page("pages/gan_playground.py", title="GAN playground", icon="🎯"),
+        st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon="⚖️"),
     ]
 )
 with friendly_errors(f"showing {pages.title}"):

@@ -102,6 +102,7 @@ class Runner:
         """Hand new live hyper-parameters to the trainer without losing the run."""
         with self._lock:
             self._trainer.update(config)
+            self._snapshot = None  # what is drawn may depend on them (p_G in the D* lesson)
         self._touch()
 
     def snapshot(self) -> Any:

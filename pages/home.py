@@ -7,16 +7,18 @@ from lab.ui.page import run_through_app
 run_through_app()
 st.title("GAN · VAE Lab")
 st.markdown(
-    """
+    r"""
 Train small GANs and VAEs **live** and watch the results of the lecture
 *GAN, VAE and Semi-Supervised Learning, Part I* (Shell Xu Hu, 2018) happen on screen.
 
 | Lesson | What you see | Slide |
 |---|---|---|
 | **GAN playground** | a GAN learning a 2-D distribution: samples over the discriminator's D(x), the generator's gradients, losses, modes covered and JSD | *GAN Objective*, *Actual Training Process* (k D-steps per G-step) |
+| **Optimal discriminator D\*** | D trained against a fixed p_G converging onto D\* = p_data/(p_data + p_G); V(D, G) rising to its ceiling −log 4 + 2·JSD; D against D\* for a learned 2-D generator | *Proposition* and *Given D\*(G)* (V = −log 4 + D_JSD, where D_JSD = 2·JSD) |
 
 Every page trains on this machine's CPU (or GPU when there is one). Press **▶ Play** in the
 sidebar of a lesson; move any slider while it trains.
 """
 )
 st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon="▶️")
+st.page_link("pages/optimal_d.py", label="Open the optimal discriminator lesson", icon="▶️")

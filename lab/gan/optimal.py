@@ -15,6 +15,42 @@ import numpy as np
 import torch
 
 
+def d_star(log_p_data: np.ndarray, log_p_g: np.ndarray) -> np.ndarray:
+    """D*(x) = p_data / (p_data + p_G) = sigmoid(log p_data - log p_G), elementwise.
+
+    Computed from log densities, so it is exact where both densities underflow to 0 in floating
+    point; where both are exactly 0 (log = -inf) nothing favours either side and D* = 1/2.
+    """
+    a = np.asarray(log_p_data, dtype=np.float64)
+    b = np.asarray(log_p_g, dtype=np.float64)
+    both_zero = np.isneginf(a) & np.isneginf(b)
+    with np.errstate(invalid="ignore"):
+        ratio = np.where(both_zero, 0.0, a - b)
+    return 0.5 * (1.0 + np.tanh(0.5 * ratio))  # the sigmoid, without overflow
+
+
+def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, cell: float) -> float:
+    """V(D, G) = E_{p_data}[log D] + E_{p_G}[log(1 - D)], by quadrature on the grid.
+
+    D is kept within [1e-300, 1 - 1e-16]: where D rounds to 0 or 1 in floating point, the density
+    that meets it is (for D = D*) smaller by the same factor, so its term is negligible.
+    """
+    d = np.clip(np.asarray(d, dtype=np.float64), 1e-300, 1.0 - 1e-16)
+    return float((np.sum(p_data * np.log(d)) + np.sum(p_g * np.log1p(-d))) * cell)
+
+
+def value_function_mc(d_real: np.ndarray, d_fake: np.ndarray) -> tuple[float, float]:
+    """Monte Carlo V(D, G) = mean log D(x_i) + mean log(1 - D(G(z_j))), and its standard error.
+
+    d_real holds D at samples of p_data, d_fake D at samples of p_G.
+    """
+    log_real = np.log(np.clip(np.asarray(d_real, dtype=np.float64), 1e-300, 1.0))
+    log_fake = np.log1p(-np.clip(np.asarray(d_fake, dtype=np.float64), 0.0, 1.0 - 1e-16))
+    value = log_real.mean() + log_fake.mean()
+    stderr = math.sqrt(log_real.var(ddof=1) / len(log_real) + log_fake.var(ddof=1) / len(log_fake))
+    return float(value), stderr
+
+
 def kl(p: np.ndarray, q: np.ndarray, cell: float) -> float:
     """KL(p || q) = integral p log(p / q), in nats, by quadrature on the grid (0 log 0 = 0)."""
     p = np.asarray(p, dtype=np.float64)
@@ -68,3 +104,12 @@ def grid_2d(extent: float, size: int) -> tuple[np.ndarray, np.ndarray, float]:
     axis = -extent + step * (np.arange(size) + 0.5)
     xx, yy = np.meshgrid(axis, axis)
     return axis, np.stack([xx.ravel(), yy.ravel()], axis=1), step * step
+
+
+def mass_region(density: np.ndarray, cell: float, mass: float) -> np.ndarray:
+    """Mask of the highest-density grid cells that together hold `mass` of the density."""
+    order = np.argsort(density)[::-1]
+    held = np.cumsum(density[order]) * cell
+    mask = np.zeros(density.shape, dtype=bool)
+    mask[order[: np.searchsorted(held, mass) + 1]] = True
+    return mask

@@ -26,8 +26,11 @@ from lab.metrics import mode_coverage
 from lab.nets import mlp
 
 OPTIMIZERS = ("adam", "sgd")
-LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g")
+LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g", "d_to_optimum")
 """Config fields that can change mid-run; any other change needs a fresh trainer."""
+
+OPTIMUM_D_STEPS = 100
+"""D steps per G step when the inner maximisation is run (close) to its optimum D*."""
 
 JSD_BANDWIDTH = 0.1
 """Kernel width h at which p_data and p_G are compared by `GANTrainer.evaluate`."""
@@ -50,6 +53,12 @@ class GANConfig:
     depth: int = 3
     noise_dim: int = 2
     seed: int = 0
+    d_to_optimum: bool = False  # "solve the inner max": OPTIMUM_D_STEPS D steps per G step
+
+    @property
+    def d_steps(self) -> int:
+        """Discriminator steps per generator step."""
+        return OPTIMUM_D_STEPS if self.d_to_optimum else self.k
 
     def __post_init__(self) -> None:
         if self.generator_loss not in GENERATOR_LOSSES:
@@ -64,7 +73,8 @@ class GANConfig:
         """One line for the status bar: what this run is."""
         opt = {"adam": "Adam", "sgd": "SGD"}[self.optimizer]
         return (
-            f"{toy.get(self.data).title} · loss {self.generator_loss} · k = {self.k} · m = {self.batch_size}"
+            f"{toy.get(self.data).title} · loss {self.generator_loss} · k = {self.d_steps}"
+            f"{' (D to its optimum)' if self.d_to_optimum else ''} · m = {self.batch_size}"
             f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.depth}×{self.width} units"
             f" · z in R^{self.noise_dim} · seed {self.seed}"
         )
@@ -150,7 +160,7 @@ class GANTrainer:
         """Advance n generator steps (each after k discriminator steps); return the latest metrics."""
         started = time.perf_counter()
         cfg = self.config
-        m, k = cfg.batch_size, cfg.k
+        m, k = cfg.batch_size, cfg.d_steps
         d_params = list(self.D.parameters())
         g_params = list(self.G.parameters())
         records = []

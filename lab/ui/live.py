@@ -56,7 +56,11 @@ def runner_for(page: str, config: Any, make_trainer: Callable[[Any], Any]) -> Ru
     return runner
 
 
-def run_buttons(runner: Runner, make_trainer: Callable[[], Any]) -> None:
+def run_buttons(
+    runner: Runner,
+    make_trainer: Callable[[], Any],
+    step_help: str = "one generator step (after k discriminator steps)",
+) -> None:
     """Play (or Pause) on its own row, then Step and Reset."""
     status = runner.status()
     if status.running:
@@ -75,7 +79,7 @@ def run_buttons(runner: Runner, make_trainer: Callable[[], Any]) -> None:
         "Step",
         on_click=runner.step,
         key="step",
-        help="one generator step (after k discriminator steps)",
+        help=step_help,
         use_container_width=True,
         disabled=status.error is not None,
     )
@@ -88,13 +92,13 @@ def run_buttons(runner: Runner, make_trainer: Callable[[], Any]) -> None:
     )
 
 
-def status_line(status: RunStatus, device: torch.device, run: str) -> None:
+def status_line(status: RunStatus, device: torch.device, run: str, unit: str = "generator steps") -> None:
     """Step, speed, device and state, then what the run is (`run`); a diverged run as an error."""
     state = "training" if status.running else "paused"
     speed = f" · {status.steps_per_s:,.0f} steps/s" if status.running else ""
     st.markdown(
         f"**Step {status.step:,}**{speed} · {describe(device)} · {state}",
-        help="generator steps; each follows k discriminator steps",
+        help=f"counted in {unit}",
     )
     st.caption(run)
     if status.error:

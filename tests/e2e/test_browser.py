@@ -84,3 +84,23 @@ def test_deep_link_on_a_fresh_server_gets_the_lab_navigation(page):
         page.locator(".st-key-step button").first.click()  # (a button with help= renders twice)
         page.wait_for_selector("strong:has-text('Step 1')", timeout=30_000)
         _no_exception(page)
+
+
+def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
+    page.goto(f"{app_url}/optimal_d")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(3.0)
+    assert step_count(page) > 100
+    assert page.locator("[data-testid='stMetric']").count() == 5
+    _no_exception(page)
+    page.screenshot(path=artifact("optimal_d_1d.png"), full_page=True)
+    page.locator(".st-key-pause button").click()
+    page.get_by_text("2-D: a learned generator").click()
+    page.wait_for_selector("text=D*(x), estimated", timeout=30_000)
+    page.locator(".st-key-play button").click()
+    time.sleep(3.0)
+    assert step_count(page) > 0
+    _no_exception(page)
+    page.screenshot(path=artifact("optimal_d_2d.png"), full_page=True)

@@ -1,0 +1,192 @@
+"""Figures of the optimal-discriminator lesson (Vega-Lite specs; see `lab.plots.vega`)."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lab.gan.discriminator import DSnapshot
+from lab.gan.optimal_2d import DStarSnapshot
+from lab.plots.gan2d import FAKE_COLOR, FIELD_DOMAIN, FIELD_RANGE, REAL_COLOR
+from lab.plots.raster import png_data_url
+from lab.plots.vega import template, with_data
+
+D_COLOR, D_STAR_COLOR = "#111111", "#e66101"
+GAP_DOMAIN, GAP_RANGE = [-1.0, 0.0, 1.0], ["#1b7837", "#ffffff", "#762a83"]
+
+
+@template
+def _densities_layout(height: int) -> alt.TopLevelMixin:
+    x = alt.X("x:Q", title="x")
+    areas = (
+        alt.Chart(alt.Data(name="densities"))
+        .mark_area(opacity=0.35, line=True)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title="density", stack=None),
+            color=alt.Color(
+                "which:N",
+                scale=alt.Scale(domain=["p_data", "p_G"], range=[REAL_COLOR, FAKE_COLOR]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+        )
+    )
+    lines = (
+        alt.Chart(alt.Data(name="discriminators"))
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title="D(x)", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(
+                "which:N",
+                scale=alt.Scale(
+                    domain=["D (trained)", "D* = p_data/(p_data+p_G)"], range=[D_COLOR, D_STAR_COLOR]
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "which:N",
+                scale=alt.Scale(domain=["D (trained)", "D* = p_data/(p_data+p_G)"], range=[[1, 0], [7, 4]]),
+                legend=None,
+            ),
+        )
+    )
+    return (
+        alt.layer(areas, lines)
+        .resolve_scale(y="independent", color="independent", strokeDash="independent")
+        .properties(height=height, width="container")
+    )
+
+
+def densities_chart(snap: DSnapshot, height: int = 340) -> dict:
+    """p_data and p_G (areas, left axis) with the trained D and the optimal D* (lines, right axis)."""
+    densities = pd.DataFrame(
+        {
+            "x": np.tile(snap.x, 2),
+            "value": np.concatenate([snap.p_data, snap.p_g]),
+            "which": np.repeat(["p_data", "p_G"], len(snap.x)),
+        }
+    )
+    discriminators = pd.DataFrame(
+        {
+            "x": np.tile(snap.x, 2),
+            "value": np.concatenate([snap.d, snap.d_star]),
+            "which": np.repeat(["D (trained)", "D* = p_data/(p_data+p_G)"], len(snap.x)),
+        }
+    )
+    return with_data(
+        _densities_layout(height), densities=densities.round(5), discriminators=discriminators.round(5)
+    )
+
+
+@template
+def _gap_layout(height: int) -> alt.TopLevelMixin:
+    x = alt.X("x:Q", title="x")
+    bulk = (
+        alt.Chart(alt.Data(name="gap"))
+        .mark_area(color="#dddddd", opacity=0.6)
+        .encode(x=x, y=alt.Y("bulk:Q", title="|D − D*|", scale=alt.Scale(domain=[0, 1])))
+    )
+    line = alt.Chart(alt.Data(name="gap")).mark_line(color=D_COLOR, strokeWidth=2).encode(x=x, y="gap:Q")
+    rule = (
+        alt.Chart(alt.Data(name="tolerance")).mark_rule(strokeDash=[5, 4], color=D_STAR_COLOR).encode(y="y:Q")
+    )
+    return alt.layer(bulk, line, rule).properties(height=height, width="container")
+
+
+def gap_chart(snap: DSnapshot, height: int = 170) -> dict:
+    """|D − D*| over x; grey: the region holding 98 % of the mass; dashed: 0.05."""
+    gap = pd.DataFrame({"x": snap.x, "gap": np.abs(snap.d - snap.d_star), "bulk": snap.bulk.astype(float)})
+    return with_data(_gap_layout(height), gap=gap.round(5), tolerance=pd.DataFrame({"y": [0.05]}))
+
+
+@template
+def _value_layout(height: int) -> alt.TopLevelMixin:
+    lines = (
+        alt.Chart(alt.Data(name="values"))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("step:Q", title="D steps"),
+            y=alt.Y("value:Q", title="V(D, G) (nats)", scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "which:N",
+                scale=alt.Scale(
+                    domain=["V(D, G)", "V(D*, G) = −log 4 + 2 JSD"], range=[D_COLOR, D_STAR_COLOR]
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+        )
+    )
+    floor = alt.Chart(alt.Data(name="floor")).mark_rule(strokeDash=[5, 4], color="#777777").encode(y="y:Q")
+    return alt.layer(lines, floor).properties(height=height, width="container")
+
+
+def value_chart(snap: DSnapshot, height: int = 220) -> dict:
+    """V(D, G) of the trained D under its ceiling V(D*, G), over training; dashed: −log 4."""
+    hist = pd.DataFrame(snap.history).rename(
+        columns={"value": "V(D, G)", "value_star": "V(D*, G) = −log 4 + 2 JSD"}
+    )
+    frame = hist.melt("step", ["V(D, G)", "V(D*, G) = −log 4 + 2 JSD"], var_name="which", value_name="value")
+    return with_data(_value_layout(height), values=frame, floor=pd.DataFrame({"y": [-math.log(4)]}))
+
+
+@template
+def _map_layout(
+    title: str, legend_title: str, domain: tuple, colors: tuple, extent: float, size: int
+) -> alt.TopLevelMixin:
+    scale = alt.Scale(domain=[-extent, extent], nice=False, zero=False)
+    x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
+    image = (
+        alt.Chart(alt.Data(name="image"))
+        .mark_image(width=size, height=size, aspect=False)
+        .encode(x=x, y=y, url="url:N")
+    )
+    legend = (
+        alt.Chart(alt.Data(name="legend"))
+        .mark_point(opacity=0)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "v:Q",
+                scale=alt.Scale(domain=list(domain), range=list(colors)),
+                legend=alt.Legend(title=legend_title, orient="bottom", gradientLength=size - 40),
+            ),
+        )
+    )
+    modes = (
+        alt.Chart(alt.Data(name="modes")).mark_point(shape="cross", size=60, color="#333333").encode(x=x, y=y)
+    )
+    return alt.layer(image, legend, modes).properties(
+        title=alt.TitleParams(title, fontSize=17),
+        width=size,
+        height=size,
+        autosize=alt.AutoSizeParams(type="pad"),
+    )
+
+
+def d_star_maps(snap: DStarSnapshot, size: int = 270) -> list[dict]:
+    """Three aligned heat maps: D(x), the estimated D*(x), and D − D*. Crosses: p_data's modes."""
+    extent = float(snap.gan.extent)
+    modes = (
+        pd.DataFrame({"x": snap.gan_modes[:, 0], "y": snap.gan_modes[:, 1]})
+        if len(snap.gan_modes)
+        else pd.DataFrame({"x": [], "y": []})
+    )
+    maps = [
+        ("D(x), trained", "D", snap.d, FIELD_DOMAIN, FIELD_RANGE),
+        ("D*(x), estimated", "D*", snap.d_star, FIELD_DOMAIN, FIELD_RANGE),
+        ("D(x) − D*(x)", "D − D*", snap.d - snap.d_star, GAP_DOMAIN, GAP_RANGE),
+    ]
+    return [
+        with_data(
+            _map_layout(title, legend, tuple(domain), tuple(colors), extent, size),
+            image=pd.DataFrame({"x": [0.0], "y": [0.0], "url": [png_data_url(values, domain, colors)]}),
+            legend=pd.DataFrame({"x": [0.0] * 3, "y": [0.0] * 3, "v": domain}),
+            modes=modes,
+        )
+        for title, legend, values, domain, colors in maps
+    ]

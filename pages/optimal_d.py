@@ -1,0 +1,111 @@
+"""Lesson: the optimal discriminator D* and the value function."""
+
+import math
+from dataclasses import replace
+
+import streamlit as st
+
+from lab.gan.discriminator import DTrainer
+from lab.gan.optimal_2d import KDE_SAMPLES, OptimalDTrainer
+from lab.gan.trainer import OPTIMUM_D_STEPS, GANConfig
+from lab.plots import optimal as plots
+from lab.ui import live
+from lab.ui.d_controls import d_config_sidebar
+from lab.ui.errors import friendly_errors
+from lab.ui.gan_controls import gan_config_sidebar
+from lab.ui.page import run_through_app
+
+run_through_app()
+st.title("The optimal discriminator D*")
+st.markdown(
+    r"**Proposition.** For a fixed generator, $\max_D V(D, G)$ with "
+    r"$V(D,G) = \mathbb{E}_{p_{data}}[\log D(x)] + \mathbb{E}_{p_G}[\log(1 - D(x))]$ is solved by "
+    r"$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_G(x)}$, and then "
+    r"$V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}(p_{data} \| p_G)$. "
+    r"The slide writes $D_{JSD}$ for $2\,\mathrm{JSD}$: twice the usual Jensen–Shannon divergence, "
+    r"which lies in $[0, \log 2]$."
+)
+part = st.radio(
+    "Part",
+    ["1-D: a fixed generator", "2-D: a learned generator"],
+    horizontal=True,
+    key="part",
+    label_visibility="collapsed",
+)
+buttons = st.sidebar.container()
+
+if part.startswith("1-D"):
+    config = d_config_sidebar()
+    runner = live.runner_for("optimal_d_1d", config, DTrainer)
+    with buttons:
+        live.run_buttons(runner, lambda: DTrainer(config), step_help="one step of D on a minibatch")
+    status = runner.status()
+
+    @st.fragment(run_every=live.refresh_every(status))
+    def fixed_generator_view() -> None:
+        now = runner.status()
+        with friendly_errors("drawing D against D*"):
+            live.status_line(now, runner.trainer.device, runner.trainer.config.describe(), unit="D steps")
+            snap = runner.snapshot()
+            a, b, c, d, e = st.columns(5)
+            a.metric("V(D, G)", f"{snap.value:.4f}", help="of the trained D, by quadrature")
+            b.metric("V(D*, G)", f"{snap.value_star:.4f}", help="= −log 4 + 2 JSD: the ceiling")
+            c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")
+            d.metric("2·JSD (slide's D_JSD)", f"{2 * snap.jsd:.4f}")
+            e.metric("max |D − D*|", f"{snap.gap:.3f}", help="over the region holding 98 % of the mass")
+            st.vega_lite_chart(plots.densities_chart(snap), key="densities")
+            st.caption(
+                "Areas: the densities p_data and p_G (left axis). Lines: the trained D(x) and the optimal "
+                "D*(x) = p_data/(p_data + p_G) (right axis). D is trained by logistic regression: real "
+                "samples labelled 1, generated ones 0. Where p_G = p_data, D* ≡ ½."
+            )
+            left, right = st.columns(2)
+            with left:
+                st.vega_lite_chart(plots.gap_chart(snap), key="gap")
+                st.caption("|D − D*| over x; grey: where 98 % of the mass lies; dashed: 0.05.")
+            with right:
+                st.vega_lite_chart(plots.value_chart(snap), key="values")
+                st.caption(
+                    f"V(D, G) climbs to its ceiling V(D*, G) and never passes it; dashed: −log 4 = "
+                    f"{-math.log(4):.4f}, the value when p_G = p_data."
+                )
+        if now.running != status.running:
+            st.rerun()
+
+    fixed_generator_view()
+else:
+    config = gan_config_sidebar(GANConfig(data="moons"))  # smooth enough to see D* on a grid
+    to_optimum = st.sidebar.toggle(
+        "Inner loop to optimum",
+        key="d_to_optimum",
+        help=f"{OPTIMUM_D_STEPS} D steps between generator steps: 'solve the inner max', as the slide says.",
+    )
+    config = replace(config, d_to_optimum=to_optimum)
+    runner = live.runner_for("optimal_d_2d", config, OptimalDTrainer)
+    with buttons:
+        live.run_buttons(runner, lambda: OptimalDTrainer(config))
+    status = runner.status()
+
+    @st.fragment(run_every=live.refresh_every(status, slower=2))
+    def learned_generator_view() -> None:
+        now = runner.status()
+        with friendly_errors("drawing D against D*"):
+            live.status_line(now, runner.trainer.device, runner.trainer.config.describe())
+            snap = runner.snapshot()
+            for column, chart, key in zip(
+                st.columns(3), plots.d_star_maps(snap), ("map_d", "map_dstar", "map_gap"), strict=True
+            ):
+                with column:
+                    st.vega_lite_chart(chart, key=key, width="content")
+            st.metric("max |D − D*| where the mass is", f"{snap.gap:.2f}")
+            st.caption(
+                f"A learned G has no density to evaluate, so p_G is estimated from {KDE_SAMPLES:,} samples by a "
+                f"kernel density estimate (Gaussian kernel, width h = one grid cell = {snap.bandwidth:.2f}), and "
+                "p_data is smoothed by the same kernel: the D* shown is the optimal discriminator at the grid's "
+                "resolution. Turn on 'Inner loop to optimum' and watch D − D* fade: the slide's 'solve the inner "
+                "maximisation to optimum'."
+            )
+        if now.running != status.running:
+            st.rerun()
+
+    learned_generator_view()

@@ -1,0 +1,74 @@
+"""The optimal-discriminator page, driven by AppTest."""
+
+import time
+
+from tests.app.test_playground import _app, _run_line, _step
+
+
+def _page():
+    at = _app()
+    at.switch_page("pages/optimal_d.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at, label):
+    return float(next(m.value for m in at.metric if m.label.startswith(label)))
+
+
+def test_loads_with_the_proposition_and_the_jsd_note():
+    at = _page()
+    text = " ".join(md.value for md in at.markdown)
+    assert "D_{JSD}" in text and "twice" in text
+    assert _step(at) == 0
+    assert _metric(at, "V(D*, G)") > -1.3863
+
+
+def test_training_d_raises_v_toward_its_ceiling():
+    at = _page()
+    start = _metric(at, "V(D, G)")
+    at.button(key="play").click().run()
+    time.sleep(2.0)
+    at.run()
+    at.button(key="pause").click().run()
+    assert _step(at) > 100
+    value, ceiling = _metric(at, "V(D, G)"), _metric(at, "V(D*, G)")
+    assert start < value <= ceiling + 1e-4
+
+
+def test_button_sets_p_g_to_p_data():
+    at = _page()
+    at.button(key="p_g_equal").click().run()
+    assert "p_G = p_data" in _run_line_d(at)
+    assert _metric(at, "V(D*, G)") == -1.3863
+    assert _metric(at, "JSD") == 0.0
+
+
+def test_moving_p_g_keeps_the_run():
+    at = _page()
+    at.button(key="step").click().run()
+    at.slider(key="p_g_m1").set_value(1.0).run()
+    assert _step(at) == 1 and not at.info
+
+
+def test_capacity_change_starts_a_fresh_d():
+    at = _page()
+    at.button(key="step").click().run()
+    at.slider(key="d_depth").set_value(0).run()
+    assert _step(at) == 0 and "logistic regression" in _run_line_d(at)
+    assert any("fresh run" in i.value for i in at.info)
+
+
+def test_two_d_part_shows_three_maps_and_the_inner_loop_toggle():
+    at = _page()
+    at.radio(key="part").set_value("2-D: a learned generator").run()
+    assert not at.exception
+    assert "Moons" in _run_line(at) or "moons" in _run_line(at).lower()
+    at.toggle(key="d_to_optimum").set_value(True).run()
+    assert "k = 100 (D to its optimum)" in _run_line(at)
+    at.button(key="step").click().run()
+    assert _step(at) == 1 and not at.exception
+
+
+def _run_line_d(at):
+    return next(c.value for c in at.caption if "p_G" in c.value and "seed" in c.value)

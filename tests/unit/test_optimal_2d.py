@@ -1,0 +1,46 @@
+"""D against the estimated D* for a learned 2-D generator."""
+
+import numpy as np
+import pytest
+import torch
+
+from lab.gan.optimal_2d import OptimalDTrainer, d_star_view
+from lab.gan.trainer import GANConfig
+from lab.plots import optimal as plots
+
+
+def test_a_perfect_generator_gives_d_star_one_half_where_the_mass_is():
+    trainer = OptimalDTrainer(GANConfig(data="moons", width=16, depth=1))
+    rng = torch.Generator().manual_seed(0)
+    trainer.sample = lambda n, generator=None: trainer.p_data.sample(n, rng)  # G = p_data exactly
+    _, _, estimate, mass, bandwidth = d_star_view(trainer)
+    assert bandwidth == pytest.approx(0.1)
+    assert np.abs(estimate[mass] - 0.5).mean() < 0.05
+
+
+def test_a_generator_far_away_gives_d_star_near_one_on_the_data():
+    trainer = OptimalDTrainer(GANConfig(data="moons", width=16, depth=1))
+    rng = torch.Generator().manual_seed(0)
+    trainer.sample = lambda n, generator=None: trainer.p_data.sample(n, rng) + 10.0  # off the grid
+    _, _, estimate, mass, _ = d_star_view(trainer)
+    assert estimate[mass].mean() > 0.99
+
+
+def test_snapshot_and_maps():
+    trainer = OptimalDTrainer(GANConfig(width=16, depth=1))
+    trainer.step(5)
+    snap = trainer.snapshot()
+    assert snap.d.shape == snap.d_star.shape == snap.mass.shape == (60, 60)
+    assert snap.gan.step == 5 and 0 <= snap.gap <= 1
+    maps = plots.d_star_maps(snap)
+    assert len(maps) == 3
+    assert all(m["datasets"]["image"]["url"][0].startswith("data:image/png") for m in maps)
+    assert len(maps[0]["datasets"]["modes"]) == 8
+
+
+def test_inner_loop_to_optimum_runs_many_d_steps():
+    trainer = OptimalDTrainer(GANConfig(width=16, depth=1, d_to_optimum=True))
+    calls = []
+    trainer.opt_d.register_step_post_hook(lambda *_: calls.append(1))
+    trainer.step(2)
+    assert len(calls) == 2 * trainer.config.d_steps == 200
