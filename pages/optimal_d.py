@@ -102,7 +102,7 @@ else:
                 f"A learned G has no density to evaluate, so p_G is estimated from {KDE_SAMPLES:,} samples by a "
                 f"kernel density estimate (Gaussian kernel, width h = one grid cell = {snap.bandwidth:.2f}), and "
                 "p_data is smoothed by the same kernel: the D* shown is the optimal discriminator at the grid's "
-                "resolution. Turn on 'Inner loop to optimum' and watch D − D* fade: the slide's 'solve the inner "
+                "resolution; grey: neither distribution has mass there, so D* is not determined. Turn on 'Inner loop to optimum' and watch D − D* fade: the slide's 'solve the inner "
                 "maximisation to optimum'."
             )
         if now.running != status.running:

@@ -32,6 +32,7 @@ class DStarSnapshot:
     d: np.ndarray  # (S, S) D(x), rows follow y
     d_star: np.ndarray  # (S, S) p_data / (p_data + p_G), both smoothed by the kernel
     mass: np.ndarray  # (S, S) bool: cells where (p_data + p_G)/2 holds 98 % of its mass
+    support: np.ndarray  # (S, S) bool: cells where (p_data + p_G)/2 > 1/1000 of its peak
     bandwidth: float  # kernel width of the p_G estimate
     gan_modes: np.ndarray  # (K, 2) p_data's modes, drawn for orientation (empty for curves)
 
@@ -52,7 +53,7 @@ def _smoothed_log_p_data(name: str, size: int) -> np.ndarray:
 
 
 def d_star_view(trainer: GANTrainer, n: int = KDE_SAMPLES, size: int = GRID_SIZE) -> tuple:
-    """(axis, D on the grid, estimated D* on the grid, 98 % mass mask, bandwidth)."""
+    """(axis, D on the grid, estimated D* on the grid, 98 % mass mask, support mask, bandwidth)."""
     extent = trainer.p_data.extent
     axis, points, cell = grid_2d(extent, size)
     bandwidth = float(axis[1] - axis[0])
@@ -63,8 +64,9 @@ def d_star_view(trainer: GANTrainer, n: int = KDE_SAMPLES, size: int = GRID_SIZE
     with torch.no_grad():
         logits = trainer.D(torch.as_tensor(points, dtype=torch.float32, device=trainer.device))
     d = torch.sigmoid(logits).view(size, size).double().cpu().numpy()
-    mass = mass_region(0.5 * (np.exp(log_p_data) + p_g).ravel(), cell, 0.98).reshape(size, size)
-    return axis, d, estimate, mass, bandwidth
+    mixture = 0.5 * (np.exp(log_p_data) + p_g)
+    mass = mass_region(mixture.ravel(), cell, 0.98).reshape(size, size)
+    return axis, d, estimate, mass, mixture > 1e-3 * mixture.max(), bandwidth
 
 
 class OptimalDTrainer(GANTrainer):
@@ -72,6 +74,6 @@ class OptimalDTrainer(GANTrainer):
 
     def snapshot(self) -> DStarSnapshot:  # type: ignore[override]
         gan = super().snapshot()
-        axis, d, estimate, mass, bandwidth = d_star_view(self)
+        axis, d, estimate, mass, support, bandwidth = d_star_view(self)
         modes = self.p_data.modes if self.p_data.has_modes else np.zeros((0, 2))
-        return DStarSnapshot(gan, axis, d, estimate, mass, bandwidth, modes)
+        return DStarSnapshot(gan, axis, d, estimate, mass, support, bandwidth, modes)

@@ -169,7 +169,11 @@ def _map_layout(
 
 
 def d_star_maps(snap: DStarSnapshot, size: int = 270) -> list[dict]:
-    """Three aligned heat maps: D(x), the estimated D*(x), and D − D*. Crosses: p_data's modes."""
+    """Three aligned heat maps: D(x), the estimated D*(x), and D − D*. Crosses: p_data's modes.
+
+    Where neither distribution has mass (grey) D* is not determined, so it is not painted.
+    """
+    hide = ~snap.support
     extent = float(snap.gan.extent)
     modes = (
         pd.DataFrame({"x": snap.gan_modes[:, 0], "y": snap.gan_modes[:, 1]})
@@ -177,16 +181,16 @@ def d_star_maps(snap: DStarSnapshot, size: int = 270) -> list[dict]:
         else pd.DataFrame({"x": [], "y": []})
     )
     maps = [
-        ("D(x), trained", "D", snap.d, FIELD_DOMAIN, FIELD_RANGE),
-        ("D*(x), estimated", "D*", snap.d_star, FIELD_DOMAIN, FIELD_RANGE),
-        ("D(x) − D*(x)", "D − D*", snap.d - snap.d_star, GAP_DOMAIN, GAP_RANGE),
+        ("D(x), trained", "D", snap.d, FIELD_DOMAIN, FIELD_RANGE, None),
+        ("D*(x), estimated", "D*", snap.d_star, FIELD_DOMAIN, FIELD_RANGE, hide),
+        ("D(x) − D*(x)", "D − D*", snap.d - snap.d_star, GAP_DOMAIN, GAP_RANGE, hide),
     ]
     return [
         with_data(
             _map_layout(title, legend, tuple(domain), tuple(colors), extent, size),
-            image=pd.DataFrame({"x": [0.0], "y": [0.0], "url": [png_data_url(values, domain, colors)]}),
+            image=pd.DataFrame({"x": [0.0], "y": [0.0], "url": [png_data_url(values, domain, colors, mask)]}),
             legend=pd.DataFrame({"x": [0.0] * 3, "y": [0.0] * 3, "v": domain}),
             modes=modes,
         )
-        for title, legend, values, domain, colors in maps
+        for title, legend, values, domain, colors, mask in maps
     ]

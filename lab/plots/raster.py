@@ -20,9 +20,20 @@ def colorize(values: np.ndarray, domain: list[float], colors: list[str]) -> np.n
     return np.stack(channels, axis=-1).round().astype(np.uint8)
 
 
-def png_data_url(grid: np.ndarray, domain: list[float], colors: list[str]) -> str:
-    """A data URL of the grid as a PNG; grid rows follow y upwards, so they are flipped."""
-    image = Image.fromarray(colorize(grid[::-1], domain, colors), mode="RGB")
+MASK_COLOR = "#d0d0d0"
+
+
+def png_data_url(
+    grid: np.ndarray, domain: list[float], colors: list[str], hide: np.ndarray | None = None
+) -> str:
+    """A data URL of the grid as a PNG; grid rows follow y upwards, so they are flipped.
+
+    Cells where `hide` is True are painted neutral grey (MASK_COLOR).
+    """
+    rgb = colorize(grid, domain, colors)
+    if hide is not None:
+        rgb[hide] = _rgb(MASK_COLOR).astype(np.uint8)
+    image = Image.fromarray(rgb[::-1], mode="RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -13,7 +13,8 @@ def test_a_perfect_generator_gives_d_star_one_half_where_the_mass_is():
     trainer = OptimalDTrainer(GANConfig(data="moons", width=16, depth=1))
     rng = torch.Generator().manual_seed(0)
     trainer.sample = lambda n, generator=None: trainer.p_data.sample(n, rng)  # G = p_data exactly
-    _, _, estimate, mass, bandwidth = d_star_view(trainer)
+    _, _, estimate, mass, support, bandwidth = d_star_view(trainer)
+    assert mass.sum() < support.sum() < mass.size
     assert bandwidth == pytest.approx(0.1)
     assert np.abs(estimate[mass] - 0.5).mean() < 0.05
 
@@ -22,7 +23,7 @@ def test_a_generator_far_away_gives_d_star_near_one_on_the_data():
     trainer = OptimalDTrainer(GANConfig(data="moons", width=16, depth=1))
     rng = torch.Generator().manual_seed(0)
     trainer.sample = lambda n, generator=None: trainer.p_data.sample(n, rng) + 10.0  # off the grid
-    _, _, estimate, mass, _ = d_star_view(trainer)
+    _, _, estimate, mass, _, _ = d_star_view(trainer)
     assert estimate[mass].mean() > 0.99
 
 
