@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import torch
 from torch import nn
 
 
@@ -17,3 +18,40 @@ def mlp(in_dim: int, out_dim: int, width: int, depth: int) -> nn.Sequential:
         last = width
     layers.append(nn.Linear(last, out_dim))
     return nn.Sequential(*layers)
+
+
+class BatchedMLP(nn.Module):
+    """`copies` independent MLPs of the same shape, evaluated together with batched matmuls.
+
+    x of shape (copies, n, in_dim) -> (copies, n, out_dim); copy c only ever sees x[c]. All copies
+    start from the same weights: those `mlp(in_dim, out_dim, width, depth)` would get from the
+    current random state. With copies = 1 it is exactly that MLP.
+    """
+
+    def __init__(self, copies: int, in_dim: int, out_dim: int, width: int, depth: int) -> None:
+        super().__init__()
+        linears = [m for m in mlp(in_dim, out_dim, width, depth) if isinstance(m, nn.Linear)]
+        self.weights = nn.ParameterList(
+            nn.Parameter(lin.weight.detach().T.repeat(copies, 1, 1)) for lin in linears
+        )
+        self.biases = nn.ParameterList(
+            nn.Parameter(lin.bias.detach()[None, None, :].repeat(copies, 1, 1)) for lin in linears
+        )
+
+        # plain tuples for the hot loop (indexing a ParameterList costs more than the matmul)
+        self._layers = tuple(zip(self.weights, self.biases, strict=True))
+
+    def _apply(self, fn, recurse=True):  # .to(device) may replace the parameters: refresh the tuples
+        module = super()._apply(fn, recurse)
+        self._layers = tuple(zip(self.weights, self.biases, strict=True))
+        return module
+
+    @property
+    def copies(self) -> int:
+        return self.weights[0].shape[0]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        *hidden, (w_out, b_out) = self._layers
+        for w, b in hidden:
+            x = torch.relu(torch.baddbmm(b, x, w))
+        return torch.baddbmm(b_out, x, w_out)

@@ -62,7 +62,7 @@ def d_star_view(trainer: GANTrainer, n: int = KDE_SAMPLES, size: int = GRID_SIZE
     with np.errstate(divide="ignore"):
         estimate = d_star(log_p_data, np.log(p_g))
     with torch.no_grad():
-        logits = trainer.D(torch.as_tensor(points, dtype=torch.float32, device=trainer.device))
+        logits = trainer.discriminator(torch.as_tensor(points, dtype=torch.float32))
     d = torch.sigmoid(logits).view(size, size).double().cpu().numpy()
     mixture = 0.5 * (np.exp(log_p_data) + p_g)
     mass = mass_region(mixture.ravel(), cell, 0.98).reshape(size, size)

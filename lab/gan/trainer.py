@@ -23,7 +23,7 @@ from lab.device import pick_device
 from lab.gan.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss
 from lab.gan.optimal import grid_2d, jsd, kde_on_grid
 from lab.metrics import mode_coverage
-from lab.nets import mlp
+from lab.nets import BatchedMLP
 
 OPTIMIZERS = ("adam", "sgd")
 LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g", "d_to_optimum")
@@ -31,6 +31,9 @@ LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g", "d_to_optimu
 
 OPTIMUM_D_STEPS = 100
 """D steps per G step when the inner maximisation is run (close) to its optimum D*."""
+
+HISTORY = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")
+"""What `step` records per generator step and model (g_grad_norm: norm of G's gradient)."""
 
 JSD_BANDWIDTH = 0.1
 """Kernel width h at which p_data and p_G are compared by `GANTrainer.evaluate`."""
@@ -54,6 +57,7 @@ class GANConfig:
     noise_dim: int = 2
     seed: int = 0
     d_to_optimum: bool = False  # "solve the inner max": OPTIMUM_D_STEPS D steps per G step
+    d_pretrain: int = 0  # D steps against the initial G before training starts (a strong D)
 
     @property
     def d_steps(self) -> int:
@@ -65,7 +69,7 @@ class GANConfig:
             raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
-        if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1:
+        if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1 or self.d_pretrain < 0:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
         toy.get(self.data)  # raises on an unknown name
 
@@ -106,16 +110,28 @@ class GANSnapshot:
 
 
 class GANTrainer:
-    """Trains a generator G: z -> x and a discriminator D: x -> logit on a toy p_data."""
+    """Trains generators G: z -> x and discriminators D: x -> logit on a toy p_data.
 
-    def __init__(self, config: GANConfig, device: torch.device | None = None) -> None:
+    Usually one pair. Given several generator losses, it trains one (G, D) pair per loss, all
+    from the same initial weights and on the same data and noise, in one batched pass (the
+    saturation lesson's side-by-side runs); model 0 is the one `snapshot` draws.
+    """
+
+    def __init__(
+        self,
+        config: GANConfig,
+        device: torch.device | None = None,
+        generator_losses: tuple[str, ...] | None = None,
+    ) -> None:
         self.config = config
+        self.losses = generator_losses or (config.generator_loss,)
         self.device = device or pick_device()
         self.p_data = toy.get(config.data)
+        copies = len(self.losses)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
-            self.G = mlp(config.noise_dim, self.p_data.dim, config.width, config.depth)
-            self.D = mlp(self.p_data.dim, 1, config.width, config.depth)
+            self.G = BatchedMLP(copies, config.noise_dim, self.p_data.dim, config.width, config.depth)
+            self.D = BatchedMLP(copies, self.p_data.dim, 1, config.width, config.depth)
         self.G.to(self.device)
         self.D.to(self.device)
         self.opt_d = self._optimizer(self.D, config.lr_d)
@@ -123,12 +139,19 @@ class GANTrainer:
         self.rng = torch.Generator().manual_seed(config.seed + 1)  # data and noise
         self.eval_rng = torch.Generator().manual_seed(config.seed + 2)  # never used by training
         self.step_count = 0
-        self.history: dict[str, list[float]] = {
-            k: [] for k in ("step", "d_loss", "g_loss", "d_real", "d_fake")
-        }
+        self.histories: list[dict[str, list[float]]] = [
+            {k: [] for k in ("step", *HISTORY)} for _ in self.losses
+        ]
         self.evals: dict[str, list[float]] = {k: [] for k in ("step", "modes", "high_quality", "jsd")}
         self.seconds_training = 0.0
         self._p_data_h: np.ndarray | None = None  # smoothed p_data on the evaluation grid
+        if config.d_pretrain:
+            self.pretrain_d(config.d_pretrain)
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """Model 0's history: per generator step, step, d_loss, g_loss, d_real, d_fake, g_grad_norm."""
+        return self.histories[0]
 
     def _optimizer(self, net: torch.nn.Module, lr: float) -> torch.optim.Optimizer:
         """Adam (beta1 = 0.5, as in DCGAN) or plain SGD; the fused kernels where supported."""
@@ -156,66 +179,89 @@ class GANTrainer:
     def _noise(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.config.noise_dim, generator=self.rng).to(self.device)
 
+    def _draw(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """k minibatches of real data and k + 1 of noise, shared by every model."""
+        m = self.config.batch_size
+        real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, 1, m, -1)
+        noise = self._noise((k + 1) * m).view(k + 1, 1, m, -1)
+        copies = len(self.losses)
+        return real.expand(-1, copies, -1, -1), noise.expand(-1, copies, -1, -1)
+
+    def _d_step(self, real: torch.Tensor, noise: torch.Tensor, d_params: list) -> tuple[torch.Tensor, ...]:
+        """One ascent step of every D on log D(x) + log(1 - D(G(z))); returns (losses, real logits, fake logits)."""
+        m = self.config.batch_size
+        with torch.no_grad():
+            fake = self.G(noise)
+        logits = self.D(torch.cat([real, fake], dim=1))
+        real_logits, fake_logits = logits[:, :m], logits[:, m:]
+        losses = torch.stack(
+            [discriminator_loss(r, f) for r, f in zip(real_logits, fake_logits, strict=True)]
+        )
+        _descend(self.opt_d, losses.sum(), d_params)  # the models are independent: sum = each
+        return losses.detach(), real_logits.detach(), fake_logits.detach()
+
+    def pretrain_d(self, n: int) -> None:
+        """n steps of D alone against the initial G: a strong discriminator from the start."""
+        d_params = list(self.D.parameters())
+        for _ in range(n):
+            real, noise = self._draw(1)
+            self._d_step(real[0], noise[0], d_params)
+
     def step(self, n: int = 1) -> dict[str, float]:
-        """Advance n generator steps (each after k discriminator steps); return the latest metrics."""
+        """Advance n generator steps (each after k discriminator steps); return model 0's latest metrics."""
         started = time.perf_counter()
-        cfg = self.config
-        m, k = cfg.batch_size, cfg.d_steps
+        k = self.config.d_steps
         d_params = list(self.D.parameters())
         g_params = list(self.G.parameters())
         records = []
         for _ in range(n):
             # One draw per generator step, so results do not depend on how steps are chunked.
-            real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, m, -1)
-            noise = self._noise((k + 1) * m).view(k + 1, m, -1)
+            real, noise = self._draw(k)
             for j in range(k):
-                with torch.no_grad():
-                    fake = self.G(noise[j])
-                logits = self.D(torch.cat([real[j], fake]))
-                real_logits, fake_logits = logits[:m], logits[m:]
-                d_loss = discriminator_loss(real_logits, fake_logits)
-                _descend(self.opt_d, d_loss, d_params)
+                d_losses, real_logits, fake_logits = self._d_step(real[j], noise[j], d_params)
             # Generator step: only G's gradients are computed; D is held fixed.
             g_logits = self.D(self.G(noise[k]))
-            g_loss = generator_loss(g_logits, cfg.generator_loss)
-            _descend(self.opt_g, g_loss, g_params)
-            records.append(
-                torch.stack(
-                    [
-                        d_loss.detach(),
-                        g_loss.detach(),
-                        torch.sigmoid(real_logits.detach()).mean(),
-                        torch.sigmoid(fake_logits.detach()).mean(),
-                    ]
-                )
+            g_losses = torch.stack(
+                [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
             )
-        values = torch.stack(records).cpu().numpy()
+            grads = _descend(self.opt_g, g_losses.sum(), g_params)
+            with torch.no_grad():
+                grad_norm = torch.cat([g.flatten(1) for g in grads], dim=1).norm(dim=1)
+                d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
+                d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
+                records.append(torch.stack([d_losses, g_losses.detach(), d_real, d_fake, grad_norm], dim=1))
+        values = torch.stack(records).cpu().numpy()  # (n, models, len(HISTORY))
         first = self.step_count + 1
         self.step_count += n
-        self.history["step"].extend(range(first, self.step_count + 1))
-        for col, name in enumerate(("d_loss", "g_loss", "d_real", "d_fake")):
-            self.history[name].extend(values[:, col].tolist())
+        for model, history in enumerate(self.histories):
+            history["step"].extend(range(first, self.step_count + 1))
+            for col, name in enumerate(HISTORY):
+                history[name].extend(values[:, model, col].tolist())
         self.seconds_training += time.perf_counter() - started
         if not np.isfinite(values).all():
             raise TrainingDiverged(
                 f"the losses became NaN or infinite at step {self.step_count}: "
                 "the learning rates are probably too large for this optimizer"
             )
-        latest = values[-1]
         return {
             "step": self.step_count,
-            "d_loss": float(latest[0]),
-            "g_loss": float(latest[1]),
-            "d_real": float(latest[2]),
-            "d_fake": float(latest[3]),
+            **{name: float(values[-1, 0, col]) for col, name in enumerate(HISTORY)},
         }
+
+    def discriminator(self, x: torch.Tensor, model: int = 0) -> torch.Tensor:
+        """D's logits at points x of shape (n, dim), for one model: shape (n, 1)."""
+        return self.D(x.to(self.device).expand(len(self.losses), -1, -1))[model]
 
     # --------------------------------------------------------------------------- evaluation
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """n generated points G(z), z ~ N(0, I), as a CPU tensor."""
+    def sample(self, n: int, generator: torch.Generator | None = None, model: int = 0) -> torch.Tensor:
+        """n generated points G(z), z ~ N(0, I), of one model, as a CPU tensor."""
         z = torch.randn(n, self.config.noise_dim, generator=generator or self.eval_rng)
-        return self.G(z.to(self.device)).cpu()
+        return self.generate(z, model).cpu()
+
+    def generate(self, z: torch.Tensor, model: int = 0) -> torch.Tensor:
+        """G(z) of one model for noise z of shape (n, noise_dim)."""
+        return self.G(z.to(self.device).expand(len(self.losses), -1, -1))[model]
 
     def evaluate(self, n: int = 2000, grid_size: int = 100) -> dict[str, float]:
         """Modes covered, high-quality fraction and JSD(p_data || p_G); appended to `evals`.
@@ -249,10 +295,10 @@ class GANTrainer:
         fake = self.sample(n).numpy()
         axis, points, _ = grid_2d(extent, grid_size)
         with torch.no_grad():
-            logits = self.D(torch.as_tensor(points, dtype=torch.float32, device=self.device))
+            logits = self.discriminator(torch.as_tensor(points, dtype=torch.float32))
         d_grid = torch.sigmoid(logits).view(grid_size, grid_size).cpu().numpy()
         x = torch.as_tensor(fake[:n_arrows], device=self.device).requires_grad_(True)
-        loss = generator_loss(self.D(x), self.config.generator_loss) * len(x)
+        loss = generator_loss(self.discriminator(x), self.losses[0]) * len(x)
         (grad,) = torch.autograd.grad(loss, x)
         return GANSnapshot(
             step=self.step_count,
@@ -285,23 +331,16 @@ class GANTrainer:
         if self.config.noise_dim >= 2:
             z[1, :, :, 0] = levels[:, None]
             z[1, :, :, 1] = t
-        x = self.G(z.view(-1, self.config.noise_dim).to(self.device)).cpu()
+        x = self.generate(z.view(-1, self.config.noise_dim)).cpu()
         return x.view(2 * lines, points, -1).numpy()
 
 
-def _descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list[torch.Tensor]) -> None:
-    """One optimizer step on `loss`, differentiating only with respect to `params`."""
+def _descend(
+    optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list[torch.Tensor]
+) -> tuple[torch.Tensor, ...]:
+    """One optimizer step on `loss`, differentiating only with respect to `params`; the gradients."""
     grads = torch.autograd.grad(loss, params)
     for p, g in zip(params, grads, strict=True):
         p.grad = g
     optimizer.step()
-
-
-def steps_per_second(trainer: GANTrainer) -> float:
-    """Generator steps per second of training time so far (0 before the first step)."""
-    if trainer.seconds_training == 0:
-        return 0.0
-    return trainer.step_count / trainer.seconds_training
-
-
-__all__ = ["GANConfig", "GANSnapshot", "GANTrainer", "TrainingDiverged", "steps_per_second"]
+    return grads

@@ -38,7 +38,7 @@ def test_k_discriminator_steps_per_generator_step():
     metrics = trainer.step(5)
     assert calls == {"D": 15, "G": 5}
     assert metrics["step"] == 5 and trainer.step_count == 5
-    assert set(metrics) == {"step", "d_loss", "g_loss", "d_real", "d_fake"}
+    assert set(metrics) == {"step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm"}
 
 
 def test_generator_step_leaves_the_discriminator_alone():
@@ -106,7 +106,7 @@ def test_arrows_point_where_the_loss_falls():
 
     def loss(points):
         with torch.no_grad():
-            return generator_loss(trainer.D(points), trainer.config.generator_loss).item()
+            return generator_loss(trainer.discriminator(points), trainer.config.generator_loss).item()
 
     step = 1e-3 * torch.as_tensor(snap.arrows_dir) / torch.as_tensor(snap.arrows_dir).norm()
     assert loss(x + step) < loss(x)
@@ -124,3 +124,16 @@ def test_default_config_covers_the_ring():
         if result["modes"] == 8 and result["high_quality"] >= 0.8:
             break
     assert result["modes"] == 8 and result["high_quality"] >= 0.8, f"best was {best}"
+
+
+def test_batched_mlp_with_one_copy_is_the_plain_mlp():
+    from lab.nets import BatchedMLP, mlp
+
+    torch.manual_seed(3)
+    plain = mlp(2, 1, 16, 2)
+    torch.manual_seed(3)
+    batched = BatchedMLP(3, 2, 1, 16, 2)
+    x = torch.randn(3, 10, 2)
+    out = batched(x)
+    for c in range(3):
+        torch.testing.assert_close(out[c], plain(x[c]))
