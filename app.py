@@ -11,6 +11,7 @@ pages = st.navigation(
         st.Page("pages/home.py", title="Home", icon="🏠", default=True),
         st.Page("pages/gan_playground.py", title="GAN playground", icon="🎯"),
         st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon="⚖️"),
+        st.Page("pages/saturation.py", title="Saturation", icon="📉"),
     ]
 )
 with friendly_errors(f"showing {pages.title}"):

@@ -15,13 +15,16 @@ GENERATOR_LOSSES = ("minimax", "non_saturating", "log_ratio")
 """Names of the lecture's generator losses (1), (2) and (3)."""
 
 
-def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+def discriminator_loss(
+    real_logits: torch.Tensor, fake_logits: torch.Tensor, dim: tuple[int, ...] | None = None
+) -> torch.Tensor:
     """Negative logistic-regression log-likelihood, real labelled y = 1 and generated y = 0.
 
     -L(D, G) = -( E_{x~p_data}[log D(x)] + E_{z~p_z}[log(1 - D(G(z)))] ),
-    so minimising this ascends the lecture's L(D, G) in D.
+    so minimising this ascends the lecture's L(D, G) in D. The expectations are means over `dim`
+    (over everything when None; (1, 2) gives one loss per model for logits of shape (models, m, 1)).
     """
-    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+    return F.softplus(-real_logits).mean(dim) + F.softplus(fake_logits).mean(dim)
 
 
 def minimax_loss(fake_logits: torch.Tensor) -> torch.Tensor:

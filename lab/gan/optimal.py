@@ -39,6 +39,13 @@ def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, cell: flo
     return float((np.sum(p_data * np.log(d)) + np.sum(p_g * np.log1p(-d))) * cell)
 
 
+def expected_log_ratio(d: np.ndarray, p_g: np.ndarray, cell: float) -> float:
+    """E_{p_G}[log D/(1 - D)] by quadrature: the lecture's loss (3), which for D = D* equals
+    E_{p_G}[log p_data/p_G] = -KL(p_G || p_data)."""
+    d = np.clip(np.asarray(d, dtype=np.float64), 1e-300, 1.0 - 1e-16)
+    return float(np.sum(p_g * (np.log(d) - np.log1p(-d))) * cell)
+
+
 def value_function_mc(d_real: np.ndarray, d_fake: np.ndarray) -> tuple[float, float]:
     """Monte Carlo V(D, G) = mean log D(x_i) + mean log(1 - D(G(z_j))), and its standard error.
 

@@ -194,9 +194,7 @@ class GANTrainer:
             fake = self.G(noise)
         logits = self.D(torch.cat([real, fake], dim=1))
         real_logits, fake_logits = logits[:, :m], logits[:, m:]
-        losses = torch.stack(
-            [discriminator_loss(r, f) for r, f in zip(real_logits, fake_logits, strict=True)]
-        )
+        losses = discriminator_loss(real_logits, fake_logits, dim=(1, 2))  # one per model
         _descend(self.opt_d, losses.sum(), d_params)  # the models are independent: sum = each
         return losses.detach(), real_logits.detach(), fake_logits.detach()
 

@@ -1,0 +1,120 @@
+"""Lesson: saturation of log(1 − D(G(z))) and the non-saturating fixes."""
+
+import streamlit as st
+
+from lab.gan.discriminator import DConfig, DTrainer, FixedGenerator
+from lab.gan.optimal import expected_log_ratio, kl
+from lab.gan.saturation import SaturationTrainer
+from lab.gan.trainer import GANConfig
+from lab.plots import saturation as plots
+from lab.ui import live
+from lab.ui.errors import friendly_errors
+from lab.ui.page import run_through_app
+
+run_through_app()
+st.title("Saturation, and the non-saturating fixes")
+st.markdown(
+    r"Early in training G is poor, D rejects its samples and $D(G(z)) \approx 0$: the lecture's "
+    r"generator loss (1) $\log(1 - D(G(z)))$ then **saturates**, its gradient vanishes. Loss (2) "
+    r"$-\log D(G(z))$ keeps it alive, and (3) $-\log \frac{D}{1-D}$, their sum, minimises "
+    r"$\mathrm{KL}(p_G \| p_{data})$ when $D \approx D^*$."
+)
+curves_tab, live_tab, kl_tab = st.tabs(["The three losses", "Side by side, live", "(3) as a KL"])
+
+with curves_tab:
+    left, right = st.columns([1, 3])
+    with left:
+        marker = st.select_slider(
+            "Place a marker at D(G(z))",
+            [1e-4, 1e-3, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99],
+            value=0.01,
+            key="marker",
+        )
+        log_x = st.toggle("Log axis for D(G(z))", value=True, key="log_x")
+        st.dataframe(plots.gradients_at(marker), hide_index=True)
+        st.caption(
+            "With l the logit of D (D = σ(l)): d/dl log(1 − D) = −D, which vanishes as D → 0, while "
+            "d/dl [−log D] = −(1 − D) stays near −1. Same fixed point, very different early gradients."
+        )
+    with right:
+        for i, chart in enumerate(plots.curve_charts(marker, log_x)):
+            st.vega_lite_chart(chart, key=f"curve{i}")
+
+with live_tab:
+    c1, c2, c3, c4 = st.columns(4)
+    data = c1.selectbox("Data", ["ring8", "grid25", "moons", "spiral", "gaussian"], key="sat_data")
+    pretrain = c2.select_slider(
+        "Strong D: pre-train D for",
+        [0, 50, 200, 1000],
+        value=200,
+        key="sat_pretrain",
+        format_func=lambda n: f"{n} steps",
+        help="D is trained alone against the initial G first, so D(G(z)) starts near 0.",
+    )
+    k = c3.slider("k: D steps per G step", 1, 10, 1, key="sat_k")
+    seed = c4.number_input("Seed", 0, 10_000, 0, key="sat_seed")
+    config = GANConfig(data=data, k=k, d_pretrain=pretrain, seed=int(seed))
+    runner = live.runner_for("saturation", config, SaturationTrainer)
+    live.run_buttons(runner, lambda: SaturationTrainer(config))
+    status = runner.status()
+
+    @st.fragment(run_every=live.refresh_every(status, slower=1.5))
+    def side_by_side() -> None:
+        now = runner.status()
+        with friendly_errors("drawing the three runs"):
+            live.status_line(
+                now, runner.trainer.device, runner.trainer.config.describe() + " · all three losses"
+            )
+            snap = runner.snapshot()
+            for model, column in enumerate(st.columns(3)):
+                with column:
+                    st.markdown(f"**{plots.LOSS_NAMES[snap.losses[model]]}**")
+                    st.vega_lite_chart(
+                        plots.samples_chart(snap, model), key=f"samples{model}", width="content"
+                    )
+                    st.vega_lite_chart(plots.d_histogram(snap, model), key=f"hist{model}")
+            st.vega_lite_chart(plots.grad_norm_chart(snap), key="norms")
+            st.caption(
+                "Three GANs from the same initial weights, fed the same data and noise, trained together; "
+                "only the generator loss differs. Top: samples (the same z every frame). Middle: D(G(z)) "
+                "on them. Bottom: the norm of each generator's gradient (log scale). With a strong D the "
+                "gradient of (1) is orders of magnitude smaller and its G stalls, while (2) and (3) learn."
+            )
+        if now.running != status.running:
+            st.rerun()
+
+    side_by_side()
+
+with kl_tab:
+    st.markdown(
+        r"With $D = D^*$: $\mathbb{E}_{p_G}[\log \frac{D^*}{1 - D^*}] = "
+        r"\mathbb{E}_{p_G}[\log \frac{p_{data}}{p_G}] = -\mathrm{KL}(p_G \| p_{data})$. "
+        r"Here $p_{data}$ is the 1-D two-Gaussian mixture and $p_G = \mathcal{N}(\mu, \sigma^2)$."
+    )
+    a, b = st.columns(2)
+    mu = a.slider("μ of p_G", -3.0, 3.0, 0.0, 0.1, key="kl_mu")
+    sigma = b.slider("σ of p_G", 0.2, 2.0, 1.0, 0.05, key="kl_sigma")
+    with friendly_errors("computing the KL"):
+        snap = DTrainer(DConfig(p_g=FixedGenerator((mu,), (sigma,), (1.0,)))).snapshot()
+        cell = snap.x[1] - snap.x[0]
+        trained = st.session_state.get("kl_trained")
+        if st.button("Train a D against this p_G (2,000 steps)", key="kl_train"):
+            with st.spinner("Training D by logistic regression ..."):
+                trainer = DTrainer(snap.config)
+                trainer.step(2000)
+                trained = st.session_state["kl_trained"] = ((mu, sigma), trainer.snapshot().d)
+        d_trained = trained[1] if trained and trained[0] == (mu, sigma) else None
+        m1, m2, m3 = st.columns(3)
+        m1.metric("E_pG[log D*/(1 − D*)]", f"{expected_log_ratio(snap.d_star, snap.p_g, cell):.4f}")
+        m2.metric("−KL(p_G ‖ p_data)", f"{-kl(snap.p_g, snap.p_data, cell):.4f}")
+        m3.metric(
+            "E_pG[log D/(1 − D)], trained D",
+            "—" if d_trained is None else f"{expected_log_ratio(d_trained, snap.p_g, cell):.4f}",
+            help="press the button to train a D for this p_G",
+        )
+        st.vega_lite_chart(plots.log_ratio_chart(snap.x, snap.p_g, snap.d_star, d_trained), key="log_ratio")
+        st.caption(
+            "Lines: log D/(1 − D) for the optimal D* (that is log p_data/p_G) and for a trained D. Shaded: "
+            "p_G, the weight of the average. All by quadrature on a 400-point grid. The D-step makes D a "
+            "density-ratio estimator; the G-step with loss (3) then minimises KL(p_G ‖ p_data)."
+        )
