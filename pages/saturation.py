@@ -85,6 +85,15 @@ with live_tab:
 
     side_by_side()
 
+
+def train_d_for_kl(config: DConfig) -> None:
+    """Button callback: train a D against the current p_G and keep its D(x) with that p_G."""
+    trainer = DTrainer(config)
+    trainer.step(2000)
+    p_g = config.p_g
+    st.session_state["kl_trained"] = ((p_g.means[0], p_g.stds[0]), trainer.snapshot().d)
+
+
 with kl_tab:
     st.markdown(
         r"With $D = D^*$: $\mathbb{E}_{p_G}[\log \frac{D^*}{1 - D^*}] = "
@@ -97,12 +106,14 @@ with kl_tab:
     with friendly_errors("computing the KL"):
         snap = DTrainer(DConfig(p_g=FixedGenerator((mu,), (sigma,), (1.0,)))).snapshot()
         cell = snap.x[1] - snap.x[0]
+        st.button(
+            "Train a D against this p_G (2,000 steps)",
+            key="kl_train",
+            on_click=train_d_for_kl,
+            args=(snap.config,),
+            help="logistic regression of p_data against this p_G; takes a second or two",
+        )
         trained = st.session_state.get("kl_trained")
-        if st.button("Train a D against this p_G (2,000 steps)", key="kl_train"):
-            with st.spinner("Training D by logistic regression ..."):
-                trainer = DTrainer(snap.config)
-                trainer.step(2000)
-                trained = st.session_state["kl_trained"] = ((mu, sigma), trainer.snapshot().d)
         d_trained = trained[1] if trained and trained[0] == (mu, sigma) else None
         m1, m2, m3 = st.columns(3)
         m1.metric("E_pG[log D*/(1 − D*)]", f"{expected_log_ratio(snap.d_star, snap.p_g, cell):.4f}")

@@ -104,3 +104,17 @@ def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
     assert step_count(page) > 0
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_2d.png"), full_page=True)
+
+
+def test_saturation_page(app_url, page):
+    page.goto(f"{app_url}/saturation")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    page.screenshot(path=artifact("saturation_curves.png"), full_page=True)
+    page.get_by_role("tab", name="Side by side, live").click()
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(3.0)
+    assert step_count(page) > 0
+    _no_exception(page)
+    page.screenshot(path=artifact("saturation_live.png"), full_page=True)
+    page.locator(".st-key-pause button").click()

@@ -1,0 +1,53 @@
+"""The saturation page, driven by AppTest."""
+
+import time
+
+from tests.app.test_playground import _app, _step
+
+
+def _page():
+    at = _app()
+    at.switch_page("pages/saturation.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_marker_reads_the_gradient_of_each_loss():
+    at = _page()
+    table = at.dataframe[0].value
+    assert list(table["∂ loss / ∂ logit"]) == ["-0.01", "-0.99", "-1"]
+    at.select_slider(key="marker").set_value(0.5).run()
+    assert list(at.dataframe[0].value["∂ loss / ∂ logit"]) == ["-0.5", "-0.5", "-1"]
+    at.toggle(key="log_x").set_value(False).run()
+    assert not at.exception
+
+
+def test_three_runs_train_side_by_side():
+    at = _page()
+    at.button(key="play").click().run()
+    time.sleep(1.5)
+    at.run()
+    at.button(key="pause").click().run()
+    assert _step(at) > 0
+    assert any("all three losses" in c.value for c in at.caption)
+    assert not at.exception
+
+
+def test_pretraining_change_starts_a_fresh_run():
+    at = _page()
+    at.button(key="step").click().run()
+    assert _step(at) == 1
+    at.select_slider(key="sat_pretrain").set_value(0).run()
+    assert _step(at) == 0 and any("fresh run" in i.value for i in at.info)
+
+
+def test_kl_tab_matches_minus_kl_and_trains_a_d():
+    at = _page()
+    values = {m.label: m.value for m in at.metric}
+    assert values["E_pG[log D*/(1 − D*)]"] == values["−KL(p_G ‖ p_data)"]
+    assert values["E_pG[log D/(1 − D)], trained D"] == "—"
+    at.button(key="kl_train").click().run()
+    trained = float(next(m.value for m in at.metric if m.label.endswith("trained D")))
+    assert abs(trained - float(values["−KL(p_G ‖ p_data)"])) < 0.15
+    at.slider(key="kl_mu").set_value(1.0).run()  # another p_G: the trained D no longer applies
+    assert next(m.value for m in at.metric if m.label.endswith("trained D")) == "—"
