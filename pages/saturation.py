@@ -63,7 +63,9 @@ with live_tab:
         now = runner.status()
         with friendly_errors("drawing the three runs"):
             live.status_line(
-                now, runner.trainer.device, runner.trainer.config.describe() + " · all three losses"
+                now,
+                runner.trainer.device,
+                runner.trainer.config.describe(losses="(1), (2) and (3), one run each"),
             )
             snap = runner.snapshot()
             for model, column in enumerate(st.columns(3)):

@@ -73,11 +73,11 @@ class GANConfig:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
         toy.get(self.data)  # raises on an unknown name
 
-    def describe(self) -> str:
-        """One line for the status bar: what this run is."""
+    def describe(self, losses: str | None = None) -> str:
+        """One line for the status bar: what this run is (`losses` overrides the loss's name)."""
         opt = {"adam": "Adam", "sgd": "SGD"}[self.optimizer]
         return (
-            f"{toy.get(self.data).title} · loss {self.generator_loss} · k = {self.d_steps}"
+            f"{toy.get(self.data).title} · loss {losses or self.generator_loss} · k = {self.d_steps}"
             f"{' (D to its optimum)' if self.d_to_optimum else ''} · m = {self.batch_size}"
             f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.depth}×{self.width} units"
             f" · z in R^{self.noise_dim} · seed {self.seed}"

@@ -29,7 +29,7 @@ def test_three_runs_train_side_by_side():
     at.run()
     at.button(key="pause").click().run()
     assert _step(at) > 0
-    assert any("all three losses" in c.value for c in at.caption)
+    assert any("loss (1), (2) and (3), one run each" in c.value for c in at.caption)
     assert not at.exception
 
 
