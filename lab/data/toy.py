@@ -46,12 +46,18 @@ class GaussianMixture:
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """n exact samples as a float32 CPU tensor of shape (n, dim)."""
+        return self.sample_labeled(n, generator)[0]
+
+    def sample_labeled(
+        self, n: int, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """n samples and the index of the component each was drawn from."""
         weights = torch.as_tensor(self.weights, dtype=torch.float64)
         k = torch.multinomial(weights, n, replacement=True, generator=generator)
         means = torch.as_tensor(self.means, dtype=torch.float32)[k]
         stds = torch.as_tensor(self.stds, dtype=torch.float32)[k, None]
         noise = torch.randn(n, self.dim, generator=generator)
-        return means + stds * noise
+        return means + stds * noise, k
 
     def log_prob(self, x: torch.Tensor | np.ndarray) -> torch.Tensor:
         """Exact log p(x) in float64 for points x of shape (n, dim) (or (n,) in 1-D)."""

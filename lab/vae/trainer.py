@@ -1,0 +1,232 @@
+"""VAETrainer: maximise the ELBO on MNIST or a 2-D toy distribution, with the lab's protocol.
+
+    max_{theta, phi}  E_x [ -beta KL(q_phi(z|x) || p(z)) + E_q[log p_theta(x|z)] ]
+beta = 1 is the lecture's ELBO; the curves always report the ELBO itself (beta = 1), in nats
+per example (per image on MNIST).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+
+from lab.data import mnist, toy
+from lab.device import pick_device
+from lab.vae.model import VAE, elbo
+
+LIVE_FIELDS = ("beta", "lr", "batch_size", "sigma", "pair")
+TOY_TRAIN, TOY_HELD_OUT = 10_000, 2_000
+EVAL_MAX = 2_000  # held-out examples an evaluation averages over
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    data: str = "mnist"  # "mnist" or a 2-D toy distribution's name
+    latent_dim: int = 2
+    likelihood: str = "bernoulli"  # or "gaussian": N(x; f(z), sigma^2 I)
+    sigma: float = 0.1  # the Gaussian decoder's sigma (its start value when learned)
+    learn_sigma: bool = False
+    beta: float = 1.0  # weight of the KL term in the training objective
+    architecture: str = "mlp"  # or "conv" (MNIST only)
+    width: int = 400
+    depth: int = 1
+    lr: float = 1e-3
+    batch_size: int = 128
+    seed: int = 0
+    pair: tuple[int, int] = (0, 1)  # held-out examples to interpolate between
+
+    def __post_init__(self) -> None:
+        if self.data != "mnist" and toy.get(self.data).dim != 2:
+            raise ValueError("VAE data: 'mnist' or a 2-D toy distribution")
+        if not 1 <= self.latent_dim <= 32 or self.sigma <= 0 or self.beta < 0:
+            raise ValueError("latent_dim in 1..32, sigma > 0, beta >= 0")
+
+    def same_run(self, other: VAEConfig) -> bool:
+        return replace(other, **{f: getattr(self, f) for f in LIVE_FIELDS}) == self
+
+    def describe(self) -> str:
+        decoder = (
+            "Bernoulli"
+            if self.likelihood == "bernoulli"
+            else (f"Gaussian, σ {'learned' if self.learn_sigma else f'= {self.sigma:g}'}")
+        )
+        data = "MNIST" if self.data == "mnist" else toy.get(self.data).title
+        return (
+            f"{data} · z in R^{self.latent_dim} · decoder {decoder} · β = {self.beta:g} · {self.architecture}"
+            f" {self.depth}×{self.width} · Adam lr {self.lr:g} · m = {self.batch_size} · seed {self.seed}"
+        )
+
+
+@dataclass
+class VAESnapshot:
+    step: int
+    config: VAEConfig
+    source: str  # which data set, said on the page
+    n_train: int
+    n_held_out: int
+    history: dict[str, list[float]]  # step, elbo, recon, kl (training minibatches, beta = 1)
+    evals: dict[str, list[float]]  # step, elbo, recon, kl (held out)
+    mu: np.ndarray  # (n, latent) posterior means of held-out examples
+    logvar: np.ndarray  # (n, latent)
+    labels: np.ndarray  # (n,) digit or mixture component
+    z_samples: np.ndarray  # (n, latent) one draw of q(z|x) each: the aggregate posterior
+    sigma: float  # the Gaussian decoder's sigma now
+    is_image: bool
+    manifold: np.ndarray  # images: (rows, cols, 28, 28); 2-D: (lines, points, 2) f(z) over grid lines
+    originals: np.ndarray  # (r, dim) held-out examples
+    reconstructions: np.ndarray  # (r, dim) E[x|z = mu(x)]
+    prior_samples: np.ndarray  # images: (s, 784) E[x|z], z ~ p(z); 2-D: (s, 2) x ~ p(x|z)
+    interpolation: np.ndarray  # (steps, dim) E[x|z] along the line between the pair's mu
+
+
+class VAETrainer:
+    """A VAE on MNIST (the bundled subset offline) or on samples of a toy distribution."""
+
+    def __init__(self, config: VAEConfig, device: torch.device | None = None) -> None:
+        self.device = device or pick_device()
+        if config.data == "mnist":
+            data = mnist.load()
+            self.source = data.source
+            train, test, test_labels = data.train_images, data.test_images, data.test_labels
+            self.train = torch.as_tensor(train).to(self.device)
+            self.test = torch.as_tensor(test[:EVAL_MAX]).to(self.device)
+            self.test_labels = np.asarray(test_labels[:EVAL_MAX])
+        else:
+            dist = toy.get(config.data)
+            rng = torch.Generator().manual_seed(1234)
+            self.source = f"{dist.title}: {TOY_TRAIN:,} training and {TOY_HELD_OUT:,} held-out samples"
+            self.train = dist.sample(TOY_TRAIN, rng).to(self.device)
+            test, labels = dist.sample_labeled(TOY_HELD_OUT, rng)
+            self.test, self.test_labels = test.to(self.device), labels.numpy()
+        self.extent = 0.0 if config.data == "mnist" else toy.get(config.data).extent
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed)
+            self.model = VAE(
+                self.train.shape[1], config.latent_dim, config.width, config.depth, config.likelihood,
+                config.sigma, config.learn_sigma, config.architecture,
+            ).to(self.device)  # fmt: skip
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        self.rng = torch.Generator().manual_seed(config.seed + 1)
+        self.eval_rng = torch.Generator().manual_seed(config.seed + 2)
+        self.step_count = 0
+        self.history: dict[str, list[float]] = {k: [] for k in ("step", "elbo", "recon", "kl")}
+        self.evals: dict[str, list[float]] = {k: [] for k in ("step", "elbo", "recon", "kl")}
+        self.config = config
+
+    def update(self, config: VAEConfig) -> None:
+        """Adopt new beta, learning rate, batch size, fixed sigma or interpolation pair."""
+        if not self.config.same_run(config):
+            raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
+        if not config.learn_sigma and config.sigma != self.config.sigma:
+            self.model.log_sigma.fill_(math.log(config.sigma))
+        for group in self.opt.param_groups:
+            group["lr"] = config.lr
+        self.config = config
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        """n gradient steps on minibatches of the training set; the ELBO parts of the last."""
+        m, beta = self.config.batch_size, self.config.beta
+        records = []
+        for _ in range(n):
+            idx = torch.randint(len(self.train), (m,), generator=self.rng).to(self.device)
+            total, recon, kl = elbo(self.model, self.train[idx], self.rng)
+            loss = -(recon - beta * kl).mean()
+            self.opt.zero_grad(set_to_none=True)
+            loss.backward()
+            self.opt.step()
+            records.append(torch.stack([total.mean(), recon.mean(), kl.mean()]).detach())
+        values = torch.stack(records).cpu().numpy()
+        first = self.step_count + 1
+        self.step_count += n
+        self.history["step"].extend(range(first, self.step_count + 1))
+        for col, name in enumerate(("elbo", "recon", "kl")):
+            self.history[name].extend(values[:, col].tolist())
+        if not np.isfinite(values).all():
+            raise RuntimeError(
+                f"the ELBO became NaN or infinite at step {self.step_count}: lower the learning rate"
+            )
+        return {"step": self.step_count, "elbo": float(values[-1, 0])}
+
+    @torch.no_grad()
+    def evaluate(self) -> dict[str, float]:
+        """Held-out ELBO, reconstruction and KL in nats per example; appended to `evals`."""
+        self.model.eval()
+        parts = [elbo(self.model, batch, self.eval_rng) for batch in self.test.split(500)]
+        self.model.train()
+        result = {"step": self.step_count}
+        for i, name in enumerate(("elbo", "recon", "kl")):
+            result[name] = float(torch.cat([p[i] for p in parts]).mean())
+        for key, value in result.items():
+            self.evals[key].append(value)
+        return result
+
+    @torch.no_grad()
+    def snapshot(self, n_latent: int = 1000) -> VAESnapshot:
+        self.evaluate()
+        model = self.model
+        x = self.test[:n_latent]
+        mu, logvar = model.encode(x)
+        z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=self.eval_rng).to(self.device)
+        is_image = self.config.data == "mnist"
+        prior = torch.randn(32 if is_image else 500, self.config.latent_dim, generator=self.eval_rng).to(
+            self.device
+        )
+        prior_x = model.mean(prior)
+        if not is_image and self.config.likelihood == "gaussian":
+            prior_x = prior_x + model.log_sigma.exp() * torch.randn(
+                prior_x.shape, generator=self.eval_rng
+            ).to(self.device)
+        a, b = (i % len(self.test) for i in self.config.pair)
+        t = torch.linspace(0, 1, 10, device=self.device)[:, None]
+        path = model.mean((1 - t) * mu[a] + t * mu[b])
+        originals = x[:10] if is_image else x[:200]
+        return VAESnapshot(
+            step=self.step_count,
+            config=self.config,
+            source=self.source,
+            n_train=len(self.train),
+            n_held_out=len(self.test),
+            history={k: _thin(v) for k, v in self.history.items()},
+            evals={k: list(v) for k, v in self.evals.items()},
+            mu=mu.cpu().numpy(),
+            logvar=logvar.cpu().numpy(),
+            labels=self.test_labels[:n_latent],
+            z_samples=z.cpu().numpy(),
+            sigma=float(model.log_sigma.exp()),
+            is_image=is_image,
+            manifold=self._manifold(is_image),
+            originals=originals.cpu().numpy(),
+            reconstructions=model.mean(model.encode(originals)[0]).cpu().numpy(),
+            prior_samples=prior_x.cpu().numpy(),
+            interpolation=path.cpu().numpy(),
+        )
+
+    def _manifold(self, is_image: bool, size: int = 15) -> np.ndarray:
+        """Decoded grid over the latent plane (z_1, z_2) at prior quantiles; other z's at 0."""
+        latent = self.config.latent_dim
+        quantiles = torch.tensor([statistics.NormalDist().inv_cdf((i + 0.5) / size) for i in range(size)])
+        if is_image:
+            rows = quantiles.flip(0) if latent >= 2 else torch.zeros(1)
+            z = torch.zeros(len(rows), size, latent)
+            z[..., 0] = quantiles[None, :]
+            if latent >= 2:
+                z[..., 1] = rows[:, None]
+            images = self.model.mean(z.view(-1, latent).to(self.device)).cpu()
+            return images.view(len(rows), size, 28, 28).numpy()
+        t = torch.linspace(-2.5, 2.5, 41)
+        lines = torch.zeros(2 if latent >= 2 else 1, size if latent >= 2 else 1, len(t), latent)
+        lines[0, :, :, 0] = t
+        if latent >= 2:
+            lines[0, :, :, 1] = quantiles[:, None]
+            lines[1, :, :, 0] = quantiles[:, None]
+            lines[1, :, :, 1] = t
+        x = self.model.mean(lines.view(-1, latent).to(self.device)).cpu()
+        return x.view(-1, len(t), 2).numpy()
+
+
+def _thin(values: list[float], most: int = 500) -> list[float]:
+    return values[:: max(1, -(-len(values) // most))]

@@ -1,0 +1,72 @@
+"""MNIST loading: our IDX reader, the checksum guard, and the offline subset. No network."""
+
+import gzip
+import hashlib
+
+import numpy as np
+import pytest
+
+from lab.data import mnist
+
+
+def _idx(array: np.ndarray, type_code: int = 0x08) -> bytes:
+    header = bytes([0, 0, type_code, array.ndim]) + b"".join(n.to_bytes(4, "big") for n in array.shape)
+    return header + array.tobytes()
+
+
+def test_idx_reader_on_written_files():
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    np.testing.assert_array_equal(mnist.read_idx(_idx(images)), images)
+    labels = np.array([7, 1, 0], dtype=np.uint8)
+    np.testing.assert_array_equal(mnist.read_idx(_idx(labels)), labels)
+    floats = np.array([1.5, -2.0], dtype=">f4")
+    np.testing.assert_array_equal(mnist.read_idx(_idx(floats, 0x0D)), floats)
+
+
+def test_idx_reader_refuses_bad_files():
+    with pytest.raises(ValueError, match="not an IDX"):
+        mnist.read_idx(b"PK\x03\x04 a zip file")
+    with pytest.raises(ValueError, match="truncated"):
+        mnist.read_idx(_idx(np.zeros((4, 4), dtype=np.uint8))[:-3])
+
+
+def test_fetch_verifies_the_checksum_and_caches(tmp_path, monkeypatch):
+    payload = gzip.compress(_idx(np.array([3, 1, 4], dtype=np.uint8)))
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "labels.gz").write_bytes(payload)
+    monkeypatch.setitem(mnist.FILES, "labels.gz", hashlib.md5(payload).hexdigest())
+    cache = tmp_path / "cache"
+    path = mnist.fetch("labels.gz", cache, mirrors=(mirror.as_uri() + "/",))
+    assert path.read_bytes() == payload
+    (mirror / "labels.gz").unlink()  # a second call reads the cache, no download
+    assert mnist.fetch("labels.gz", cache, mirrors=(mirror.as_uri() + "/",)) == path
+
+
+def test_a_bad_checksum_is_refused_and_nothing_is_kept(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "labels.gz").write_bytes(b"half a file")
+    monkeypatch.setitem(mnist.FILES, "labels.gz", "0" * 32)
+    cache = tmp_path / "cache"
+    with pytest.raises(mnist.ChecksumError, match="published"):
+        mnist.fetch("labels.gz", cache, mirrors=(mirror.as_uri() + "/",))
+    assert list(cache.iterdir()) == []  # no partial or corrupt file poisons the cache
+
+
+def test_an_unreachable_mirror_is_an_os_error(tmp_path):
+    with pytest.raises(OSError, match="could not download"):
+        mnist.fetch("train-labels-idx1-ubyte.gz", tmp_path, mirrors=((tmp_path / "nowhere").as_uri() + "/",))
+
+
+def test_offline_subset_is_real_mnist_split_train_and_held_out():
+    data = mnist.load()
+    assert not data.full and "offline" in data.source
+    assert data.train_images.shape == (4000, 784) and data.test_images.shape == (1000, 784)
+    assert (
+        data.train_images.dtype == np.float32
+        and 0.0 <= data.train_images.min()
+        and data.train_images.max() <= 1.0
+    )
+    assert set(np.unique(data.test_labels)) == set(range(10))
+    assert 0.1 < data.train_images.mean() < 0.2  # MNIST's mean intensity is about 0.13
