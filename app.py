@@ -12,6 +12,7 @@ pages = st.navigation(
         st.Page("pages/gan_playground.py", title="GAN playground", icon="🎯"),
         st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon="⚖️"),
         st.Page("pages/saturation.py", title="Saturation", icon="📉"),
+        st.Page("pages/vae_latent.py", title="VAE latent space", icon="🌀"),
     ]
 )
 with friendly_errors(f"showing {pages.title}"):

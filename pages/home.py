@@ -16,6 +16,7 @@ Train small GANs and VAEs **live** and watch the results of the lecture
 | **GAN playground** | a GAN learning a 2-D distribution: samples over the discriminator's D(x), the generator's gradients, losses, modes covered and JSD | *GAN Objective*, *Actual Training Process* (k D-steps per G-step) |
 | **Optimal discriminator D\*** | D trained against a fixed p_G converging onto D\* = p_data/(p_data + p_G); V(D, G) rising to its ceiling −log 4 + 2·JSD; D against D\* for a learned 2-D generator | *Proposition* and *Given D\*(G)* (V = −log 4 + D_JSD, where D_JSD = 2·JSD) |
 | **Saturation** | the generator losses (1), (2), (3) and their gradients against D(G(z)); three GANs, one per loss, from the same start: under a strong D the gradient of (1) collapses; loss (3) with D\* equals −KL(p_G ‖ p_data) | *Actual Training Process*: the issue, (1) → (2), and the alternative (3) |
+| **VAE latent space** | a VAE trained live on MNIST or 2-D data: the ELBO and its two terms, train and held out; the latent space with q(z\|x) ellipses and the prior; decoded manifold, reconstructions, samples, interpolation; σ and β trading reconstruction against KL | *VAE Objective* and its Gaussian example |
 
 Every page trains on this machine's CPU (or GPU when there is one). Press **▶ Play** in the
 sidebar of a lesson; move any slider while it trains.
@@ -24,3 +25,4 @@ sidebar of a lesson; move any slider while it trains.
 st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon="▶️")
 st.page_link("pages/optimal_d.py", label="Open the optimal discriminator lesson", icon="▶️")
 st.page_link("pages/saturation.py", label="Open the saturation lesson", icon="▶️")
+st.page_link("pages/vae_latent.py", label="Open the VAE lesson", icon="▶️")

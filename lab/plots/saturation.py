@@ -120,6 +120,7 @@ def _histogram_layout(height: int) -> alt.TopLevelMixin:
             x=alt.X("lo:Q", title="D(G(z))", scale=alt.Scale(domain=[0, 1])),
             x2="hi:Q",
             y=alt.Y("count:Q", title="samples"),
+            y2=alt.datum(0),
         )
         .properties(height=height, width="container")
     )

@@ -55,7 +55,9 @@ def test_iwae_bound_is_above_the_elbo_and_rises_with_k():
     rng = torch.Generator().manual_seed(2)
     with torch.no_grad():
         mean_elbo = torch.stack([elbo(model, x, rng)[0].mean() for _ in range(200)]).mean()
-    bounds = [torch.stack([iwae_bound(model, x, k, rng).mean() for _ in range(50)]).mean() for k in (1, 5, 50)]
+    bounds = [
+        torch.stack([iwae_bound(model, x, k, rng).mean() for _ in range(50)]).mean() for k in (1, 5, 50)
+    ]
     assert abs(bounds[0] - mean_elbo) < 0.05 * abs(mean_elbo)  # K = 1 is the ELBO
     assert mean_elbo < bounds[1] < bounds[2]
 

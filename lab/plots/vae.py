@@ -1,0 +1,224 @@
+"""Figures of the VAE lesson: curves, the latent space, and what the decoder makes."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from PIL import Image
+from sklearn.decomposition import PCA
+
+from lab.plots.gan2d import FAKE_COLOR, REAL_COLOR
+from lab.plots.vega import template, with_data
+from lab.vae.trainer import VAESnapshot
+
+PART_COLORS = {"ELBO": "#111111", "E_q[log p(x|z)]": REAL_COLOR, "KL(q ‖ p)": FAKE_COLOR}
+
+
+@template
+def _curves_layout(part: str, height: int) -> alt.TopLevelMixin:
+    base = alt.Chart(alt.Data(name="curves"), title=alt.TitleParams(part, fontSize=16)).encode(
+        x=alt.X("step:Q", title="step"),
+        y=alt.Y("value:Q", title="nats per example", scale=alt.Scale(zero=False)),
+        color=alt.Color(
+            "part:N",
+            scale=alt.Scale(domain=list(PART_COLORS), range=list(PART_COLORS.values())),
+            legend=None,
+        ),
+        strokeDash=alt.StrokeDash(
+            "set:N",
+            scale=alt.Scale(domain=["train", "held out"], range=[[2, 2], [1, 0]]),
+            legend=alt.Legend(orient="top", title=None),
+        ),
+    )
+    return base.mark_line(strokeWidth=2.5).properties(height=height, width="container")
+
+
+def curves_chart(snap: VAESnapshot, part: str, height: int = 220) -> dict:
+    """One ELBO part over training, on training minibatches (dotted) and on held-out data (solid)."""
+    key = {"ELBO": "elbo", "E_q[log p(x|z)]": "recon", "KL(q ‖ p)": "kl"}[part]
+    train = pd.DataFrame({"step": snap.history["step"], "value": snap.history[key], "set": "train"})
+    if len(train) > 50:  # minibatch values are noisy: a running mean over about 2 % of the run
+        train["value"] = train["value"].rolling(max(1, len(train) // 50), min_periods=1).mean()
+    held = pd.DataFrame({"step": snap.evals["step"], "value": snap.evals[key], "set": "held out"})
+    frame = pd.concat([train, held]).assign(part=part)
+    return with_data(_curves_layout(part, height), curves=frame)
+
+
+def latent_frame(snap: VAESnapshot) -> tuple[pd.DataFrame, str]:
+    """Posterior means of held-out points in 2-D, and how they were projected (said on screen)."""
+    mu = snap.mu
+    if mu.shape[1] == 1:
+        xy, how = np.stack([mu[:, 0], np.zeros(len(mu))], 1), "1-D latent space (drawn on a line)"
+    elif mu.shape[1] == 2:
+        xy, how = mu, "the 2-D latent space itself"
+    else:
+        xy, how = (
+            PCA(n_components=2).fit_transform(mu),
+            f"a PCA projection of the {mu.shape[1]}-D latent means",
+        )
+    return pd.DataFrame({"z1": xy[:, 0], "z2": xy[:, 1], "label": snap.labels.astype(str)}), how
+
+
+def ellipse_frame(snap: VAESnapshot, chosen: list[int], points: int = 48) -> pd.DataFrame:
+    """2-sigma ellipses of q(z|x) = N(mu, diag sigma^2) for a few chosen held-out points (2-D latent)."""
+    t = np.linspace(0, 2 * np.pi, points)
+    rows = []
+    for i in chosen:
+        sd = np.exp(0.5 * snap.logvar[i, :2])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "z1": snap.mu[i, 0] + 2 * sd[0] * np.cos(t),
+                    "z2": snap.mu[i, 1] + 2 * sd[1] * np.sin(t),
+                    "id": i,
+                    "order": np.arange(points),
+                }
+            )
+        )
+    return pd.concat(rows) if rows else pd.DataFrame({"z1": [], "z2": [], "id": [], "order": []})
+
+
+@template
+def _latent_layout(size: int, many_labels: bool) -> alt.TopLevelMixin:
+    scale = alt.Scale(domain=[-4, 4], nice=False)
+    x, y = alt.X("z1:Q", scale=scale, title="z₁"), alt.Y("z2:Q", scale=scale, title="z₂")
+    prior = (
+        alt.Chart(alt.Data(name="prior"))
+        .mark_line(color="#777777", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x=x, y=y, detail="r:N", order="order:Q")
+    )
+    color = (
+        alt.Color("label:Q", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(title="component"))
+        if many_labels
+        else alt.Color(
+            "label:N", scale=alt.Scale(scheme="category10"), legend=alt.Legend(title="label", columns=2)
+        )
+    )
+    points = (
+        alt.Chart(alt.Data(name="points"))
+        .mark_circle(size=22, opacity=0.75, clip=True)
+        .encode(x=x, y=y, color=color)
+    )
+    ellipses = (
+        alt.Chart(alt.Data(name="ellipses"))
+        .mark_line(color="#000000", strokeWidth=2, clip=True)
+        .encode(x=x, y=y, detail="id:N", order="order:Q")
+    )
+    return alt.layer(prior, points, ellipses).properties(
+        width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+    )
+
+
+def latent_chart(snap: VAESnapshot, chosen: list[int], size: int = 460) -> tuple[dict, str]:
+    """mu(x) of held-out points coloured by label, 2-sigma ellipses of q(z|x) for `chosen`, and the
+    prior's 1, 2 and 3-sigma circles (dashed). Returns the spec and how the latent was projected."""
+    frame, how = latent_frame(snap)
+    many = frame["label"].nunique() > 25
+    if many:
+        frame["label"] = frame["label"].astype(int)
+    t = np.linspace(0, 2 * np.pi, 80)
+    prior = pd.concat(
+        [
+            pd.DataFrame({"z1": r * np.cos(t), "z2": r * np.sin(t), "r": r, "order": np.arange(80)})
+            for r in (1, 2, 3)
+        ]
+    )
+    ellipses = ellipse_frame(snap, chosen if snap.mu.shape[1] == 2 else [])
+    return with_data(
+        _latent_layout(size, many), prior=prior, points=frame.round(3), ellipses=ellipses.round(3)
+    ), how
+
+
+@template
+def _aggregate_layout(height: int) -> alt.TopLevelMixin:
+    bars = (
+        alt.Chart(alt.Data(name="bins"))
+        .mark_bar(color=REAL_COLOR, opacity=0.6)
+        .encode(
+            x=alt.X("lo:Q", title="z", scale=alt.Scale(domain=[-4, 4])),
+            x2="hi:Q",
+            y=alt.Y("density:Q", title="density"),
+        )
+    )
+    prior = (
+        alt.Chart(alt.Data(name="prior"))
+        .mark_line(color="#111111", strokeWidth=2.5)
+        .encode(x="z:Q", y="density:Q")
+    )
+    return alt.layer(bars, prior).properties(height=height, width="container")
+
+
+def aggregate_chart(snap: VAESnapshot, dim: int, height: int = 180) -> dict:
+    """The aggregate posterior q(z_dim) = E_x q(z_dim|x) (a histogram of one draw per held-out x)
+    against the prior N(0, 1) (line)."""
+    counts, edges = np.histogram(snap.z_samples[:, dim], bins=40, range=(-4, 4))
+    density = counts / (counts.sum() * (edges[1] - edges[0]))
+    z = np.linspace(-4, 4, 200)
+    return with_data(
+        _aggregate_layout(height),
+        bins=pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "density": density}),
+        prior=pd.DataFrame({"z": z, "density": np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)}),
+    )
+
+
+def image_grid(images: np.ndarray, columns: int, scale: int = 2) -> bytes:
+    """PNG of 28x28 grey images (values in [0, 1]) tiled `columns` wide, 1-pixel white gaps."""
+    images = np.clip(np.asarray(images, dtype=np.float64).reshape(-1, 28, 28), 0, 1)
+    rows = math.ceil(len(images) / columns)
+    canvas = np.ones((rows * 29 + 1, columns * 29 + 1))
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        canvas[1 + r * 29 : 1 + r * 29 + 28, 1 + c * 29 : 1 + c * 29 + 28] = 1.0 - image  # dark ink on white
+    picture = Image.fromarray((canvas * 255).round().astype(np.uint8), mode="L")
+    picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@template
+def _toy_decoder_layout(extent: float, size: int) -> alt.TopLevelMixin:
+    scale = alt.Scale(domain=[-extent, extent], nice=False)
+    x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
+    data = (
+        alt.Chart(alt.Data(name="data"))
+        .mark_circle(size=14, opacity=0.35, color=REAL_COLOR, clip=True)
+        .encode(x=x, y=y)
+    )
+    samples = (
+        alt.Chart(alt.Data(name="samples"))
+        .mark_circle(size=14, opacity=0.5, color=FAKE_COLOR, clip=True)
+        .encode(x=x, y=y)
+    )
+    lines = (
+        alt.Chart(alt.Data(name="lines"))
+        .mark_line(color="#333333", strokeWidth=1.2, opacity=0.7, clip=True)
+        .encode(x=x, y=y, detail="line:N", order="order:Q")
+    )
+    return alt.layer(data, samples, lines).properties(
+        width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+    )
+
+
+def toy_decoder_chart(snap: VAESnapshot, extent: float, size: int = 420) -> dict:
+    """2-D data: held-out points (blue), samples x ~ p(x|z), z ~ p(z) (magenta), and the decoded
+    curve f(z) over grid lines of the latent plane (grey)."""
+    lines, per_line, _ = snap.manifold.shape
+    frame = pd.DataFrame(
+        {
+            "x": snap.manifold[..., 0].ravel(),
+            "y": snap.manifold[..., 1].ravel(),
+            "line": np.repeat(np.arange(lines), per_line),
+            "order": np.tile(np.arange(per_line), lines),
+        }
+    )
+    return with_data(
+        _toy_decoder_layout(extent, size),
+        data=pd.DataFrame(snap.originals, columns=["x", "y"]).round(3),
+        samples=pd.DataFrame(snap.prior_samples, columns=["x", "y"]).round(3),
+        lines=frame.round(3),
+    )

@@ -1,0 +1,68 @@
+"""Sidebar widgets for the VAE lesson, read into a VAEConfig."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lab.data import toy
+from lab.ui.gan_controls import LR_CHOICES
+from lab.vae.trainer import VAEConfig
+
+SIGMAS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+BETAS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def vae_config_sidebar() -> VAEConfig:
+    """Draw the VAE's controls; MNIST gets a Bernoulli decoder by default, 2-D data a Gaussian one."""
+    sb = st.sidebar
+    data = sb.selectbox(
+        "Data",
+        ("mnist", *toy.NAMES_2D),
+        format_func=lambda n: "MNIST digits" if n == "mnist" else toy.get(n).title,
+        key="vae_data",
+    )
+    is_mnist = data == "mnist"
+    latent = sb.slider("Latent dimension", 1, 32, 2, key="vae_latent")
+    likelihood = sb.radio(
+        "Decoder p(x|z)",
+        ("bernoulli", "gaussian"),
+        index=0 if is_mnist else 1,
+        format_func={"bernoulli": "Bernoulli", "gaussian": "Gaussian N(f(z), σ²I)"}.get,
+        key=f"vae_likelihood_{'mnist' if is_mnist else 'toy'}",
+        horizontal=True,
+    )
+    sigma, learn_sigma = 0.1 if is_mnist else 0.05, False
+    if likelihood == "gaussian":
+        learn_sigma = sb.toggle("Learn σ", key="vae_learn_sigma", help="Changes start a fresh run.")
+        sigma = sb.select_slider(
+            "σ of the decoder" + (" (start value)" if learn_sigma else " (live)"),
+            SIGMAS,
+            value=sigma,
+            key="vae_sigma",
+        )
+    beta = sb.select_slider("β: weight of the KL term (live)", BETAS, value=1.0, key="vae_beta")
+    architecture = (
+        sb.radio("Networks", ("mlp", "conv"), key="vae_arch", horizontal=True) if is_mnist else "mlp"
+    )
+    lr = sb.select_slider("Learning rate (live)", LR_CHOICES, value=1e-3, key="vae_lr")
+    batch = sb.select_slider("Minibatch (live)", (32, 64, 128, 256, 512), value=128, key="vae_batch")
+    seed = sb.number_input("Seed", 0, 10_000, 0, key="vae_seed")
+    sb.markdown("**Interpolate between** held-out examples (live)")
+    left, right = sb.columns(2)
+    a = left.number_input("from #", 0, 999, 0, key="vae_pair_a")
+    b = right.number_input("to #", 0, 999, 1, key="vae_pair_b")
+    return VAEConfig(
+        data=data,
+        latent_dim=latent,
+        likelihood=likelihood,
+        sigma=sigma,
+        learn_sigma=learn_sigma,
+        beta=beta,
+        architecture=architecture,
+        width=400 if is_mnist else 128,
+        depth=1 if is_mnist else 2,
+        lr=lr,
+        batch_size=batch,
+        seed=int(seed),
+        pair=(int(a), int(b)),
+    )

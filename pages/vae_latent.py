@@ -1,0 +1,108 @@
+"""Lesson: the VAE and its latent space, on 2-D toy data and on MNIST."""
+
+import streamlit as st
+
+from lab.data import toy
+from lab.plots import vae as plots
+from lab.ui import live
+from lab.ui.errors import friendly_errors
+from lab.ui.page import run_through_app
+from lab.ui.vae_controls import vae_config_sidebar
+from lab.vae.trainer import VAETrainer
+
+run_through_app()
+st.title("The VAE and its latent space")
+st.markdown(
+    r"Maximise the ELBO $\;\mathcal{L}(\theta, \phi) = -\mathrm{KL}(q_\phi(z|x) \| p(z)) + "
+    r"\mathbb{E}_{q_\phi(z|x)}[\log p_\theta(x|z)] \le \log p_\theta(x)$, with the Gaussian encoder "
+    r"$q_\phi(z|x) = \mathcal{N}(z; \mu(x), \Sigma(x))$, the prior $p(z) = \mathcal{N}(0, I)$ and the decoder "
+    r"$p_\theta(x|z) = \mathcal{N}(x; f(z), \sigma^2 I)$ (or Bernoulli for black-and-white digits)."
+)
+buttons = st.sidebar.container()
+config = vae_config_sidebar()
+with friendly_errors("loading the data"):
+    runner = live.runner_for("vae", config, VAETrainer)
+    with buttons:
+        live.run_buttons(runner, lambda: VAETrainer(config), step_help="one gradient step on a minibatch")
+status = runner.status()
+
+
+@st.fragment(run_every=live.refresh_every(status, slower=2))
+def vae_view() -> None:
+    now = runner.status()
+    with friendly_errors("drawing the VAE"):
+        snap = runner.snapshot()
+        st.info(f"Data: {snap.source}.", icon="🗂️")
+        live.status_line(now, runner.trainer.device, snap.config.describe(), unit="gradient steps")
+        ev = snap.evals
+        cols = st.columns(4 if snap.config.likelihood == "gaussian" else 3)
+        cols[0].metric("held-out ELBO", f"{ev['elbo'][-1]:.2f}", help="nats per example (β = 1)")
+        cols[1].metric("E_q[log p(x|z)]", f"{ev['recon'][-1]:.2f}", help="reconstruction term, held out")
+        cols[2].metric("KL(q(z|x) ‖ p(z))", f"{ev['kl'][-1]:.2f}", help="held out")
+        if snap.config.likelihood == "gaussian":
+            cols[3].metric("σ of the decoder", f"{snap.sigma:.3g}")
+        for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
+            with column:
+                st.vega_lite_chart(plots.curves_chart(snap, part), key=f"curve_{part}")
+        st.caption(
+            "Dotted: training minibatches (running mean); solid: held-out data. Raising σ or β buys a smaller "
+            "KL with a worse reconstruction; σ → 0 or β → 0 and the VAE becomes a plain autoencoder."
+        )
+        left, right = st.columns([3, 2])
+        with left:
+            chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
+            chart, how = plots.latent_chart(snap, chosen)
+            st.markdown(f"**Latent space**: {how}")
+            st.vega_lite_chart(chart, key="latent", width="content")
+            st.caption(
+                "Dots: μ(x) of held-out examples, coloured by label. Black: 2σ ellipses of q(z|x) = "
+                "N(μ(x), Σ(x)) for the chosen examples. Dashed: the prior's 1, 2, 3σ circles."
+            )
+        with right:
+            st.markdown("**Aggregate posterior** E_x q(z|x) against the prior N(0, 1)")
+            for dim in range(min(2, snap.mu.shape[1])):
+                st.vega_lite_chart(plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
+                st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
+        decoder_views(snap)
+    if now.running != status.running:
+        st.rerun()
+
+
+def decoder_views(snap) -> None:
+    """What the decoder makes: the decoded manifold, reconstructions, samples, interpolation."""
+    if not snap.is_image:
+        st.markdown("**Decoder**")
+        st.vega_lite_chart(
+            plots.toy_decoder_chart(snap, toy.get(snap.config.data).extent),
+            key="toy_decoder",
+            width="content",
+        )
+        st.caption(
+            "Blue: held-out data. Magenta: samples x ~ p(x|z) with z ~ p(z). Grey: the decoded curve f(z) over "
+            "grid lines of the latent plane at prior quantiles."
+        )
+        return
+    manifold, recon, samples, path = st.tabs(
+        ["Decoded manifold", "Reconstructions", "Samples from the prior", "Interpolation"]
+    )
+    rows, cols = snap.manifold.shape[:2]
+    manifold.image(plots.image_grid(snap.manifold.reshape(-1, 784), cols), caption=(
+        "E[x|z] over a 15×15 grid of (z₁, z₂) at the prior's quantiles" + (", other z's at 0" if snap.config.latent_dim > 2 else "")
+    ))  # fmt: skip
+    pairs = list(snap.originals) + list(snap.reconstructions)
+    recon.image(
+        plots.image_grid(pairs, len(snap.originals), scale=3),
+        caption="Top: held-out digits. Bottom: E[x|z = μ(x)].",
+    )
+    samples.image(plots.image_grid(snap.prior_samples, 8, scale=3), caption="E[x|z] for z ~ N(0, I).")
+    a, b = snap.config.pair
+    path.image(
+        plots.image_grid(snap.interpolation, 10, scale=3),
+        caption=f"E[x|z] along the line from μ(x#{a}) to μ(x#{b}).",
+    )
+
+
+st.multiselect(
+    "Show q(z|x) ellipses for held-out examples", list(range(30)), default=[0, 1, 2, 3, 4], key="vae_ellipses"
+)
+vae_view()
