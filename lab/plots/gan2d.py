@@ -13,7 +13,7 @@ import pandas as pd
 
 from lab.gan.trainer import GANSnapshot
 from lab.plots.contour import contour_segments
-from lab.plots.raster import png_data_url
+from lab.plots.raster import heatmap_data, heatmap_layers
 from lab.plots.vega import template, with_data
 
 REAL_COLOR = "#1f4e9c"  # p_data: blue, like the D(x) -> 1 side of the field
@@ -32,22 +32,7 @@ def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopL
     y = alt.Y("y:Q", scale=scale, title="x₂")
     charts = []
     if "D(x) field" in layers:
-        field = alt.Chart(alt.Data(name="field"))
-        # D(x) as one image stretched over the plot; a legend-only layer gives its colour scale.
-        charts.append(field.mark_image(width=size, height=size, aspect=False).encode(x=x, y=y, url="url:N"))
-        charts.append(
-            alt.Chart(alt.Data(name="field_legend"))
-            .mark_point(opacity=0)
-            .encode(
-                x=x,
-                y=y,
-                color=alt.Color(
-                    "D:Q",
-                    scale=alt.Scale(domain=FIELD_DOMAIN, range=FIELD_RANGE),
-                    legend=alt.Legend(title="D(x)", orient="bottom", gradientLength=240),
-                ),
-            )
-        )
+        charts += heatmap_layers(x, y, size, FIELD_DOMAIN, FIELD_RANGE, "D(x)", "field")
         charts.append(
             alt.Chart(alt.Data(name="contour"))
             .mark_rule(color="#222222", strokeWidth=2.5, strokeDash=[6, 3])
@@ -101,9 +86,6 @@ def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopL
 
 def field_chart(snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int = 520) -> dict:
     """Real and generated samples over D(x), with the D = 1/2 contour, G's gradients and G's manifold."""
-    field = pd.DataFrame(
-        {"x": [0.0], "y": [0.0], "url": [png_data_url(snap.d_grid, FIELD_DOMAIN, FIELD_RANGE)]}
-    )
     contour = pd.DataFrame(contour_segments(snap.d_grid, snap.grid_axis, 0.5), columns=["x", "y", "x2", "y2"])
     lines, per_line, _ = snap.manifold.shape
     manifold = pd.DataFrame(
@@ -122,8 +104,7 @@ def field_chart(snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int =
     points_frame = pd.concat(points) if points else pd.DataFrame({"x": [], "y": [], "kind": []})
     return with_data(
         _field_layout(tuple(layers), float(snap.extent), size),
-        field=field,
-        field_legend=pd.DataFrame({"x": [0.0] * 3, "y": [0.0] * 3, "D": FIELD_DOMAIN}),
+        **heatmap_data("field", snap.d_grid, FIELD_DOMAIN, FIELD_RANGE),
         contour=contour,
         manifold=manifold,
         points=points_frame.round(3),

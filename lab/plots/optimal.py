@@ -11,7 +11,7 @@ import pandas as pd
 from lab.gan.discriminator import DSnapshot
 from lab.gan.optimal_2d import DStarSnapshot
 from lab.plots.gan2d import FAKE_COLOR, FIELD_DOMAIN, FIELD_RANGE, REAL_COLOR
-from lab.plots.raster import png_data_url
+from lab.plots.raster import heatmap_data, heatmap_layers
 from lab.plots.vega import template, with_data
 
 D_COLOR, D_STAR_COLOR = "#111111", "#e66101"
@@ -139,28 +139,11 @@ def _map_layout(
 ) -> alt.TopLevelMixin:
     scale = alt.Scale(domain=[-extent, extent], nice=False, zero=False)
     x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
-    image = (
-        alt.Chart(alt.Data(name="image"))
-        .mark_image(width=size, height=size, aspect=False)
-        .encode(x=x, y=y, url="url:N")
-    )
-    legend = (
-        alt.Chart(alt.Data(name="legend"))
-        .mark_point(opacity=0)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                "v:Q",
-                scale=alt.Scale(domain=list(domain), range=list(colors)),
-                legend=alt.Legend(title=legend_title, orient="bottom", gradientLength=size - 40),
-            ),
-        )
-    )
+    heatmap = heatmap_layers(x, y, size, list(domain), list(colors), legend_title, "image")
     modes = (
         alt.Chart(alt.Data(name="modes")).mark_point(shape="cross", size=60, color="#333333").encode(x=x, y=y)
     )
-    return alt.layer(image, legend, modes).properties(
+    return alt.layer(*heatmap, modes).properties(
         title=alt.TitleParams(title, fontSize=17),
         width=size,
         height=size,
@@ -188,8 +171,7 @@ def d_star_maps(snap: DStarSnapshot, size: int = 270) -> list[dict]:
     return [
         with_data(
             _map_layout(title, legend, tuple(domain), tuple(colors), extent, size),
-            image=pd.DataFrame({"x": [0.0], "y": [0.0], "url": [png_data_url(values, domain, colors, mask)]}),
-            legend=pd.DataFrame({"x": [0.0] * 3, "y": [0.0] * 3, "v": domain}),
+            **heatmap_data("image", values, domain, colors, mask),
             modes=modes,
         )
         for title, legend, values, domain, colors, mask in maps

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import io
 
+import altair as alt
 import numpy as np
+import pandas as pd
 from PIL import Image
 
 
@@ -37,3 +39,36 @@ def png_data_url(
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def heatmap_layers(
+    x: alt.X, y: alt.Y, size: int, domain: list[float], colors: list[str], legend_title: str, name: str
+) -> list[alt.Chart]:
+    """Altair layers drawing the dataset `name` (see `heatmap_data`) as one image stretched over a
+    size x size plot, and a legend-only layer (dataset `name`_legend) that shows its colour scale."""
+    image = alt.Chart(alt.Data(name=name)).mark_image(width=size, height=size, aspect=False)
+    legend = (
+        alt.Chart(alt.Data(name=f"{name}_legend"))
+        .mark_point(opacity=0)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "v:Q",
+                scale=alt.Scale(domain=list(domain), range=list(colors)),
+                legend=alt.Legend(title=legend_title, orient="bottom", gradientLength=min(240, size - 40)),
+            ),
+        )
+    )
+    return [image.encode(x=x, y=y, url="url:N"), legend]
+
+
+def heatmap_data(
+    name: str, grid: np.ndarray, domain: list[float], colors: list[str], hide: np.ndarray | None = None
+) -> dict[str, pd.DataFrame]:
+    """The two datasets `heatmap_layers` draws: the PNG (centred on the origin) and the legend's stops."""
+    url = png_data_url(grid, domain, colors, hide)
+    return {
+        name: pd.DataFrame({"x": [0.0], "y": [0.0], "url": [url]}),
+        f"{name}_legend": pd.DataFrame({"x": [0.0] * len(domain), "y": [0.0] * len(domain), "v": domain}),
+    }
