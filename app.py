@@ -13,6 +13,7 @@ pages = st.navigation(
         st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon="⚖️"),
         st.Page("pages/saturation.py", title="Saturation", icon="📉"),
         st.Page("pages/vae_latent.py", title="VAE latent space", icon="🌀"),
+        st.Page("pages/mnist_gan.py", title="GAN on MNIST", icon="✍️"),
     ]
 )
 with friendly_errors(f"showing {pages.title}"):

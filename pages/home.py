@@ -17,6 +17,7 @@ Train small GANs and VAEs **live** and watch the results of the lecture
 | **Optimal discriminator D\*** | D trained against a fixed p_G converging onto D\* = p_data/(p_data + p_G); V(D, G) rising to its ceiling −log 4 + 2·JSD; D against D\* for a learned 2-D generator | *Proposition* and *Given D\*(G)* (V = −log 4 + D_JSD, where D_JSD = 2·JSD) |
 | **Saturation** | the generator losses (1), (2), (3) and their gradients against D(G(z)); three GANs, one per loss, from the same start: under a strong D the gradient of (1) collapses; loss (3) with D\* equals −KL(p_G ‖ p_data) | *Actual Training Process*: the issue, (1) → (2), and the alternative (3) |
 | **VAE latent space** | a VAE trained live on MNIST or 2-D data: the ELBO and its two terms, train and held out; the latent space with q(z\|x) ellipses and the prior; decoded manifold, reconstructions, samples, interpolation; σ and β trading reconstruction against KL | *VAE Objective* and its Gaussian example |
+| **GAN on MNIST** | the same loop making digits at fixed noise; D(x) on real and generated digits; which digits appear; Fréchet distance, an MNIST Inception Score and confidence from a digit classifier; a latent walk | *Actual Training Process* on real data |
 
 Every page trains on this machine's CPU (or GPU when there is one). Press **▶ Play** in the
 sidebar of a lesson; move any slider while it trains.
@@ -26,3 +27,4 @@ st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon="�
 st.page_link("pages/optimal_d.py", label="Open the optimal discriminator lesson", icon="▶️")
 st.page_link("pages/saturation.py", label="Open the saturation lesson", icon="▶️")
 st.page_link("pages/vae_latent.py", label="Open the VAE lesson", icon="▶️")
+st.page_link("pages/mnist_gan.py", label="Open the MNIST GAN lesson", icon="▶️")

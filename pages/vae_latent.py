@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.plots import vae as plots
+from lab.plots.raster import image_grid
 from lab.ui import live
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
@@ -102,18 +103,18 @@ def decoder_views(snap) -> None:
         ["Decoded manifold", "Reconstructions", "Samples from the prior", "Interpolation"]
     )
     rows, cols = snap.manifold.shape[:2]
-    manifold.image(plots.image_grid(snap.manifold.reshape(-1, 784), cols), caption=(
+    manifold.image(image_grid(snap.manifold.reshape(-1, 784), cols), caption=(
         "E[x|z] over a 15×15 grid of (z₁, z₂) at the prior's quantiles" + (", other z's at 0" if snap.config.latent_dim > 2 else "")
     ))  # fmt: skip
     pairs = list(snap.originals) + list(snap.reconstructions)
     recon.image(
-        plots.image_grid(pairs, len(snap.originals), scale=3),
+        image_grid(pairs, len(snap.originals), scale=3),
         caption="Top: held-out digits. Bottom: E[x|z = μ(x)].",
     )
-    samples.image(plots.image_grid(snap.prior_samples, 8, scale=3), caption="E[x|z] for z ~ N(0, I).")
+    samples.image(image_grid(snap.prior_samples, 8, scale=3), caption="E[x|z] for z ~ N(0, I).")
     a, b = snap.config.pair
     path.image(
-        plots.image_grid(snap.interpolation, 10, scale=3),
+        image_grid(snap.interpolation, 10, scale=3),
         caption=f"E[x|z] along the line from μ(x#{a}) to μ(x#{b}).",
     )
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import torch
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -153,3 +154,15 @@ def load() -> MNIST:
             except (OSError, ValueError) as err:  # no network, or a corrupt download (removed)
                 _loaded = replace(_loaded, source=f"{_loaded.source}. The download failed: {err}")
     return _loaded
+
+
+class ImageSampler:
+    """MNIST training digits as a p_data for a GAN: sample(n) draws rows, scaled to [-1, 1]."""
+
+    dim = 784
+
+    def __init__(self, data: MNIST) -> None:
+        self.images = torch.as_tensor(data.train_images) * 2.0 - 1.0
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        return self.images[torch.randint(len(self.images), (n,), generator=generator)]

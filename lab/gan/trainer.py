@@ -26,6 +26,7 @@ from lab.metrics import mode_coverage
 from lab.nets import BatchedMLP
 
 OPTIMIZERS = ("adam", "sgd")
+ARCHITECTURES = ("mlp", "dcgan")
 LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g", "d_to_optimum")
 """Config fields that can change mid-run; any other change needs a fresh trainer."""
 
@@ -58,6 +59,7 @@ class GANConfig:
     seed: int = 0
     d_to_optimum: bool = False  # "solve the inner max": OPTIMUM_D_STEPS D steps per G step
     d_pretrain: int = 0  # D steps against the initial G before training starts (a strong D)
+    architecture: str = "mlp"  # or "dcgan": small conv nets, for "mnist" only
 
     @property
     def d_steps(self) -> int:
@@ -71,15 +73,23 @@ class GANConfig:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
         if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1 or self.d_pretrain < 0:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
-        toy.get(self.data)  # raises on an unknown name
+        if self.architecture not in ARCHITECTURES or (self.architecture == "dcgan" and self.data != "mnist"):
+            raise ValueError(f"architecture must be one of {ARCHITECTURES}; dcgan is for mnist")
+        if self.data != "mnist":
+            toy.get(self.data)  # raises on an unknown name
+
+    @property
+    def title(self) -> str:
+        return "MNIST digits" if self.data == "mnist" else toy.get(self.data).title
 
     def describe(self, losses: str | None = None) -> str:
         """One line for the status bar: what this run is (`losses` overrides the loss's name)."""
         opt = {"adam": "Adam", "sgd": "SGD"}[self.optimizer]
         return (
-            f"{toy.get(self.data).title} · loss {losses or self.generator_loss} · k = {self.d_steps}"
+            f"{self.title} · loss {losses or self.generator_loss} · k = {self.d_steps}"
             f"{' (D to its optimum)' if self.d_to_optimum else ''} · m = {self.batch_size}"
-            f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.depth}×{self.width} units"
+            f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt})"
+            f" · {'DCGAN conv nets' if self.architecture == 'dcgan' else f'{self.depth}×{self.width} units'}"
             f" · z in R^{self.noise_dim} · seed {self.seed}"
         )
 
@@ -126,12 +136,10 @@ class GANTrainer:
         self.config = config
         self.losses = generator_losses or (config.generator_loss,)
         self.device = device or pick_device()
-        self.p_data = toy.get(config.data)
-        copies = len(self.losses)
+        self.p_data = self._data()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
-            self.G = BatchedMLP(copies, config.noise_dim, self.p_data.dim, config.width, config.depth)
-            self.D = BatchedMLP(copies, self.p_data.dim, 1, config.width, config.depth)
+            self.G, self.D = self._nets(len(self.losses))
         self.G.to(self.device)
         self.D.to(self.device)
         self.opt_d = self._optimizer(self.D, config.lr_d)
@@ -147,6 +155,18 @@ class GANTrainer:
         self._p_data_h: np.ndarray | None = None  # smoothed p_data on the evaluation grid
         if config.d_pretrain:
             self.pretrain_d(config.d_pretrain)
+
+    def _data(self) -> toy.GaussianMixture:
+        """p_data: something with sample(n, generator) and dim."""
+        return toy.get(self.config.data)
+
+    def _nets(self, copies: int) -> tuple[torch.nn.Module, torch.nn.Module]:
+        """G: (copies, n, noise_dim) -> (copies, n, dim) and D: (copies, n, dim) -> (copies, n, 1)."""
+        cfg, dim = self.config, self.p_data.dim
+        return (
+            BatchedMLP(copies, cfg.noise_dim, dim, cfg.width, cfg.depth),
+            BatchedMLP(copies, dim, 1, cfg.width, cfg.depth),
+        )
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -224,7 +244,7 @@ class GANTrainer:
             )
             grads = _descend(self.opt_g, g_losses.sum(), g_params)
             with torch.no_grad():
-                grad_norm = torch.cat([g.flatten(1) for g in grads], dim=1).norm(dim=1)
+                grad_norm = _norm_per_copy(grads, len(self.losses))
                 d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
                 d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
                 records.append(torch.stack([d_losses, g_losses.detach(), d_real, d_fake, grad_norm], dim=1))
@@ -331,6 +351,13 @@ class GANTrainer:
             z[1, :, :, 1] = t
         x = self.generate(z.view(-1, self.config.noise_dim)).cpu()
         return x.view(2 * lines, points, -1).numpy()
+
+
+def _norm_per_copy(grads: tuple[torch.Tensor, ...], copies: int) -> torch.Tensor:
+    """The gradient's norm for each model: batched parameters carry the model in dimension 0."""
+    if copies == 1:  # also covers ordinary nets, whose parameters have no model dimension
+        return torch.cat([g.flatten() for g in grads]).norm()[None]
+    return torch.cat([g.flatten(1) for g in grads], dim=1).norm(dim=1)
 
 
 def _descend(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 
 import altair as alt
 import numpy as np
@@ -72,3 +73,18 @@ def heatmap_data(
         name: pd.DataFrame({"x": [0.0], "y": [0.0], "url": [url]}),
         f"{name}_legend": pd.DataFrame({"x": [0.0] * len(domain), "y": [0.0] * len(domain), "v": domain}),
     }
+
+
+def image_grid(images: np.ndarray, columns: int, scale: int = 2) -> bytes:
+    """PNG of 28x28 grey images (values in [0, 1]) tiled `columns` wide, 1-pixel white gaps."""
+    images = np.clip(np.asarray(images, dtype=np.float64).reshape(-1, 28, 28), 0, 1)
+    rows = math.ceil(len(images) / columns)
+    canvas = np.ones((rows * 29 + 1, columns * 29 + 1))
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        canvas[1 + r * 29 : 1 + r * 29 + 28, 1 + c * 29 : 1 + c * 29 + 28] = 1.0 - image  # dark ink on white
+    picture = Image.fromarray((canvas * 255).round().astype(np.uint8), mode="L")
+    picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()

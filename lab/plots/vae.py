@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import math
 
 import altair as alt
 import numpy as np
 import pandas as pd
-from PIL import Image
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
@@ -164,21 +162,6 @@ def aggregate_chart(snap: VAESnapshot, dim: int, height: int = 180) -> dict:
         bins=pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "density": density}),
         prior=pd.DataFrame({"z": z, "density": np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)}),
     )
-
-
-def image_grid(images: np.ndarray, columns: int, scale: int = 2) -> bytes:
-    """PNG of 28x28 grey images (values in [0, 1]) tiled `columns` wide, 1-pixel white gaps."""
-    images = np.clip(np.asarray(images, dtype=np.float64).reshape(-1, 28, 28), 0, 1)
-    rows = math.ceil(len(images) / columns)
-    canvas = np.ones((rows * 29 + 1, columns * 29 + 1))
-    for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        canvas[1 + r * 29 : 1 + r * 29 + 28, 1 + c * 29 : 1 + c * 29 + 28] = 1.0 - image  # dark ink on white
-    picture = Image.fromarray((canvas * 255).round().astype(np.uint8), mode="L")
-    picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
-    buffer = io.BytesIO()
-    picture.save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 @template

@@ -1,0 +1,44 @@
+"""Sidebar widgets for the MNIST GAN, read into a GANConfig."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lab.gan.losses import GENERATOR_LOSSES
+from lab.gan.mnist_gan import MNIST_DEFAULTS
+from lab.gan.trainer import GANConfig
+from lab.ui.gan_controls import LOSS_LABELS, LR_CHOICES
+
+
+def mnist_gan_config_sidebar() -> GANConfig:
+    """Architecture, generator loss, k, learning rates, minibatch, seed; defaults MNIST_DEFAULTS."""
+    d, sb = MNIST_DEFAULTS, st.sidebar
+    architecture = sb.radio(
+        "Networks",
+        ("dcgan", "mlp"),
+        format_func={"dcgan": "small DCGAN (conv)", "mlp": "MLP pair"}.get,
+        key="mg_arch",
+        horizontal=True,
+        help="Changes start a fresh run.",
+    )
+    loss = sb.selectbox(
+        "Generator loss", GENERATOR_LOSSES, index=1, format_func=LOSS_LABELS.get, key="mg_loss"
+    )
+    k = sb.slider("k: D steps per G step (live)", 1, 5, d.k, key="mg_k")
+    lr_d = sb.select_slider("Learning rate of D (live)", LR_CHOICES, value=d.lr_d, key="mg_lr_d")
+    lr_g = sb.select_slider("Learning rate of G (live)", LR_CHOICES, value=d.lr_g, key="mg_lr_g")
+    batch = sb.select_slider("Minibatch m (live)", (32, 64, 128, 256), value=d.batch_size, key="mg_batch")
+    seed = sb.number_input("Seed", 0, 10_000, 0, key="mg_seed")
+    return GANConfig(
+        data="mnist",
+        architecture=architecture,
+        generator_loss=loss,
+        k=k,
+        batch_size=batch,
+        lr_d=lr_d,
+        lr_g=lr_g,
+        width=d.width,
+        depth=d.depth,
+        noise_dim=d.noise_dim,
+        seed=int(seed),
+    )
