@@ -133,3 +133,16 @@ def test_vae_page_trains_and_shows_digits(app_url, page):
     page.screenshot(path=artifact("vae.png"), full_page=True)
     page.locator("[data-testid='stImage']").first.screenshot(path=artifact("vae_manifold.png"))
     page.locator(".st-key-pause button").click()
+
+
+def test_mnist_gan_page(app_url, page):
+    page.goto(f"{app_url}/mnist_gan")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(5.0)
+    assert step_count(page) > 10
+    assert page.locator("[data-testid='stImage']").count() >= 2
+    _no_exception(page)
+    page.screenshot(path=artifact("mnist_gan.png"), full_page=True)
+    page.locator(".st-key-pause button").click()

@@ -1,0 +1,85 @@
+"""The MNIST GAN: image nets on the shared trainer, and the classifier-based scores."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from lab.data import mnist
+from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTGANTrainer
+from lab.gan.mnist_scores import DigitScorer, frechet_distance, load_classifier
+
+
+@pytest.fixture(scope="module")
+def data():
+    return mnist.load()
+
+
+@pytest.fixture(scope="module")
+def scorer(data):
+    return DigitScorer(load_classifier(data), data.test_images[:1000])
+
+
+def test_classifier_is_accurate_and_cached(data, scorer, tmp_path):
+    assert scorer.classifier.accuracy >= 0.93  # the issue's bar on the bundled subset
+    again = load_classifier(data)  # second call: read from the cache, no training
+    assert again.seconds == 0.0 and again.accuracy == scorer.classifier.accuracy
+
+
+def test_one_class_of_real_digits(data, scorer):
+    threes = data.test_images[data.test_labels == 3]
+    scores = scorer.score(threes)
+    assert scores.digits_present == 1 and scores.class_histogram.argmax() == 3
+    assert scores.confidence > 0.85 and scores.inception < 1.5 and scores.entropy < 0.3
+
+
+def test_real_digits_score_well_and_noise_badly(data, scorer):
+    real = scorer.score(data.train_images[:1000])
+    noise = scorer.score(np.random.default_rng(0).random((1000, 784)))
+    assert real.digits_present == 10 and real.inception > 7 and real.entropy > 2.2
+    assert real.frechet < 20 < 300 < noise.frechet
+
+
+def test_frechet_distance_of_gaussians_has_the_closed_form():
+    rng = np.random.default_rng(0)
+    a = rng.normal(0, 1, (20_000, 3))
+    b = rng.normal(0, 2, (20_000, 3)) + np.array([1.0, 0.0, 0.0])
+    # ||mu||^2 + tr(I + 4I - 2 * 2I) = 1 + 3
+    assert frechet_distance(a, b) == pytest.approx(4.0, rel=0.05)
+    assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("architecture", ["dcgan", "mlp"])
+def test_image_nets_have_the_right_shapes(architecture):
+    trainer = MNISTGANTrainer(dataclasses.replace(MNIST_DEFAULTS, architecture=architecture))
+    z = torch.randn(5, MNIST_DEFAULTS.noise_dim)
+    images = trainer.generate(z)
+    assert images.shape == (5, 784) and images.min() >= -1 and images.max() <= 1
+    assert trainer.discriminator(images).shape == (5, 1)
+    metrics = trainer.step(2)
+    assert np.isfinite(metrics["g_grad_norm"])
+
+
+def test_a_short_run_improves_every_score():
+    """800 steps of the default (about 30 s on a CPU) beat the untrained generator on every score
+    (measured: Frechet distance 990 -> about 150, Inception Score 1.0 -> 3.5, 1 -> 9 or 10 digits)."""
+    trainer = MNISTGANTrainer(MNIST_DEFAULTS)
+    before = trainer.evaluate()
+    trainer.step(800)
+    after = trainer.evaluate()
+    assert after["frechet"] < before["frechet"] - 500, (before, after)
+    assert after["inception"] > before["inception"] + 1
+    assert after["confidence"] > before["confidence"]
+    assert after["digits_present"] > before["digits_present"]
+    assert after["entropy"] > before["entropy"] + 1
+
+
+def test_snapshot_for_the_page():
+    trainer = MNISTGANTrainer(MNIST_DEFAULTS)
+    trainer.step(1)
+    snap = trainer.snapshot()
+    assert snap.samples.shape == (64, 784) and snap.walk.shape == (10, 784)
+    assert 0 <= snap.samples.min() and snap.samples.max() <= 1
+    assert snap.d_real.shape == snap.d_fake.shape == (500,)
+    assert snap.evals["step"] == [1] and snap.class_histogram.sum() == pytest.approx(1.0)
