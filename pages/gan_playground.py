@@ -71,5 +71,9 @@ def curves_view() -> None:
 
 with field_column:
     field_view(layers)
+    if st.toggle(
+        "Inspect D(x) in 3-D", key="surface", help="drawn once from the current step; toggle again to refresh"
+    ):
+        st.plotly_chart(gan2d.d_surface(runner.snapshot()), key="d_surface")
 with curves_column:
     curves_view()

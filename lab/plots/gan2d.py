@@ -10,11 +10,12 @@ import math
 import altair as alt
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from lab.gan.trainer import GANSnapshot
 from lab.plots.contour import contour_segments
 from lab.plots.raster import heatmap_data, heatmap_layers
-from lab.plots.vega import template, with_data
+from lab.plots.vega import FONT_SIZE, template, with_data
 
 REAL_COLOR = "#1f4e9c"  # p_data: blue, like the D(x) -> 1 side of the field
 FAKE_COLOR = "#c2185b"  # p_G: magenta, like the D(x) -> 0 side
@@ -198,3 +199,32 @@ def metric_charts(snap: GANSnapshot, height: int = 150) -> list[dict]:
         )
         for metric, top, ref in panels
     ]
+
+
+def d_surface(snap: GANSnapshot) -> go.Figure:
+    """D(x) as a 3-D surface over the plane, with the real samples at D = 1 (plotly: drawn on
+    demand, to turn and zoom, not refreshed live)."""
+    fig = go.Figure(
+        go.Surface(
+            x=snap.grid_axis,
+            y=snap.grid_axis,
+            z=snap.d_grid,
+            colorscale=[[0.0, FIELD_RANGE[0]], [0.5, FIELD_RANGE[1]], [1.0, FIELD_RANGE[2]]],
+            cmin=0,
+            cmax=1,
+            colorbar={"title": "D(x)"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter3d(
+            x=snap.real[:, 0], y=snap.real[:, 1], z=np.ones(len(snap.real)), mode="markers",
+            marker={"size": 2, "color": REAL_COLOR}, name="real samples",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        height=560,
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        font={"size": FONT_SIZE},
+        scene={"xaxis_title": "x₁", "yaxis_title": "x₂", "zaxis": {"title": "D(x)", "range": [0, 1]}},
+    )
+    return fig

@@ -99,6 +99,13 @@ def test_architecture_change_starts_a_fresh_run_with_a_notice():
     assert any("fresh run" in info.value for info in at.info)
 
 
+def test_d_surface_on_demand():
+    at = _playground()
+    at.toggle(key="surface").set_value(True).run()
+    assert not at.exception
+    assert at.get("plotly_chart")
+
+
 def test_layers_can_be_hidden():
     at = _playground()
     at.multiselect(key="layers").set_value(["real samples"]).run()

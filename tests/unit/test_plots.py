@@ -78,3 +78,9 @@ def _dataset_names(spec, inherited=None):
     if "layer" not in spec:
         return {own["name"]}
     return set().union(*(_dataset_names(layer, own) for layer in spec["layer"]))
+
+
+def test_d_surface_is_a_plotly_figure_of_the_d_grid(snap):
+    fig = gan2d.d_surface(snap)
+    assert fig.data[0].type == "surface" and np.asarray(fig.data[0].z).shape == snap.d_grid.shape
+    assert fig.data[1].type == "scatter3d" and len(fig.data[1].x) == len(snap.real)
