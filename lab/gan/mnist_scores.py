@@ -53,6 +53,7 @@ class Classifier:
     seconds: float  # training time (0 when read from the cache)
 
 
+@torch.enable_grad()  # callers may be inside no_grad (a trainer's snapshot)
 def train_classifier(data: MNIST, epochs: int = 4, seed: int = 0) -> Classifier:
     """Train on the training digits with Adam, batch 64; report held-out accuracy."""
     started = time.perf_counter()

@@ -83,3 +83,10 @@ def test_snapshot_for_the_page():
     assert 0 <= snap.samples.min() and snap.samples.max() <= 1
     assert snap.d_real.shape == snap.d_fake.shape == (500,)
     assert snap.evals["step"] == [1] and snap.class_histogram.sum() == pytest.approx(1.0)
+
+
+def test_classifier_trains_even_when_asked_under_no_grad(data, tmp_path):
+    """A trainer's snapshot runs under no_grad and may be the first to need the classifier."""
+    with torch.no_grad():
+        classifier = load_classifier(data, folder=tmp_path)
+    assert classifier.accuracy >= 0.93 and (tmp_path / "classifier-subset-v1.pt").exists()
