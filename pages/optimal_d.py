@@ -38,7 +38,19 @@ if part.startswith("1-D"):
     config = d_config_sidebar()
     runner = live.runner_for("optimal_d_1d", config, DTrainer)
     with buttons:
-        live.run_buttons(runner, lambda: DTrainer(config), step_help="one step of D on a minibatch")
+        per_click = st.select_slider(
+            "D steps per Step",
+            (1, 10, 100, 1000),
+            value=1,
+            key="d_steps_per_click",
+            help="How many steps does 'solve the inner max to optimum' take? Try 1000.",
+        )
+        live.run_buttons(
+            runner,
+            lambda: DTrainer(config),
+            step_help="steps of D on fresh minibatches",
+            steps_per_click=per_click,
+        )
     status = runner.status()
 
     @st.fragment(run_every=live.refresh_every(status))

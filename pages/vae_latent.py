@@ -96,7 +96,8 @@ def decoder_views(snap) -> None:
         )
         st.caption(
             "Blue: held-out data. Magenta: samples x ~ p(x|z) with z ~ p(z). Grey: the decoded curve f(z) over "
-            "grid lines of the latent plane at prior quantiles."
+            "grid lines of the latent plane at prior quantiles. Orange: each held-out point joined to its "
+            "reconstruction E[x|z = μ(x)]."
         )
         return
     manifold, recon, samples, path = st.tabs(

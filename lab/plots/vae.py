@@ -183,14 +183,20 @@ def _toy_decoder_layout(extent: float, size: int) -> alt.TopLevelMixin:
         .mark_line(color="#333333", strokeWidth=1.2, opacity=0.7, clip=True)
         .encode(x=x, y=y, detail="line:N", order="order:Q")
     )
-    return alt.layer(data, samples, lines).properties(
+    recon = (
+        alt.Chart(alt.Data(name="recon"))
+        .mark_rule(color="#e66101", strokeWidth=1, opacity=0.6, clip=True)
+        .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    )
+    return alt.layer(data, samples, lines, recon).properties(
         width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
     )
 
 
 def toy_decoder_chart(snap: VAESnapshot, extent: float, size: int = 420) -> dict:
-    """2-D data: held-out points (blue), samples x ~ p(x|z), z ~ p(z) (magenta), and the decoded
-    curve f(z) over grid lines of the latent plane (grey)."""
+    """2-D data: held-out points (blue), samples x ~ p(x|z), z ~ p(z) (magenta), the decoded
+    curve f(z) over grid lines of the latent plane (grey), and orange segments from each of 200
+    held-out points to its reconstruction E[x|z = mu(x)]."""
     lines, per_line, _ = snap.manifold.shape
     frame = pd.DataFrame(
         {
@@ -205,6 +211,9 @@ def toy_decoder_chart(snap: VAESnapshot, extent: float, size: int = 420) -> dict
         data=pd.DataFrame(snap.originals, columns=["x", "y"]).round(3),
         samples=pd.DataFrame(snap.prior_samples, columns=["x", "y"]).round(3),
         lines=frame.round(3),
+        recon=pd.DataFrame(
+            np.hstack([snap.originals, snap.reconstructions]), columns=["x", "y", "x2", "y2"]
+        ).round(3),
     )
 
 

@@ -60,6 +60,7 @@ def run_buttons(
     runner: Runner,
     make_trainer: Callable[[], Any],
     step_help: str = "one generator step (after k discriminator steps)",
+    steps_per_click: int = 1,
 ) -> None:
     """Play (or Pause) on its own row, then Step and Reset."""
     status = runner.status()
@@ -76,8 +77,9 @@ def run_buttons(
         )
     step, reset = st.columns(2)
     step.button(
-        "Step",
+        "Step" if steps_per_click == 1 else f"Step ×{steps_per_click:,}",
         on_click=runner.step,
+        args=(steps_per_click,),
         key="step",
         help=step_help,
         use_container_width=True,

@@ -72,3 +72,11 @@ def test_two_d_part_shows_three_maps_and_the_inner_loop_toggle():
 
 def _run_line_d(at):
     return next(c.value for c in at.caption if "p_G" in c.value and "seed" in c.value)
+
+
+def test_many_d_steps_per_click_close_the_gap():
+    at = _page()
+    at.select_slider(key="d_steps_per_click").set_value(1000).run()
+    at.button(key="step").click().run()
+    assert _step(at) == 1000
+    assert _metric(at, "max |D − D*|") < 0.15
