@@ -169,13 +169,13 @@ def _toy_decoder_layout(extent: float, size: int) -> alt.TopLevelMixin:
     scale = alt.Scale(domain=[-extent, extent], nice=False)
     x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
     data = (
-        alt.Chart(alt.Data(name="data"))
-        .mark_circle(size=14, opacity=0.35, color=REAL_COLOR, clip=True)
+        alt.Chart(alt.Data(name="held_out"))
+        .mark_circle(size=20, opacity=0.85, color=REAL_COLOR, clip=True)
         .encode(x=x, y=y)
     )
     samples = (
         alt.Chart(alt.Data(name="samples"))
-        .mark_circle(size=14, opacity=0.5, color=FAKE_COLOR, clip=True)
+        .mark_circle(size=14, opacity=0.35, color=FAKE_COLOR, clip=True)
         .encode(x=x, y=y)
     )
     lines = (
@@ -185,10 +185,10 @@ def _toy_decoder_layout(extent: float, size: int) -> alt.TopLevelMixin:
     )
     recon = (
         alt.Chart(alt.Data(name="recon"))
-        .mark_rule(color="#e66101", strokeWidth=1, opacity=0.6, clip=True)
+        .mark_rule(color="#e66101", strokeWidth=2, opacity=0.9, clip=True)
         .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
     )
-    return alt.layer(data, samples, lines, recon).properties(
+    return alt.layer(samples, lines, recon, data).properties(
         width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
     )
 
@@ -208,7 +208,7 @@ def toy_decoder_chart(snap: VAESnapshot, extent: float, size: int = 420) -> dict
     )
     return with_data(
         _toy_decoder_layout(extent, size),
-        data=pd.DataFrame(snap.originals, columns=["x", "y"]).round(3),
+        held_out=pd.DataFrame(snap.originals, columns=["x", "y"]).round(3),
         samples=pd.DataFrame(snap.prior_samples, columns=["x", "y"]).round(3),
         lines=frame.round(3),
         recon=pd.DataFrame(
