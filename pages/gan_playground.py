@@ -44,8 +44,7 @@ def field_view(layers: list[str]) -> None:
             "generator's loss pushes each generated point, −∂loss/∂x (longest arrow scaled "
             "to a fixed length). Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
         )
-    if now.running != status.running:
-        st.rerun()  # the run paused itself (diverged or idle): stop refreshing
+    live.rerun_if_paused_meanwhile(status, now)
 
 
 @st.fragment(run_every=live.refresh_every(status, slower=3))

@@ -69,8 +69,7 @@ def mnist_view() -> None:
         ):
             with column:
                 st.vega_lite_chart(chart, key=f"mg_score_{key}")
-    if now.running != status.running:
-        st.rerun()
+    live.rerun_if_paused_meanwhile(status, now)
 
 
 mnist_view()

@@ -81,8 +81,7 @@ if part.startswith("1-D"):
                     f"V(D, G) climbs to its ceiling V(D*, G) and never passes it; dashed: −log 4 = "
                     f"{-math.log(4):.4f}, the value when p_G = p_data."
                 )
-        if now.running != status.running:
-            st.rerun()
+        live.rerun_if_paused_meanwhile(status, now)
 
     fixed_generator_view()
 else:
@@ -117,7 +116,6 @@ else:
                 "resolution; grey: neither distribution has mass there, so D* is not determined. Turn on 'Inner loop to optimum' and watch D − D* fade: the slide's 'solve the inner "
                 "maximisation to optimum'."
             )
-        if now.running != status.running:
-            st.rerun()
+        live.rerun_if_paused_meanwhile(status, now)
 
     learned_generator_view()

@@ -82,8 +82,7 @@ with live_tab:
                 "on them. Bottom: the norm of each generator's gradient (log scale). With a strong D the "
                 "gradient of (1) is orders of magnitude smaller and its G stalls, while (2) and (3) learn."
             )
-        if now.running != status.running:
-            st.rerun()
+        live.rerun_if_paused_meanwhile(status, now)
 
     side_by_side()
 

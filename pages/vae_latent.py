@@ -75,8 +75,7 @@ def vae_view() -> None:
                 st.vega_lite_chart(plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
                 st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
         decoder_views(snap)
-    if now.running != status.running:
-        st.rerun()
+    live.rerun_if_paused_meanwhile(status, now)
 
 
 def compute_tsne() -> None:

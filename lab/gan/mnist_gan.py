@@ -14,6 +14,7 @@ from lab.data import mnist
 from lab.gan.mnist_scores import DigitScorer, load_classifier
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.nets import BatchedMLP
+from lab.series import thin
 
 MNIST_DEFAULTS = GANConfig(
     data="mnist", architecture="dcgan", batch_size=64, lr_d=2e-4, lr_g=2e-4, width=256, depth=2, noise_dim=64
@@ -140,7 +141,7 @@ class MNISTGANTrainer(GANTrainer):
             d_real=torch.sigmoid(self.discriminator(real)).squeeze(1).cpu().numpy(),
             d_fake=torch.sigmoid(self.discriminator(fake)).squeeze(1).cpu().numpy(),
             class_histogram=self._class_histogram,
-            history={k: v[:: max(1, len(v) // 500)] for k, v in self.history.items()},
+            history={k: thin(v) for k, v in self.history.items()},
             evals={k: list(v) for k, v in self.evals.items()},
             classifier_accuracy=self.scorer.classifier.accuracy,
         )

@@ -16,6 +16,7 @@ from torch.func import grad, vmap
 
 from lab.gan.losses import GENERATOR_LOSSES, generator_loss
 from lab.gan.trainer import GANConfig, GANTrainer
+from lab.series import thin
 
 
 def loss_curves(d: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -66,11 +67,6 @@ class SaturationTrainer(GANTrainer):
             real=self.p_data.sample(n, rng).numpy(),
             fakes=list(fakes.cpu().numpy()),
             d_fake=list(d_fake.double().cpu().numpy()),
-            history=[{k: _thin(v) for k, v in h.items()} for h in self.histories],
+            history=[{k: thin(v) for k, v in h.items()} for h in self.histories],
             extent=self.p_data.extent,
         )
-
-
-def _thin(values: list[float], most: int = 400) -> list[float]:
-    """Every k-th value, so at most `most` remain (histories can be long)."""
-    return values[:: max(1, -(-len(values) // most))]

@@ -110,3 +110,10 @@ def status_line(status: RunStatus, device: torch.device, run: str, unit: str = "
 def refresh_every(status: RunStatus, slower: float = 1.0) -> float | None:
     """A live view's refresh interval (`slower` times the base one), only while the run plays."""
     return REFRESH_SECONDS * slower if status.running else None
+
+
+def rerun_if_paused_meanwhile(before: RunStatus, now: RunStatus) -> None:
+    """From inside a live fragment: if the run paused itself (diverged, or idle) since the page was
+    drawn, redraw the whole page so that it stops refreshing and shows Play again."""
+    if now.running != before.running:
+        st.rerun()

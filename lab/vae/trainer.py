@@ -16,6 +16,7 @@ import torch
 
 from lab.data import mnist, toy
 from lab.device import pick_device
+from lab.series import thin
 from lab.vae.model import VAE, elbo
 
 LIVE_FIELDS = ("beta", "lr", "batch_size", "sigma", "pair")
@@ -190,7 +191,7 @@ class VAETrainer:
             source=self.source,
             n_train=len(self.train),
             n_held_out=len(self.test),
-            history={k: _thin(v) for k, v in self.history.items()},
+            history={k: thin(v) for k, v in self.history.items()},
             evals={k: list(v) for k, v in self.evals.items()},
             mu=mu.cpu().numpy(),
             logvar=logvar.cpu().numpy(),
@@ -226,7 +227,3 @@ class VAETrainer:
             lines[1, :, :, 1] = t
         x = self.model.mean(lines.view(-1, latent).to(self.device)).cpu()
         return x.view(-1, len(t), 2).numpy()
-
-
-def _thin(values: list[float], most: int = 500) -> list[float]:
-    return values[:: max(1, -(-len(values) // most))]
