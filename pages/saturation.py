@@ -22,7 +22,7 @@ st.markdown(
 curves_tab, live_tab, kl_tab = st.tabs(["The three losses", "Side by side, live", "(3) as a KL"])
 
 with curves_tab:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([2, 5])
     with left:
         marker = st.select_slider(
             "Place a marker at D(G(z))",

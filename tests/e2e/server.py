@@ -43,7 +43,8 @@ def _free_port() -> int:
 def streamlit_app(timeout: float = 60.0) -> Iterator[str]:
     """Run the app in a subprocess; yield its base URL; stop it afterwards."""
     port = _free_port()
-    log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w") if _artifacts() else subprocess.DEVNULL
+    log_path = artifact(f"streamlit-{port}.log")  # kept only if the server fails to start
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -74,15 +75,17 @@ def streamlit_app(timeout: float = 60.0) -> Iterator[str]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start (exit code {proc.poll()})")
+                raise RuntimeError(f"streamlit did not start (exit code {proc.poll()}); see {log_path}")
             time.sleep(0.3)
         yield url
+        log_path.unlink(missing_ok=True)
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def _artifacts() -> Path:
