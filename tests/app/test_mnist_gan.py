@@ -2,14 +2,11 @@
 
 import time
 
-from tests.app.test_playground import _app, _step
+from tests.app.pages import open_page, step_count
 
 
 def _page():
-    at = _app()
-    at.switch_page("pages/mnist_gan.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/mnist_gan.py")
 
 
 def test_loads_with_data_source_classifier_accuracy_and_scores():
@@ -26,15 +23,15 @@ def test_trains_and_live_settings_keep_the_run():
     time.sleep(2.0)
     at.run()
     at.button(key="pause").click().run()
-    steps = _step(at)
+    steps = step_count(at)
     assert steps > 5
     at.select_slider(key="mg_lr_g").set_value(1e-4).run()
-    assert _step(at) == steps and not at.info[1:] if len(at.info) > 1 else True
+    assert step_count(at) == steps and not at.info[1:] if len(at.info) > 1 else True
 
 
 def test_switching_to_the_mlp_pair_starts_fresh():
     at = _page()
     at.button(key="step").click().run()
     at.radio(key="mg_arch").set_value("mlp").run()
-    assert _step(at) == 0 and any("fresh run" in i.value for i in at.info)
+    assert step_count(at) == 0 and any("fresh run" in i.value for i in at.info)
     assert not at.exception

@@ -2,25 +2,22 @@
 
 import time
 
-from tests.app.test_playground import _app, _run_line, _step
+from tests.app.pages import metric, open_page, run_line, step_count
 
 
 def _page():
-    at = _app()
-    at.switch_page("pages/optimal_d.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/optimal_d.py")
 
 
 def _metric(at, label):
-    return float(next(m.value for m in at.metric if m.label.startswith(label)))
+    return float(metric(at, label))
 
 
 def test_loads_with_the_proposition_and_the_jsd_note():
     at = _page()
     text = " ".join(md.value for md in at.markdown)
     assert "D_{JSD}" in text and "twice" in text
-    assert _step(at) == 0
+    assert step_count(at) == 0
     assert _metric(at, "V(D*, G)") > -1.3863
 
 
@@ -31,7 +28,7 @@ def test_training_d_raises_v_toward_its_ceiling():
     time.sleep(2.0)
     at.run()
     at.button(key="pause").click().run()
-    assert _step(at) > 100
+    assert step_count(at) > 100
     value, ceiling = _metric(at, "V(D, G)"), _metric(at, "V(D*, G)")
     assert start < value <= ceiling + 1e-4
 
@@ -48,14 +45,14 @@ def test_moving_p_g_keeps_the_run():
     at = _page()
     at.button(key="step").click().run()
     at.slider(key="p_g_m1").set_value(1.0).run()
-    assert _step(at) == 1 and not at.info
+    assert step_count(at) == 1 and not at.info
 
 
 def test_capacity_change_starts_a_fresh_d():
     at = _page()
     at.button(key="step").click().run()
     at.slider(key="d_depth").set_value(0).run()
-    assert _step(at) == 0 and "logistic regression" in _run_line_d(at)
+    assert step_count(at) == 0 and "logistic regression" in _run_line_d(at)
     assert any("fresh run" in i.value for i in at.info)
 
 
@@ -63,20 +60,20 @@ def test_two_d_part_shows_three_maps_and_the_inner_loop_toggle():
     at = _page()
     at.radio(key="part").set_value("2-D: a learned generator").run()
     assert not at.exception
-    assert "Moons" in _run_line(at) or "moons" in _run_line(at).lower()
+    assert "Two moons" in run_line(at, " · k = ")
     at.toggle(key="d_to_optimum").set_value(True).run()
-    assert "k = 100 (D to its optimum)" in _run_line(at)
+    assert "k = 100 (D to its optimum)" in run_line(at, " · k = ")
     at.button(key="step").click().run()
-    assert _step(at) == 1 and not at.exception
+    assert step_count(at) == 1 and not at.exception
 
 
 def _run_line_d(at):
-    return next(c.value for c in at.caption if "p_G" in c.value and "seed" in c.value)
+    return run_line(at, "p_G")
 
 
 def test_many_d_steps_per_click_close_the_gap():
     at = _page()
     at.select_slider(key="d_steps_per_click").set_value(1000).run()
     at.button(key="step").click().run()
-    assert _step(at) == 1000
+    assert step_count(at) == 1000
     assert _metric(at, "max |D − D*|") < 0.15

@@ -1,45 +1,24 @@
 """The app and the playground page, driven by streamlit's AppTest as a user would."""
 
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.gan import trainer as gan_trainer
-
-TIMEOUT = 60
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    return at
+from tests.app.pages import open_app, open_page, run_line, step_count
 
 
 def _playground() -> AppTest:
-    at = _app()
-    at.switch_page("pages/gan_playground.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _step(at: AppTest) -> int:
-    line = next(md.value for md in at.markdown if md.value.startswith("**Step "))
-    return int(line.split("**")[1].removeprefix("Step ").replace(",", ""))
+    return open_page("pages/gan_playground.py")
 
 
 def _run_line(at: AppTest) -> str:
-    return next(c.value for c in at.caption if " · k = " in c.value)
-
-
-def _has_button(at: AppTest, key: str) -> bool:
-    return any(b.key == key for b in at.button)
+    return run_line(at, " · k = ")
 
 
 def test_home_lists_the_lessons():
-    at = _app()
+    at = open_app()
     assert not at.exception
     text = " ".join(md.value for md in at.markdown)
     assert "GAN playground" in text and "slide" in text.lower()
@@ -47,7 +26,7 @@ def test_home_lists_the_lessons():
 
 def test_playground_loads_paused_at_step_zero():
     at = _playground()
-    assert _step(at) == 0
+    assert step_count(at) == 0
     assert "8 Gaussians on a ring" in _run_line(at)
     assert not at.error
 
@@ -55,29 +34,29 @@ def test_playground_loads_paused_at_step_zero():
 def test_step_button_advances_one_step():
     at = _playground()
     at.button(key="step").click().run()
-    assert _step(at) == 1
+    assert step_count(at) == 1
     at.button(key="step").click().run()
-    assert _step(at) == 2
+    assert step_count(at) == 2
 
 
 def test_play_advances_the_step_count_across_runs():
     at = _playground()
     at.button(key="play").click().run()
     try:
-        first = _step(at)
+        first = step_count(at)
         time.sleep(1.5)
         at.run()
-        second = _step(at)
+        second = step_count(at)
         time.sleep(1.0)
         at.run()
-        assert _step(at) > second > first
+        assert step_count(at) > second > first
         assert "steps/s" in " ".join(md.value for md in at.markdown)
     finally:
         at.button(key="pause").click().run()
-    paused = _step(at)
+    paused = step_count(at)
     time.sleep(0.5)
     at.run()
-    assert _step(at) == paused
+    assert step_count(at) == paused
 
 
 def test_live_widgets_change_the_running_config():
@@ -86,7 +65,7 @@ def test_live_widgets_change_the_running_config():
     at.slider(key="k").set_value(3).run()
     at.select_slider(key="lr_d").set_value(5e-4).run()
     assert "k = 3" in _run_line(at) and "lr D 0.0005" in _run_line(at)
-    assert _step(at) == 1  # same run: nothing was lost
+    assert step_count(at) == 1  # same run: nothing was lost
     assert not at.info
 
 
@@ -94,7 +73,7 @@ def test_architecture_change_starts_a_fresh_run_with_a_notice():
     at = _playground()
     at.button(key="step").click().run()
     at.selectbox(key="data").set_value("grid25").run()
-    assert _step(at) == 0
+    assert step_count(at) == 0
     assert "25 Gaussians" in _run_line(at)
     assert any("fresh run" in info.value for info in at.info)
 
@@ -126,13 +105,13 @@ def test_divergence_shows_a_message_not_a_traceback(monkeypatch):
 
 @pytest.mark.parametrize("page", ["pages/home.py", "pages/gan_playground.py"])
 def test_every_page_loads_without_exception(page):
-    at = _app()
+    at = open_app()
     at.switch_page(page).run()
     assert not at.exception
 
 
 def test_settings_travel_in_the_link():
-    at = _app()
+    at = open_app()
     at.switch_page("pages/gan_playground.py")
     at.query_params["k"] = "4"
     at.query_params["data"] = "grid25"
@@ -143,7 +122,7 @@ def test_settings_travel_in_the_link():
 
 
 def test_a_bad_link_is_ignored_with_a_warning():
-    at = _app()
+    at = open_app()
     at.switch_page("pages/gan_playground.py")
     at.query_params["k"] = "99"
     at.run()

@@ -2,14 +2,11 @@
 
 import time
 
-from tests.app.test_playground import _app, _step
+from tests.app.pages import metric, open_page, step_count
 
 
 def _page():
-    at = _app()
-    at.switch_page("pages/saturation.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/saturation.py")
 
 
 def test_marker_reads_the_gradient_of_each_loss():
@@ -28,7 +25,7 @@ def test_three_runs_train_side_by_side():
     time.sleep(1.5)
     at.run()
     at.button(key="pause").click().run()
-    assert _step(at) > 0
+    assert step_count(at) > 0
     assert any("loss (1), (2) and (3), one run each" in c.value for c in at.caption)
     assert not at.exception
 
@@ -36,9 +33,9 @@ def test_three_runs_train_side_by_side():
 def test_pretraining_change_starts_a_fresh_run():
     at = _page()
     at.button(key="step").click().run()
-    assert _step(at) == 1
+    assert step_count(at) == 1
     at.select_slider(key="sat_pretrain").set_value(0).run()
-    assert _step(at) == 0 and any("fresh run" in i.value for i in at.info)
+    assert step_count(at) == 0 and any("fresh run" in i.value for i in at.info)
 
 
 def test_kl_tab_matches_minus_kl_and_trains_a_d():
@@ -47,7 +44,7 @@ def test_kl_tab_matches_minus_kl_and_trains_a_d():
     assert values["E_pG[log D*/(1 − D*)]"] == values["−KL(p_G ‖ p_data)"]
     assert values["E_pG[log D/(1 − D)], trained D"] == "—"
     at.button(key="kl_train").click().run()
-    trained = float(next(m.value for m in at.metric if m.label.endswith("trained D")))
+    trained = float(metric(at, "E_pG[log D/(1 − D)], trained D"))
     assert abs(trained - float(values["−KL(p_G ‖ p_data)"])) < 0.15
     at.slider(key="kl_mu").set_value(1.0).run()  # another p_G: the trained D no longer applies
-    assert next(m.value for m in at.metric if m.label.endswith("trained D")) == "—"
+    assert metric(at, "E_pG[log D/(1 − D)], trained D") == "—"

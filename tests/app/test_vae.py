@@ -2,18 +2,15 @@
 
 import time
 
-from tests.app.test_playground import _app, _step
+from tests.app.pages import metric, open_page, run_line, step_count
 
 
 def _page():
-    at = _app()
-    at.switch_page("pages/vae_latent.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/vae_latent.py")
 
 
 def _run_line(at):
-    return next(c.value for c in at.caption if " · z in R^" in c.value)
+    return run_line(at, " · z in R^")
 
 
 def test_loads_on_the_offline_mnist_subset_and_says_so():
@@ -25,13 +22,13 @@ def test_loads_on_the_offline_mnist_subset_and_says_so():
 
 def test_training_raises_the_held_out_elbo():
     at = _page()
-    before = float(next(m.value for m in at.metric if m.label == "held-out ELBO"))
+    before = float(metric(at, "held-out ELBO"))
     at.button(key="play").click().run()
     time.sleep(2.0)
     at.run()
     at.button(key="pause").click().run()
-    after = float(next(m.value for m in at.metric if m.label == "held-out ELBO"))
-    assert _step(at) > 20 and after > before
+    after = float(metric(at, "held-out ELBO"))
+    assert step_count(at) > 20 and after > before
 
 
 def test_toy_data_gets_a_gaussian_decoder_and_sigma_is_live():
@@ -40,7 +37,7 @@ def test_toy_data_gets_a_gaussian_decoder_and_sigma_is_live():
     assert "Gaussian, σ = 0.05" in _run_line(at)
     at.button(key="step").click().run()
     at.select_slider(key="vae_sigma").set_value(0.3).run()
-    assert "σ = 0.3" in _run_line(at) and _step(at) == 1
+    assert "σ = 0.3" in _run_line(at) and step_count(at) == 1
     assert any(m.label == "σ of the decoder" and m.value == "0.3" for m in at.metric)
 
 

@@ -1,0 +1,38 @@
+"""Opening the app and its pages in AppTest, and reading what a user reads off them."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 60
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    return at
+
+
+def open_page(path: str) -> AppTest:
+    """The app switched to pages/<path>, loaded without an exception."""
+    at = open_app()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def step_count(at: AppTest) -> int:
+    """The step number in the status line ('**Step 1,234** · ...')."""
+    line = next(md.value for md in at.markdown if md.value.startswith("**Step "))
+    return int(line.split("**")[1].removeprefix("Step ").replace(",", ""))
+
+
+def run_line(at: AppTest, marker: str) -> str:
+    """The caption that describes the run (the first one containing `marker`)."""
+    return next(c.value for c in at.caption if marker in c.value)
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the first metric whose label starts with `label`."""
+    return next(m.value for m in at.metric if m.label.startswith(label))
