@@ -171,7 +171,10 @@ class Runner:
                 self._chunk = max(1, min(1000, int(self.chunk_seconds / max(per_step, 1e-6))))
                 self._measure_rate()
                 if self._wanted and time.monotonic() - self._snapshot_time >= self.snapshot_seconds:
-                    self._refresh_snapshot()
+                    try:
+                        self._refresh_snapshot()
+                    except Exception as err:
+                        self._fail(err)
             time.sleep(0)  # let the page's thread take the lock between chunks
 
     def _train(self, n: int) -> None:
@@ -180,9 +183,15 @@ class Runner:
             return
         try:
             self._trainer.step(n)
-        except (RuntimeError, ValueError) as err:  # TrainingDiverged is a RuntimeError
-            self._error = str(err)
-            self._playing = False
+        except Exception as err:  # a diverged run (TrainingDiverged) or anything else: pause, say it
+            self._fail(err)
+
+    def _fail(self, err: Exception) -> None:
+        """Pause the run with a message the page shows (never a dead thread that looks alive)."""
+        self._error = (
+            str(err) if isinstance(err, RuntimeError | ValueError) else f"{type(err).__name__}: {err}"
+        )
+        self._playing = False
 
     def _measure_rate(self, every: float = 0.5) -> None:
         """Steps per second over the last `every` seconds or more."""

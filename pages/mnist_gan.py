@@ -58,7 +58,9 @@ def mnist_view() -> None:
             h1, h2 = st.columns(2)
             with h1:
                 st.vega_lite_chart(plots.d_histograms(snap), key="mg_dhist")
-                st.caption("D(x) on real and on generated digits: both move to ½ as G improves.")
+                st.caption(
+                    "D(x) on real and on generated digits: at the ideal equilibrium (p_G = p_data) both sit at ½."
+                )
             with h2:
                 st.vega_lite_chart(plots.class_chart(snap), key="mg_classes")
                 st.caption(

@@ -99,7 +99,10 @@ with kl_tab:
     st.markdown(
         r"With $D = D^*$: $\mathbb{E}_{p_G}[\log \frac{D^*}{1 - D^*}] = "
         r"\mathbb{E}_{p_G}[\log \frac{p_{data}}{p_G}] = -\mathrm{KL}(p_G \| p_{data})$. "
-        r"Here $p_{data}$ is the 1-D two-Gaussian mixture and $p_G = \mathcal{N}(\mu, \sigma^2)$."
+        r"Here $p_{data}$ is the 1-D two-Gaussian mixture and $p_G = \mathcal{N}(\mu, \sigma^2)$. "
+        r"Note the direction: the slide's last bullet says the G-step minimises "
+        r"$D_{KL}(p_{data} \| p_G)$, but its own derivation gives $\mathrm{KL}(p_G \| p_{data})$, the "
+        r"reverse, mode-seeking KL: G is punished for putting mass where there is no data, not for missing modes."
     )
     a, b = st.columns(2)
     mu = a.slider("μ of p_G", -3.0, 3.0, 0.0, 0.1, key="kl_mu")

@@ -17,7 +17,9 @@ st.markdown(
     r"Maximise the ELBO $\;\mathcal{L}(\theta, \phi) = -\mathrm{KL}(q_\phi(z|x) \| p(z)) + "
     r"\mathbb{E}_{q_\phi(z|x)}[\log p_\theta(x|z)] \le \log p_\theta(x)$, with the Gaussian encoder "
     r"$q_\phi(z|x) = \mathcal{N}(z; \mu(x), \Sigma(x))$, the prior $p(z) = \mathcal{N}(0, I)$ and the decoder "
-    r"$p_\theta(x|z) = \mathcal{N}(x; f(z), \sigma^2 I)$ (or Bernoulli for black-and-white digits)."
+    r"$p_\theta(x|z) = \mathcal{N}(x; f(z), \sigma^2 I)$, or for digits a Bernoulli decoder. MNIST pixels "
+    r"are grey levels in [0, 1]; with the Bernoulli decoder the 'ELBO' is then the usual cross-entropy "
+    r"score, not a bound on a normalised density of grey images (it is one for black-and-white digits)."
 )
 buttons = st.sidebar.container()
 config = vae_config_sidebar()
@@ -103,9 +105,12 @@ def decoder_views(snap) -> None:
         ["Decoded manifold", "Reconstructions", "Samples from the prior", "Interpolation"]
     )
     rows, cols = snap.manifold.shape[:2]
-    manifold.image(image_grid(snap.manifold.reshape(-1, 784), cols), caption=(
-        "E[x|z] over a 15×15 grid of (z₁, z₂) at the prior's quantiles" + (", other z's at 0" if snap.config.latent_dim > 2 else "")
-    ))  # fmt: skip
+    over = "(z₁, z₂)" if snap.config.latent_dim >= 2 else "z₁"
+    rest = ", other z's at 0" if snap.config.latent_dim > 2 else ""
+    manifold.image(
+        image_grid(snap.manifold.reshape(-1, 784), cols),
+        caption=f"E[x|z] over a {rows}×{cols} grid of {over} at the prior's quantiles{rest}",
+    )
     pairs = list(snap.originals) + list(snap.reconstructions)
     recon.image(
         image_grid(pairs, len(snap.originals), scale=3),

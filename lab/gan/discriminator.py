@@ -25,7 +25,7 @@ from lab.nets import mlp
 LIVE_FIELDS = ("p_g", "lr", "batch_size")
 """DConfig fields that can change while D trains: move p_G and watch D chase the new D*."""
 
-GRID_POINTS = 400
+GRID_POINTS = 1000
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,6 @@ class DTrainer:
         self.rng = torch.Generator().manual_seed(config.seed + 1)
         self.step_count = 0
         self.history: dict[str, list[float]] = {k: [] for k in ("step", "value", "value_star", "gap")}
-        self.x = np.linspace(-self.p_data.extent, self.p_data.extent, GRID_POINTS)
-        self.cell = float(self.x[1] - self.x[0])
         self.config = config
         self.update(config)
 
@@ -125,6 +123,8 @@ class DTrainer:
             raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
         self.config = config
         self.p_g = self.p_data if config.p_g is None else config.p_g.mixture(self.p_data.extent)
+        self.x = grid_covering(self.p_data, self.p_g)
+        self.cell = float(self.x[1] - self.x[0])
         for group in self.opt.param_groups:
             group["lr"] = config.lr
 
@@ -181,3 +181,13 @@ class DTrainer:
                 self.history[key].append(value)
         snap.history = {k: list(v) for k, v in self.history.items()}
         return snap
+
+
+def grid_covering(*mixtures: toy.GaussianMixture, points: int = GRID_POINTS) -> np.ndarray:
+    """A 1-D grid over [-extent, extent] widened to hold every component's mean +- 7 std, so that
+    quadratures over it (JSD, V, KL) miss no measurable mass."""
+    lo = min(
+        min(m.extent for m in mixtures) * -1, *(float((m.means[:, 0] - 7 * m.stds).min()) for m in mixtures)
+    )
+    hi = max(max(m.extent for m in mixtures), *(float((m.means[:, 0] + 7 * m.stds).max()) for m in mixtures))
+    return np.linspace(lo, hi, points)

@@ -190,6 +190,8 @@ class GANTrainer:
         if not self.config.same_run(config):
             raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
         self.config = config
+        if len(self.losses) == 1:  # one run: its loss is the config's (side-by-side runs keep theirs)
+            self.losses = (config.generator_loss,)
         for group in self.opt_d.param_groups:
             group["lr"] = config.lr_d
         for group in self.opt_g.param_groups:
@@ -342,15 +344,17 @@ class GANTrainer:
         Other noise coordinates are held at 0. Horizontal lines first, then vertical ones.
         """
         t = torch.linspace(-reach, reach, points)
-        levels = torch.linspace(-reach, reach, lines)
-        z = torch.zeros(2, lines, points, self.config.noise_dim)
-        z[0, :, :, 0] = t
-        z[0, :, :, min(1, self.config.noise_dim - 1)] = levels[:, None]
-        if self.config.noise_dim >= 2:
+        if self.config.noise_dim == 1:  # the image of the noise line: one curve
+            z = t[None, :, None]
+        else:
+            levels = torch.linspace(-reach, reach, lines)
+            z = torch.zeros(2, lines, points, self.config.noise_dim)
+            z[0, :, :, 0] = t
+            z[0, :, :, 1] = levels[:, None]
             z[1, :, :, 0] = levels[:, None]
             z[1, :, :, 1] = t
-        x = self.generate(z.view(-1, self.config.noise_dim)).cpu()
-        return x.view(2 * lines, points, -1).numpy()
+        x = self.generate(z.reshape(-1, self.config.noise_dim)).cpu()
+        return x.view(-1, points, x.shape[-1]).numpy()
 
 
 def _norm_per_copy(grads: tuple[torch.Tensor, ...], copies: int) -> torch.Tensor:

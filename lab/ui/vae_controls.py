@@ -23,14 +23,15 @@ def vae_config_sidebar() -> VAEConfig:
     )
     is_mnist = data == "mnist"
     latent = sb.slider("Latent dimension", 1, 32, 2, key="vae_latent")
-    likelihood = sb.radio(
-        "Decoder p(x|z)",
-        ("bernoulli", "gaussian"),
-        index=0 if is_mnist else 1,
-        format_func={"bernoulli": "Bernoulli", "gaussian": "Gaussian N(f(z), σ²I)"}.get,
-        key=f"vae_likelihood_{'mnist' if is_mnist else 'toy'}",
-        horizontal=True,
-    )
+    likelihood = "gaussian"  # 2-D data is not in [0, 1]: only the Gaussian decoder fits it
+    if is_mnist:
+        likelihood = sb.radio(
+            "Decoder p(x|z)",
+            ("bernoulli", "gaussian"),
+            format_func={"bernoulli": "Bernoulli", "gaussian": "Gaussian N(f(z), σ²I)"}.get,
+            key="vae_likelihood",
+            horizontal=True,
+        )
     sigma, learn_sigma = 0.1 if is_mnist else 0.05, False
     if likelihood == "gaussian":
         learn_sigma = sb.toggle("Learn σ", key="vae_learn_sigma", help="Changes start a fresh run.")

@@ -43,6 +43,8 @@ class VAEConfig:
     def __post_init__(self) -> None:
         if self.data != "mnist" and toy.get(self.data).dim != 2:
             raise ValueError("VAE data: 'mnist' or a 2-D toy distribution")
+        if self.data != "mnist" and self.likelihood == "bernoulli":
+            raise ValueError("the Bernoulli decoder is for images in [0, 1]; 2-D data needs the Gaussian one")
         if not 1 <= self.latent_dim <= 32 or self.sigma <= 0 or self.beta < 0:
             raise ValueError("latent_dim in 1..32, sigma > 0, beta >= 0")
 

@@ -44,12 +44,15 @@ def test_moving_p_g_keeps_d_and_changes_d_star():
     config = DConfig()
     trainer = DTrainer(config)
     trainer.step(50)
-    before = trainer.snapshot()
+    points = np.linspace(-3, 3, 7)
+    d_before, before = trainer.discriminator(points), trainer.snapshot()
     trainer.update(dataclasses.replace(config, p_g=FixedGenerator((1.5,), (0.5,), (1.0,))))
     after = trainer.snapshot()
     assert after.step == 50
-    np.testing.assert_allclose(after.d, before.d)  # same D
-    assert not np.allclose(after.d_star, before.d_star)
+    np.testing.assert_allclose(trainer.discriminator(points), d_before)  # same D
+    assert not np.allclose(
+        np.interp(points, after.x, after.d_star), np.interp(points, before.x, before.d_star)
+    )
     with pytest.raises(ValueError):
         trainer.update(dataclasses.replace(config, depth=3))
 
@@ -66,3 +69,18 @@ def test_bad_configs_are_refused():
         DConfig(data="ring8")
     with pytest.raises(ValueError):
         FixedGenerator((0.0, 1.0), (1.0,), (1.0,)).mixture(3.0)
+
+
+def test_the_ceiling_holds_when_p_g_reaches_past_the_plot():
+    """p_G = N(3, 2^2) puts a third of its mass beyond x = 4: the grid widens, so the ceiling
+    -log 4 + 2 JSD still equals V(D*, G) by quadrature."""
+    from lab.gan.optimal import value_function
+
+    trainer = DTrainer(DConfig(p_g=FixedGenerator((3.0,), (2.0,), (1.0,))))
+    snap = trainer.snapshot()
+    cell = snap.x[1] - snap.x[0]
+    assert snap.x.min() <= 3.0 - 14.0 and snap.x.max() >= 3.0 + 14.0
+    assert snap.p_g.sum() * cell == pytest.approx(1.0, abs=1e-3)
+    assert value_function(snap.d_star, snap.p_data, snap.p_g, cell) == pytest.approx(
+        snap.value_star, abs=1e-4
+    )

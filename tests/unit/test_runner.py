@@ -124,3 +124,17 @@ def test_runs_a_real_gan():
         assert snap.step > 0 and snap.fake.shape[1] == 2
     finally:
         runner.stop()
+
+
+def test_any_error_in_the_thread_pauses_with_a_message():
+    class Broken(CountingTrainer):
+        def step(self, n=1):
+            raise KeyError("a bug")
+
+    runner = Runner(Broken())
+    try:
+        runner.play()
+        assert _wait_for(lambda: runner.status().error is not None)
+        assert "KeyError" in runner.status().error and not runner.status().running
+    finally:
+        runner.stop()

@@ -137,3 +137,18 @@ def test_batched_mlp_with_one_copy_is_the_plain_mlp():
     out = batched(x)
     for c in range(3):
         torch.testing.assert_close(out[c], plain(x[c]))
+
+
+def test_the_generator_loss_changes_live():
+    trainer = GANTrainer(SMALL)
+    trainer.step(2)
+    trainer.update(dataclasses.replace(SMALL, generator_loss="minimax"))
+    assert trainer.losses == ("minimax",)
+    trainer.step(1)
+    assert trainer.history["g_loss"][-1] <= 0  # log(1 - D) is never positive
+
+
+def test_one_dimensional_noise_draws_one_curve():
+    trainer = GANTrainer(dataclasses.replace(SMALL, noise_dim=1))
+    manifold = trainer.snapshot(n=50, grid_size=10, n_arrows=5).manifold
+    assert manifold.shape == (1, 41, 2) and np.ptp(manifold[0], axis=0).max() > 0

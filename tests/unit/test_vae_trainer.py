@@ -62,3 +62,8 @@ def test_snapshots_have_what_the_page_draws():
     toy_snap = VAETrainer(dataclasses.replace(TOY, latent_dim=1)).snapshot()
     assert not toy_snap.is_image and toy_snap.manifold.shape == (1, 41, 2)
     assert set(np.unique(toy_snap.labels)) == set(range(8))
+
+
+def test_bernoulli_decoder_is_refused_for_2d_data():
+    with pytest.raises(ValueError, match="Bernoulli"):
+        VAEConfig(data="ring8", likelihood="bernoulli")
