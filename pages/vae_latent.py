@@ -9,7 +9,7 @@ from lab.ui import live
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
-from lab.vae.trainer import VAETrainer
+from lab.vae.trainer import IWAE_EXAMPLES, IWAE_K, VAETrainer
 
 run_through_app()
 st.title("The VAE and its latent space")
@@ -38,12 +38,17 @@ def vae_view() -> None:
         st.info(f"Data: {snap.source}.", icon="🗂️")
         live.status_line(now, runner.trainer.device, snap.config.describe(), unit="gradient steps")
         ev = snap.evals
-        cols = st.columns(4 if snap.config.likelihood == "gaussian" else 3)
+        cols = st.columns(5 if snap.config.likelihood == "gaussian" else 4)
         cols[0].metric("held-out ELBO", f"{ev['elbo'][-1]:.2f}", help="nats per example (β = 1)")
-        cols[1].metric("E_q[log p(x|z)]", f"{ev['recon'][-1]:.2f}", help="reconstruction term, held out")
-        cols[2].metric("KL(q(z|x) ‖ p(z))", f"{ev['kl'][-1]:.2f}", help="held out")
+        cols[1].metric(
+            f"IWAE bound, K = {IWAE_K}",
+            f"{ev['iwae'][-1]:.2f}",
+            help=f"log (1/K) Σ p(x, z_k)/q(z_k|x) on {IWAE_EXAMPLES} held-out examples: ≥ the ELBO, ≤ log p(x)",
+        )
+        cols[2].metric("E_q[log p(x|z)]", f"{ev['recon'][-1]:.2f}", help="reconstruction term, held out")
+        cols[3].metric("KL(q(z|x) ‖ p(z))", f"{ev['kl'][-1]:.2f}", help="held out")
         if snap.config.likelihood == "gaussian":
-            cols[3].metric("σ of the decoder", f"{snap.sigma:.3g}")
+            cols[4].metric("σ of the decoder", f"{snap.sigma:.3g}")
         for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
             with column:
                 st.vega_lite_chart(plots.curves_chart(snap, part), key=f"curve_{part}")

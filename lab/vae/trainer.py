@@ -17,11 +17,12 @@ import torch
 from lab.data import mnist, toy
 from lab.device import pick_device
 from lab.series import thin
-from lab.vae.model import VAE, elbo
+from lab.vae.model import VAE, elbo, iwae_bound
 
 LIVE_FIELDS = ("beta", "lr", "batch_size", "sigma", "pair")
 TOY_TRAIN, TOY_HELD_OUT = 10_000, 2_000
 EVAL_MAX = 2_000  # held-out examples an evaluation averages over
+IWAE_K, IWAE_EXAMPLES = 20, 200  # the importance-weighted bound: K samples, on this many examples
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class VAESnapshot:
     n_train: int
     n_held_out: int
     history: dict[str, list[float]]  # step, elbo, recon, kl (training minibatches, beta = 1)
-    evals: dict[str, list[float]]  # step, elbo, recon, kl (held out)
+    evals: dict[str, list[float]]  # step, iwae, elbo, recon, kl (held out)
     mu: np.ndarray  # (n, latent) posterior means of held-out examples
     logvar: np.ndarray  # (n, latent)
     labels: np.ndarray  # (n,) digit or mixture component
@@ -117,7 +118,7 @@ class VAETrainer:
         self.eval_rng = torch.Generator().manual_seed(config.seed + 2)
         self.step_count = 0
         self.history: dict[str, list[float]] = {k: [] for k in ("step", "elbo", "recon", "kl")}
-        self.evals: dict[str, list[float]] = {k: [] for k in ("step", "elbo", "recon", "kl")}
+        self.evals: dict[str, list[float]] = {k: [] for k in ("step", "iwae", "elbo", "recon", "kl")}
         self.config = config
 
     def update(self, config: VAEConfig) -> None:
@@ -156,11 +157,13 @@ class VAETrainer:
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
-        """Held-out ELBO, reconstruction and KL in nats per example; appended to `evals`."""
+        """Held-out ELBO, reconstruction and KL in nats per example, and the importance-weighted
+        bound with IWAE_K samples on the first IWAE_EXAMPLES held-out examples; appended to `evals`."""
         self.model.eval()
         parts = [elbo(self.model, batch, self.eval_rng) for batch in self.test.split(500)]
+        iwae = iwae_bound(self.model, self.test[:IWAE_EXAMPLES], IWAE_K, self.eval_rng)
         self.model.train()
-        result = {"step": self.step_count}
+        result = {"step": self.step_count, "iwae": float(iwae.mean())}
         for i, name in enumerate(("elbo", "recon", "kl")):
             result[name] = float(torch.cat([p[i] for p in parts]).mean())
         for key, value in result.items():
