@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import torch
 
 
 def d_star(log_p_data: np.ndarray, log_p_g: np.ndarray) -> np.ndarray:
@@ -72,16 +71,6 @@ def jsd(p: np.ndarray, q: np.ndarray, cell: float) -> float:
     """JSD(p || q) = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q)/2: in [0, log 2] nats."""
     m = 0.5 * (np.asarray(p, dtype=np.float64) + np.asarray(q, dtype=np.float64))
     return 0.5 * kl(p, m, cell) + 0.5 * kl(q, m, cell)
-
-
-def kde_log_density(samples: torch.Tensor, points: torch.Tensor, bandwidth: float) -> torch.Tensor:
-    """log of the Gaussian kernel density estimate p_h(x) = 1/n sum_i N(x; x_i, h^2 I)."""
-    x = torch.as_tensor(samples, dtype=torch.float64)
-    y = torch.as_tensor(points, dtype=torch.float64)
-    dim = x.shape[1]
-    sq = torch.cdist(y, x) ** 2
-    log_norm = -0.5 * dim * math.log(2 * math.pi * bandwidth**2) - math.log(len(x))
-    return torch.logsumexp(-0.5 * sq / bandwidth**2, dim=1) + log_norm
 
 
 def kde_on_grid(samples: np.ndarray, axis: np.ndarray, bandwidth: float) -> np.ndarray:

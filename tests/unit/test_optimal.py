@@ -11,7 +11,6 @@ from lab.gan.optimal import (
     d_star,
     grid_2d,
     jsd,
-    kde_log_density,
     kde_on_grid,
     kl,
     value_function,
@@ -40,6 +39,16 @@ def test_jsd_bounds_and_symmetry():
     far = _gauss(X, -8.0, 0.5), _gauss(X, 8.0, 0.5)
     assert jsd(*far, CELL) == pytest.approx(math.log(2), abs=1e-6)
     assert 0.0 < jsd(p, q, CELL) < math.log(2)
+
+
+def kde_log_density(samples, points, bandwidth):
+    """The exact (unbinned) KDE, the independent reference for `kde_on_grid`: log p_h(x) = 1/n sum_i N(x; x_i, h^2 I)."""
+    x = torch.as_tensor(samples, dtype=torch.float64)
+    y = torch.as_tensor(points, dtype=torch.float64)
+    dim = x.shape[1]
+    sq = torch.cdist(y, x) ** 2
+    log_norm = -0.5 * dim * math.log(2 * math.pi * bandwidth**2) - math.log(len(x))
+    return torch.logsumexp(-0.5 * sq / bandwidth**2, dim=1) + log_norm
 
 
 def test_binned_kde_matches_exact_kde():
