@@ -22,7 +22,7 @@ SCORE_TITLES = {
 def _d_histogram_layout(height: int) -> alt.TopLevelMixin:
     return (
         alt.Chart(alt.Data(name="bins"))
-        .mark_bar(opacity=0.6)
+        .mark_rect(opacity=0.6)
         .encode(
             x=alt.X("lo:Q", title="D(x)", scale=alt.Scale(domain=[0, 1])),
             x2="hi:Q",

@@ -115,7 +115,7 @@ def samples_chart(snap: TripleSnapshot, model: int, size: int = 250) -> dict:
 def _histogram_layout(height: int) -> alt.TopLevelMixin:
     return (
         alt.Chart(alt.Data(name="bins"))
-        .mark_bar(color=FAKE_COLOR)
+        .mark_rect(color=FAKE_COLOR)
         .encode(
             x=alt.X("lo:Q", title="D(G(z))", scale=alt.Scale(domain=[0, 1])),
             x2="hi:Q",

@@ -136,7 +136,7 @@ def latent_chart(snap: VAESnapshot, chosen: list[int], size: int = 460) -> tuple
 def _aggregate_layout(height: int) -> alt.TopLevelMixin:
     bars = (
         alt.Chart(alt.Data(name="bins"))
-        .mark_bar(color=REAL_COLOR, opacity=0.6)
+        .mark_rect(color=REAL_COLOR, opacity=0.6)
         .encode(
             x=alt.X("lo:Q", title="z", scale=alt.Scale(domain=[-4, 4])),
             x2="hi:Q",
