@@ -1,13 +1,12 @@
 """Lesson: the optimal discriminator D* and the value function."""
 
 import math
-from dataclasses import replace
 
 import streamlit as st
 
 from lab.gan.discriminator import DTrainer
 from lab.gan.optimal_2d import KDE_SAMPLES, OptimalDTrainer
-from lab.gan.trainer import OPTIMUM_D_STEPS, GANConfig
+from lab.gan.trainer import GANConfig
 from lab.plots import optimal as plots
 from lab.ui import live
 from lab.ui.d_controls import d_config_sidebar
@@ -85,13 +84,8 @@ if part.startswith("1-D"):
 
     fixed_generator_view()
 else:
-    config = gan_config_sidebar(GANConfig(data="moons"))  # smooth enough to see D* on a grid
-    to_optimum = st.sidebar.toggle(
-        "Inner loop to optimum",
-        key="d_to_optimum",
-        help=f"{OPTIMUM_D_STEPS} D steps between generator steps: 'solve the inner max', as the slide says.",
-    )
-    config = replace(config, d_to_optimum=to_optimum)
+    # moons: smooth enough to see D* on a grid
+    config = gan_config_sidebar(GANConfig(data="moons"), inner_loop_toggle=True)
     runner = live.runner_for("optimal_d_2d", config, OptimalDTrainer)
     with buttons:
         live.run_buttons(runner, lambda: OptimalDTrainer(config))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.trainer import GANConfig
+from lab.gan.trainer import OPTIMUM_D_STEPS, GANConfig
 from lab.ui.share import config_from_link, link_to
 
 LOSS_LABELS = {
@@ -39,8 +39,10 @@ def _fits_widgets(c: GANConfig) -> bool:
     )
 
 
-def gan_config_sidebar(defaults: GANConfig | None = None) -> GANConfig:
+def gan_config_sidebar(defaults: GANConfig | None = None, inner_loop_toggle: bool = False) -> GANConfig:
     """Draw the GAN's controls in the sidebar and return the config they describe.
+
+    `inner_loop_toggle` adds the switch that runs D to its optimum between generator steps.
 
     The first values come from the page's link (see `lab.ui.share`), and the link follows
     every change, so copying the address shares exactly this setting.
@@ -72,6 +74,14 @@ def gan_config_sidebar(defaults: GANConfig | None = None) -> GANConfig:
     batch = sb.select_slider("Minibatch m", BATCH_CHOICES, value=defaults.batch_size, key="batch_size")
     lr_d = sb.select_slider("Learning rate of D", LR_CHOICES, value=defaults.lr_d, key="lr_d")
     lr_g = sb.select_slider("Learning rate of G", LR_CHOICES, value=defaults.lr_g, key="lr_g")
+    to_optimum = defaults.d_to_optimum
+    if inner_loop_toggle:
+        to_optimum = sb.toggle(
+            "Inner loop to optimum",
+            value=defaults.d_to_optimum,
+            key="d_to_optimum",
+            help=f"{OPTIMUM_D_STEPS} D steps between generator steps: 'solve the inner max', as the slide says.",
+        )
     sb.markdown("**Networks** (changes start a fresh run)")
     optimizer = sb.radio(
         "Optimizer",
@@ -97,6 +107,7 @@ def gan_config_sidebar(defaults: GANConfig | None = None) -> GANConfig:
         depth=depth,
         noise_dim=noise_dim,
         seed=int(seed),
+        d_to_optimum=to_optimum,
     )
     link_to(config, base)
     return config

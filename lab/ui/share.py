@@ -18,7 +18,7 @@ def config_from_link(defaults: C) -> C:
         if field.name in params:
             kind = type(getattr(defaults, field.name))
             try:
-                values[field.name] = kind(params[field.name])
+                values[field.name] = parse_value(params[field.name], kind)
             except ValueError:
                 st.warning(f"Ignored `{field.name}={params[field.name]}` in the link: not a {kind.__name__}.")
     try:
@@ -26,6 +26,16 @@ def config_from_link(defaults: C) -> C:
     except ValueError as err:
         st.warning(f"Ignored the settings in the link: {err}.")
         return defaults
+
+
+def parse_value(text: str, kind: type) -> Any:
+    """The link's text as a value of `kind`: "False"/"0" are False (`bool("False")` would be True)."""
+    if kind is bool:
+        words = {"true": True, "1": True, "false": False, "0": False}
+        if text.strip().lower() not in words:
+            raise ValueError(text)
+        return words[text.strip().lower()]
+    return kind(text)
 
 
 def link_to(config: Any, defaults: Any) -> None:

@@ -2,7 +2,10 @@
 
 import time
 
-from tests.app.pages import metric, open_page, run_line, step_count
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.pages import metric, open_app, open_page, run_line, step_count
 
 
 def _page():
@@ -77,3 +80,26 @@ def test_many_d_steps_per_click_close_the_gap():
     at.button(key="step").click().run()
     assert step_count(at) == 1000
     assert _metric(at, "max |D − D*|") < 0.15
+
+
+def _two_d_part_from_link(value: str) -> AppTest:
+    at = open_app()
+    at.switch_page("pages/optimal_d.py")
+    at.query_params["d_to_optimum"] = value
+    at.run()
+    at.radio(key="part").set_value("2-D: a learned generator").run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize(("text", "on"), [("False", False), ("false", False), ("0", False), ("True", True)])
+def test_a_false_in_the_link_means_false(text, on):
+    at = _two_d_part_from_link(text)
+    assert at.toggle(key="d_to_optimum").value is on
+    assert ("D to its optimum" in run_line(at, " · k = ")) is on
+
+
+def test_a_bool_that_is_not_one_is_refused_with_a_notice():
+    at = _two_d_part_from_link("maybe")
+    assert any("d_to_optimum=maybe" in w.value for w in at.warning)
+    assert at.toggle(key="d_to_optimum").value is False
