@@ -1,10 +1,11 @@
 """Lesson: saturation of log(1 − D(G(z))) and the non-saturating fixes."""
 
+import numpy as np
 import streamlit as st
 
-from lab.gan.discriminator import DConfig, DTrainer, FixedGenerator
-from lab.gan.optimal import expected_log_ratio, kl
-from lab.gan.saturation import SaturationTrainer
+from lab.gan.discriminator import GRID_POINTS, DConfig, DTrainer, FixedGenerator
+from lab.gan.optimal import expected_log_ratio
+from lab.gan.saturation import SaturationTrainer, loss_three_as_kl
 from lab.gan.trainer import GANConfig
 from lab.plots import saturation as plots
 from lab.ui import live
@@ -87,12 +88,11 @@ with live_tab:
     side_by_side()
 
 
-def train_d_for_kl(config: DConfig) -> None:
-    """Button callback: train a D against the current p_G and keep its D(x) with that p_G."""
-    trainer = DTrainer(config)
+def train_d_for_kl(p_g: FixedGenerator, x: np.ndarray) -> None:
+    """Button callback: train a D against p_G and keep its logit log D/(1 − D) on the grid x."""
+    trainer = DTrainer(DConfig(p_g=p_g))
     trainer.step(2000)
-    p_g = config.p_g
-    st.session_state["kl_trained"] = ((p_g.means[0], p_g.stds[0]), trainer.snapshot().d)
+    st.session_state["kl_trained"] = (p_g, trainer.logit(x))
 
 
 with kl_tab:
@@ -108,28 +108,32 @@ with kl_tab:
     mu = a.slider("μ of p_G", -3.0, 3.0, 0.0, 0.1, key="kl_mu")
     sigma = b.slider("σ of p_G", 0.2, 2.0, 1.0, 0.05, key="kl_sigma")
     with friendly_errors("computing the KL"):
-        snap = DTrainer(DConfig(p_g=FixedGenerator((mu,), (sigma,), (1.0,)))).snapshot()
-        cell = snap.x[1] - snap.x[0]
+        check = loss_three_as_kl(mu, sigma)
         st.button(
             "Train a D against this p_G (2,000 steps)",
             key="kl_train",
             on_click=train_d_for_kl,
-            args=(snap.config,),
+            args=(check.p_g, check.x),
             help="logistic regression of p_data against this p_G; takes a second or two",
         )
         trained = st.session_state.get("kl_trained")
-        d_trained = trained[1] if trained and trained[0] == (mu, sigma) else None
+        logit = trained[1] if trained and trained[0] == check.p_g else None
         m1, m2, m3 = st.columns(3)
-        m1.metric("E_pG[log D*/(1 − D*)]", f"{expected_log_ratio(snap.d_star, snap.p_g, cell):.4f}")
-        m2.metric("−KL(p_G ‖ p_data)", f"{-kl(snap.p_g, snap.p_data, cell):.4f}")
+        m1.metric("E_pG[log D*/(1 − D*)]", f"{check.expected_star:.4f}")
+        m2.metric("−KL(p_G ‖ p_data)", f"{check.minus_kl:.4f}")
         m3.metric(
             "E_pG[log D/(1 − D)], trained D",
-            "—" if d_trained is None else f"{expected_log_ratio(d_trained, snap.p_g, cell):.4f}",
+            "—" if logit is None else f"{expected_log_ratio(logit, check.p_g_density, check.cell):.4f}",
             help="press the button to train a D for this p_G",
         )
-        st.vega_lite_chart(plots.log_ratio_chart(snap.x, snap.p_g, snap.d_star, d_trained), key="log_ratio")
+        st.vega_lite_chart(
+            plots.log_ratio_chart(check.x, check.p_g_density, check.log_ratio_star, logit), key="log_ratio"
+        )
         st.caption(
-            "Lines: log D/(1 − D) for the optimal D* (that is log p_data/p_G) and for a trained D. Shaded: "
-            "p_G, the weight of the average. All by quadrature on a 400-point grid. The D-step makes D a "
-            "density-ratio estimator; the G-step with loss (3) then minimises KL(p_G ‖ p_data)."
+            "Lines: log D/(1 − D) for the optimal D* (that is log p_data/p_G, taken from the log densities) "
+            "and for a trained D (its logit); the axis is cut at ±8. Shaded: p_G, the weight of the average. "
+            f"All by quadrature on a {GRID_POINTS:,}-point grid. The D-step makes D a density-ratio estimator; "
+            "the G-step with loss (3) then minimises KL(p_G ‖ p_data). A trained D is only as good as its "
+            "samples: at μ = 3, σ = 2 much of p_G lies where p_data has almost no mass, D sees few examples of "
+            "the extreme ratio there, and its estimate falls well short (about −5 against −10.31)."
         )

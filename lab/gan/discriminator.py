@@ -145,10 +145,14 @@ class DTrainer:
         return {"step": self.step_count, "d_loss": loss.item()}
 
     @torch.no_grad()
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """D's logit log D/(1 - D) at the points x."""
+        t = torch.as_tensor(x, dtype=torch.float32, device=self.device)[:, None]
+        return self.D(t).squeeze(1).double().cpu().numpy()
+
     def discriminator(self, x: np.ndarray) -> np.ndarray:
         """D(x) = sigmoid(logit) at the points x."""
-        t = torch.as_tensor(x, dtype=torch.float32, device=self.device)[:, None]
-        return torch.sigmoid(self.D(t)).squeeze(1).double().cpu().numpy()
+        return 0.5 * (1.0 + np.tanh(0.5 * self.logit(x)))  # the sigmoid, without overflow
 
     def snapshot(self) -> DSnapshot:
         log_p_data = self.p_data.log_prob(self.x).numpy()

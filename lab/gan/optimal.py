@@ -38,11 +38,15 @@ def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, cell: flo
     return float((np.sum(p_data * np.log(d)) + np.sum(p_g * np.log1p(-d))) * cell)
 
 
-def expected_log_ratio(d: np.ndarray, p_g: np.ndarray, cell: float) -> float:
+def expected_log_ratio(log_ratio: np.ndarray, p_g: np.ndarray, cell: float) -> float:
     """E_{p_G}[log D/(1 - D)] by quadrature: the lecture's loss (3), which for D = D* equals
-    E_{p_G}[log p_data/p_G] = -KL(p_G || p_data)."""
-    d = np.clip(np.asarray(d, dtype=np.float64), 1e-300, 1.0 - 1e-16)
-    return float(np.sum(p_g * (np.log(d) - np.log1p(-d))) * cell)
+    E_{p_G}[log p_data/p_G] = -KL(p_G || p_data).
+
+    `log_ratio` is log D/(1 - D) itself, D's logit: for D* pass log p_data - log p_G, for a
+    trained D its logit. Never rebuild it from a probability D in (0, 1): where D rounds to 0 or 1
+    the logit is lost (at D* = 1e-300 it would read as -690 whatever the true ratio).
+    """
+    return float(np.sum(p_g * np.asarray(log_ratio, dtype=np.float64)) * cell)
 
 
 def value_function_mc(d_real: np.ndarray, d_fake: np.ndarray) -> tuple[float, float]:

@@ -14,7 +14,10 @@ import numpy as np
 import torch
 from torch.func import grad, vmap
 
+from lab.data import toy
+from lab.gan.discriminator import FixedGenerator, grid_covering
 from lab.gan.losses import GENERATOR_LOSSES, generator_loss
+from lab.gan.optimal import expected_log_ratio, kl
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.series import thin
 
@@ -33,6 +36,46 @@ def loss_curves(d: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
         curves[kind] = (vmap(per_sample)(logits).numpy(), vmap(grad(per_sample))(logits).numpy())
     return curves
+
+
+@dataclass
+class LossThreeAsKL:
+    """Loss (3) with D = D* on the 1-D example, against -KL(p_G || p_data), by quadrature."""
+
+    p_g: FixedGenerator
+    x: np.ndarray  # the grid
+    p_g_density: np.ndarray  # p_G(x), the weight of the average
+    log_ratio_star: np.ndarray  # log D*/(1 - D*) = log p_data - log p_G, from the log densities
+    expected_star: float  # E_pG[log D*/(1 - D*)]
+    minus_kl: float  # -KL(p_G || p_data), from the densities
+
+    @property
+    def cell(self) -> float:
+        return float(self.x[1] - self.x[0])
+
+
+def loss_three_as_kl(mu: float, sigma: float, data: str = "bimodal1d") -> LossThreeAsKL:
+    """E_pG[log D*/(1 - D*)] and -KL(p_G || p_data) for p_G = N(mu, sigma^2) and the 1-D p_data.
+
+    D*'s logit is taken as log p_data - log p_G straight from the log densities, so it stays
+    exact where D* itself rounds to 0 or 1 (far from the data, p_data/p_G is below 1e-300).
+    """
+    p_data = toy.get(data)
+    p_g = FixedGenerator((mu,), (sigma,), (1.0,))
+    mixture = p_g.mixture(p_data.extent)
+    x = grid_covering(p_data, mixture)
+    cell = float(x[1] - x[0])
+    log_p_data, log_p_g = p_data.log_prob(x).numpy(), mixture.log_prob(x).numpy()
+    density = np.exp(log_p_g)
+    log_ratio = log_p_data - log_p_g
+    return LossThreeAsKL(
+        p_g=p_g,
+        x=x,
+        p_g_density=density,
+        log_ratio_star=log_ratio,
+        expected_star=expected_log_ratio(log_ratio, density, cell),
+        minus_kl=-kl(density, np.exp(log_p_data), cell),
+    )
 
 
 @dataclass

@@ -183,17 +183,14 @@ def _log_ratio_layout(height: int) -> alt.TopLevelMixin:
 
 
 def log_ratio_chart(
-    x: np.ndarray, p_g: np.ndarray, d_star: np.ndarray, d: np.ndarray | None, height: int = 300
+    x: np.ndarray, p_g: np.ndarray, log_ratio_star: np.ndarray, logit: np.ndarray | None, height: int = 300
 ) -> dict:
-    """log D/(1 − D) for D* (= log p_data/p_G) and, if given, a trained D; shaded: p_G, the weight."""
-
-    def logit(v: np.ndarray) -> np.ndarray:
-        v = np.clip(v, 1e-12, 1 - 1e-12)
-        return np.log(v) - np.log1p(-v)
-
-    frames = [pd.DataFrame({"x": x, "value": logit(d_star), "which": "D*: log p_data/p_G"})]
-    if d is not None:
-        frames.append(pd.DataFrame({"x": x, "value": logit(d), "which": "trained D"}))
+    """log D/(1 − D) for D* (= log p_data/p_G) and, if given, a trained D's logit; shaded: p_G, the weight."""
+    frames = [pd.DataFrame({"x": x, "value": log_ratio_star, "which": "D*: log p_data/p_G"})]
+    if logit is not None:
+        frames.append(pd.DataFrame({"x": x, "value": logit, "which": "trained D"}))
+    ratios = pd.concat(frames)
+    ratios["value"] = ratios["value"].clip(-50, 50)  # the axis shows ±8; keep the payload small
     return with_data(
-        _log_ratio_layout(height), p_g=pd.DataFrame({"x": x, "p_g": p_g}), ratios=pd.concat(frames).round(4)
+        _log_ratio_layout(height), p_g=pd.DataFrame({"x": x, "p_g": p_g}), ratios=ratios.round(4)
     )

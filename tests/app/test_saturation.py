@@ -48,3 +48,11 @@ def test_kl_tab_matches_minus_kl_and_trains_a_d():
     assert abs(trained - float(values["−KL(p_G ‖ p_data)"])) < 0.15
     at.slider(key="kl_mu").set_value(1.0).run()  # another p_G: the trained D no longer applies
     assert metric(at, "E_pG[log D/(1 − D)], trained D") == "—"
+
+
+def test_kl_tab_at_the_sliders_ends():
+    """The issue's report: at mu = 3, sigma = 2 the tab showed -53.96 against -10.31."""
+    at = _page()
+    at.slider(key="kl_mu").set_value(3.0).run()
+    at.slider(key="kl_sigma").set_value(2.0).run()
+    assert metric(at, "E_pG[log D*/(1 − D*)]") == metric(at, "−KL(p_G ‖ p_data)") == "-10.3133"

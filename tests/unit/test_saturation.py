@@ -1,15 +1,22 @@
 """Saturation: the three generator losses side by side, batched, and loss (3) as a KL."""
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from scipy.integrate import quad
+from scipy.special import logsumexp
+from scipy.stats import norm
 
+from lab.data import toy
 from lab.gan.discriminator import DConfig, DTrainer
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.optimal import d_star, expected_log_ratio, kl
-from lab.gan.saturation import SaturationTrainer, loss_curves
+from lab.gan.optimal import expected_log_ratio
+from lab.gan.saturation import SaturationTrainer, loss_curves, loss_three_as_kl
 from lab.gan.trainer import GANConfig, GANTrainer
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
@@ -71,21 +78,51 @@ def test_snapshot_uses_the_same_noise_every_time():
     assert len(a.fakes) == len(a.d_fake) == 3 and a.d_fake[0].shape == (50,)
 
 
-def test_loss_three_with_d_star_is_minus_kl():
-    """E_pG[log D*/(1 - D*)] = -KL(p_G || p_data), by quadrature on the 1-D example, to 1e-3."""
-    trainer = DTrainer(DConfig())
-    snap = trainer.snapshot()
-    cell = snap.x[1] - snap.x[0]
-    log_p_data, log_p_g = np.log(snap.p_data), np.log(snap.p_g)
-    value = expected_log_ratio(d_star(log_p_data, log_p_g), snap.p_g, cell)
-    assert value == pytest.approx(-kl(snap.p_g, snap.p_data, cell), abs=1e-3)
-    assert value < 0
+def _minus_kl_by_scipy(mu: float, sigma: float) -> float:
+    """-KL(N(mu, sigma^2) || p_data) = E_pG[log p_data] + H(p_G), by adaptive quadrature: an
+    independent computation (scipy, closed-form entropy, no grid)."""
+    p_data = toy.get("bimodal1d")
+    means, stds, weights = p_data.means[:, 0], p_data.stds, p_data.weights
+
+    def log_p_data(x: float) -> float:
+        return float(logsumexp(np.log(weights) + norm.logpdf(x, means, stds)))
+
+    expected, _ = quad(
+        lambda x: norm.pdf(x, mu, sigma) * log_p_data(x), mu - 12 * sigma, mu + 12 * sigma, limit=200
+    )
+    return expected + 0.5 * math.log(2 * math.pi * math.e * sigma**2)
+
+
+# The KL tab's sliders: mu in -3..3 by 0.1, sigma in 0.2..2 by 0.05; every end is an example.
+@settings(max_examples=60, deadline=None)
+@given(mu10=st.integers(-30, 30), sigma20=st.integers(4, 40))
+@example(mu10=30, sigma20=40).via("the issue's report: -53.96 shown against -10.31")
+@example(mu10=-30, sigma20=4)
+@example(mu10=30, sigma20=4)
+@example(mu10=-30, sigma20=40)
+def test_loss_three_with_d_star_is_minus_kl_at_every_slider_position(mu10, sigma20):
+    """E_pG[log D*/(1 - D*)] = -KL(p_G || p_data): both numbers the tab shows, against scipy."""
+    mu, sigma = mu10 / 10, sigma20 / 20
+    check = loss_three_as_kl(mu, sigma)
+    reference = _minus_kl_by_scipy(mu, sigma)
+    assert check.expected_star == pytest.approx(reference, abs=1e-3)
+    assert check.minus_kl == pytest.approx(reference, abs=1e-3)
+    assert check.minus_kl <= 0  # KL >= 0
 
 
 def test_loss_three_with_a_trained_d_approximates_minus_kl():
-    trainer = DTrainer(DConfig())
+    check = loss_three_as_kl(0.0, 1.0)
+    trainer = DTrainer(DConfig(p_g=check.p_g))
     trainer.step(2000)
-    snap = trainer.snapshot()
-    cell = snap.x[1] - snap.x[0]
-    exact = -kl(snap.p_g, snap.p_data, cell)
-    assert expected_log_ratio(snap.d, snap.p_g, cell) == pytest.approx(exact, abs=0.1)
+    value = expected_log_ratio(trainer.logit(check.x), check.p_g_density, check.cell)
+    assert value == pytest.approx(check.minus_kl, abs=0.1)
+
+
+def test_a_trained_d_off_the_default_path_falls_short_as_the_caption_says():
+    """At the sliders' ends (mu = 3, sigma = 2) the tab's caption says a trained D falls well short
+    of -KL = -10.31 (D sees few samples where the ratio is extreme): about -5, read from its logit."""
+    check = loss_three_as_kl(3.0, 2.0)
+    trainer = DTrainer(DConfig(p_g=check.p_g))
+    trainer.step(2000)
+    value = expected_log_ratio(trainer.logit(check.x), check.p_g_density, check.cell)
+    assert check.minus_kl + 3 < value < 0
