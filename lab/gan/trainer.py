@@ -33,8 +33,11 @@ LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g", "d_to_optimu
 OPTIMUM_D_STEPS = 100
 """D steps per G step when the inner maximisation is run (close) to its optimum D*."""
 
-HISTORY = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")
-"""What `step` records per generator step and model (g_grad_norm: norm of G's gradient)."""
+HISTORY = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "g_update_norm")
+"""What `step` records per generator step and model: g_grad_norm is the norm of G's gradient,
+g_update_norm the norm of the step the optimizer actually took, ||theta_G after - theta_G before||
+(SGD: lr times the gradient's norm; Adam rescales each coordinate, so its step barely depends
+on the gradient's scale)."""
 
 JSD_BANDWIDTH = 0.1
 """Kernel width h at which p_data and p_G are compared by `GANTrainer.evaluate`."""
@@ -244,12 +247,17 @@ class GANTrainer:
             g_losses = torch.stack(
                 [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
             )
+            before = [p.detach().clone() for p in g_params]
             grads = _descend(self.opt_g, g_losses.sum(), g_params)
             with torch.no_grad():
-                grad_norm = _norm_per_copy(grads, len(self.losses))
+                copies = len(self.losses)
+                grad_norm = _norm_per_copy(grads, copies)
+                update_norm = _norm_per_copy(tuple(p - b for p, b in zip(g_params, before, strict=True)), copies)
                 d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
                 d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
-                records.append(torch.stack([d_losses, g_losses.detach(), d_real, d_fake, grad_norm], dim=1))
+                records.append(
+                    torch.stack([d_losses, g_losses.detach(), d_real, d_fake, grad_norm, update_norm], dim=1)
+                )
         values = torch.stack(records).cpu().numpy()  # (n, models, len(HISTORY))
         first = self.step_count + 1
         self.step_count += n

@@ -38,7 +38,7 @@ def test_k_discriminator_steps_per_generator_step():
     metrics = trainer.step(5)
     assert calls == {"D": 15, "G": 5}
     assert metrics["step"] == 5 and trainer.step_count == 5
-    assert set(metrics) == {"step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm"}
+    assert set(metrics) == {"step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "g_update_norm"}
 
 
 def test_generator_step_leaves_the_discriminator_alone():
@@ -152,3 +152,17 @@ def test_one_dimensional_noise_draws_one_curve():
     trainer = GANTrainer(dataclasses.replace(SMALL, noise_dim=1))
     manifold = trainer.snapshot(n=50, grid_size=10, n_arrows=5).manifold
     assert manifold.shape == (1, 41, 2) and np.ptp(manifold[0], axis=0).max() > 0
+
+
+def test_sgd_update_is_lr_times_the_gradient():
+    """With plain SGD, ||delta theta_G|| = lr_G ||grad||; Adam's step is not proportional to it."""
+    sgd = GANTrainer(GANConfig(optimizer="sgd", lr_g=0.05, width=32, depth=2, batch_size=64))
+    sgd.step(5)
+    h = sgd.history
+    np.testing.assert_allclose(h["g_update_norm"], 0.05 * np.array(h["g_grad_norm"]), rtol=1e-4)
+    # Adam's first step moves every coordinate with a gradient by lr (m / sqrt(v) = sign(g)),
+    # whatever the gradient's scale: ||delta|| = lr sqrt(coordinates moved) <= lr sqrt(parameters)
+    adam = GANTrainer(GANConfig(optimizer="adam", lr_g=1e-3, width=32, depth=2, batch_size=64))
+    adam.step(1)
+    n = sum(p.numel() for p in adam.G.parameters())
+    assert 0.7 * 1e-3 * n**0.5 < adam.history["g_update_norm"][0] <= 1e-3 * n**0.5 * 1.0001
