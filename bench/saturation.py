@@ -4,6 +4,10 @@ Prints a table, then one line of JSON with single_steps_per_s (one run of the pl
 trainer) and triple_steps_per_s (the three side-by-side runs, batched in one trainer), measured
 in this process at the default sizes, in alternating rounds. The JSON line is at torch's default
 thread count; the table also gives the figures at one thread (the live app's setting).
+
+It also runs the lesson's strong-D setting (`STRONG_D`: SGD, D pre-trained, k = 5) for 200
+generator steps: stall_update_ratio is G's total parameter update under loss (1) divided by that
+under loss (2) (target <= 0.05), adam_update_ratio the same with Adam in that setting.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from dataclasses import replace
 
 import torch
 
-from lab.gan.saturation import SaturationTrainer
+from lab.gan.saturation import OPTIMIZER_LRS, STALL_STEPS, STRONG_D, SaturationTrainer, update_ratio
 from lab.gan.trainer import GANConfig, GANTrainer
 
 
@@ -32,6 +37,19 @@ def throughput(rounds: int = 5, steps: int = 300) -> tuple[float, float]:
     return statistics.median(rates["single"]), statistics.median(rates["triple"])
 
 
+def stall_ratios(seeds: range = range(3)) -> dict[str, list[float]]:
+    """update_ratio in the strong-D setting, with SGD (the lesson's) and with Adam, per seed."""
+    ratios: dict[str, list[float]] = {"sgd": [], "adam": []}
+    for optimizer, found in ratios.items():
+        lr_d, lr_g = OPTIMIZER_LRS[optimizer]
+        for seed in seeds:
+            config = replace(STRONG_D, optimizer=optimizer, lr_d=lr_d, lr_g=lr_g, seed=seed)
+            trainer = SaturationTrainer(config, device=torch.device("cpu"))
+            trainer.step(STALL_STEPS)
+            found.append(update_ratio(trainer.histories))
+    return ratios
+
+
 def main() -> None:
     default_threads = torch.get_num_threads()
     results = {}
@@ -44,12 +62,24 @@ def main() -> None:
     for threads, (single, triple) in results.items():
         print(f"{threads:>7} {single:>15.0f} {triple:>15.0f} {triple / single:>14.2f}")
     single, triple = results[default_threads]
+    stalls = stall_ratios()
+    print(f"\nstrong D, first {STALL_STEPS} G steps: G's total update under (1) / under (2), seeds 0, 1, 2")
+    for optimizer, ratios in stalls.items():
+        print(
+            f"{optimizer:>7} "
+            + "  ".join(f"{r:.4f}" for r in ratios)
+            + ("  (target <= 0.05)" if optimizer == "sgd" else "")
+        )
     print(
         json.dumps(
             {
                 "single_steps_per_s": round(single, 1),
                 "triple_steps_per_s": round(triple, 1),
                 "threads": default_threads,
+                "stall_update_ratio": round(stalls["sgd"][0], 5),
+                "adam_update_ratio": round(stalls["adam"][0], 4),
+                "stall_update_ratio_seeds": [round(r, 5) for r in stalls["sgd"]],
+                "adam_update_ratio_seeds": [round(r, 4) for r in stalls["adam"]],
             }
         )
     )

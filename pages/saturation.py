@@ -1,12 +1,19 @@
 """Lesson: saturation of log(1 − D(G(z))) and the non-saturating fixes."""
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
 from lab.gan.discriminator import GRID_POINTS, DConfig, DTrainer, FixedGenerator
 from lab.gan.optimal import expected_log_ratio
-from lab.gan.saturation import SaturationTrainer, loss_three_as_kl
-from lab.gan.trainer import GANConfig
+from lab.gan.saturation import (
+    OPTIMIZER_LRS,
+    STALL_STEPS,
+    STRONG_D,
+    SaturationTrainer,
+    loss_three_as_kl,
+)
 from lab.plots import saturation as plots
 from lab.ui import live
 from lab.ui.errors import friendly_errors
@@ -42,19 +49,36 @@ with curves_tab:
             st.vega_lite_chart(chart, key=f"curve{i}")
 
 with live_tab:
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns([3, 2, 3, 3, 2])
     data = c1.selectbox("Data", ["ring8", "grid25", "moons", "spiral", "gaussian"], key="sat_data")
-    pretrain = c2.select_slider(
+    optimizer = c2.radio(
+        "Optimizer",
+        ["sgd", "adam"],
+        format_func={"sgd": "SGD", "adam": "Adam"}.get,
+        key="sat_optimizer",
+        help="SGD steps along the gradient; Adam rescales each coordinate by its running size.",
+    )
+    pretrain = c3.select_slider(
         "Strong D: pre-train D for",
         [0, 50, 200, 1000],
-        value=200,
+        value=STRONG_D.d_pretrain,
         key="sat_pretrain",
         format_func=lambda n: f"{n} steps",
         help="D is trained alone against the initial G first, so D(G(z)) starts near 0.",
     )
-    k = c3.slider("k: D steps per G step", 1, 10, 1, key="sat_k")
-    seed = c4.number_input("Seed", 0, 10_000, 0, key="sat_seed")
-    config = GANConfig(data=data, k=k, d_pretrain=pretrain, seed=int(seed))
+    k = c4.slider("k: D steps per G step", 1, 10, STRONG_D.k, key="sat_k")
+    seed = c5.number_input("Seed", 0, 10_000, 0, key="sat_seed")
+    lr_d, lr_g = OPTIMIZER_LRS[optimizer]
+    config = replace(
+        STRONG_D,
+        data=data,
+        optimizer=optimizer,
+        lr_d=lr_d,
+        lr_g=lr_g,
+        k=k,
+        d_pretrain=pretrain,
+        seed=int(seed),
+    )
     runner = live.runner_for("saturation", config, SaturationTrainer)
     live.run_buttons(runner, lambda: SaturationTrainer(config))
     status = runner.status()
@@ -76,13 +100,38 @@ with live_tab:
                         plots.samples_chart(snap, model), key=f"samples{model}", width="content"
                     )
                     st.vega_lite_chart(plots.d_histogram(snap, model), key=f"hist{model}")
-            st.vega_lite_chart(plots.grad_norm_chart(snap), key="norms")
+            grads, updates = st.columns(2)
+            grads.vega_lite_chart(plots.norm_chart(snap, "g_grad_norm"), key="norms")
+            updates.vega_lite_chart(plots.norm_chart(snap, "g_update_norm"), key="updates")
+            steps = min(snap.step, STALL_STEPS)
+            st.metric(
+                f"How far G moved under (1) ÷ under (2), first {steps} G steps",
+                "—" if steps == 0 else f"{snap.update_ratio:.4f}",
+                help="Σ‖Δθ_G‖ over the steps: the size of the steps the optimizer actually took",
+            )
             st.caption(
                 "Three GANs from the same initial weights, fed the same data and noise, trained together; "
-                "only the generator loss differs. Top: samples (the same z every frame). Middle: D(G(z)) "
-                "on them. Bottom: the norm of each generator's gradient (log scale). With a strong D the "
-                "gradient of (1) is orders of magnitude smaller and its G stalls, while (2) and (3) learn."
+                "only the generator loss differs. Top: samples (the same z every frame). Middle: D(G(z)) on "
+                "them. Bottom: the norm of each generator's gradient ‖∇θ_G‖ and of the step it took ‖Δθ_G‖ "
+                "(log scales). In the default setting (ring, SGD at lr 0.05, D pre-trained 200 steps, k = 5, "
+                "seed 0) the gradient of (1) is about 10⁻³ of the others', G under (1) moves 0.06 % as far as "
+                "under (2) over the first 200 steps and its D(G(z)) stays below 0.001: it stalls, while "
+                "under (2) and (3) D(G(z)) climbs above 0.1."
             )
+            with st.expander("What Adam does to this story", expanded=optimizer == "adam"):
+                st.markdown(
+                    "Adam divides each coordinate's step by a running estimate of its gradient's size, so a "
+                    "gradient 1,000 times smaller gives a step of about the same size: switch to Adam and the "
+                    "‖Δθ_G‖ curves lie together while ‖∇θ_G‖ stays apart. What Adam cannot undo is the "
+                    "*direction*: per sample, the gradient of (1) is D(G(z)) ∇l, of (2) (1 − D(G(z))) ∇l, of "
+                    "(3) ∇l (l: D's logit). Under a strong D, loss (1) is steered almost entirely by the few "
+                    "samples D already finds plausible, (2) and (3) by all of them."
+                )
+                st.vega_lite_chart(plots.weight_share_chart(snap, model=0), key="weights")
+                st.caption(
+                    "On the samples of the (1) run: sort them by D(G(z)), highest first; the curves give the "
+                    "share of each loss's gradient weight that the top samples carry. (3) is the diagonal."
+                )
         live.rerun_if_paused_meanwhile(status, now)
 
     side_by_side()

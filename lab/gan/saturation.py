@@ -21,6 +21,41 @@ from lab.gan.optimal import expected_log_ratio, kl
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.series import thin
 
+OPTIMIZER_LRS = {"sgd": (0.05, 0.05), "adam": (2e-3, 1e-3)}
+"""Learning rates (D, G) of the side-by-side runs for each optimizer."""
+
+STRONG_D = GANConfig(optimizer="sgd", lr_d=0.05, lr_g=0.05, d_pretrain=200, k=5)
+"""The lesson's strong discriminator, found by measurement (ring, seeds 0-3, first 200 generator
+steps): plain SGD at lr 0.05, D pre-trained 200 steps against the initial G, then k = 5 D steps per
+G step. G under loss (1) moves 0.04-0.6 % as far as under loss (2) (seed 0: 0.06 %) and its
+D(G(z)) stays below 0.001, while under (2) and (3) D(G(z)) climbs to 0.1-0.5. With Adam in
+the same setting, (1) moves about as far as (2): Adam divides each coordinate's step by the
+gradient's running size."""
+
+STALL_STEPS = 200
+"""Generator steps over which `update_ratio` compares how far G moved."""
+
+
+def update_ratio(histories: list[dict[str, list[float]]], steps: int = STALL_STEPS) -> float:
+    """G's total parameter update under loss (1) over the first `steps` generator steps, divided by
+    the same under loss (2): sum_t ||theta_t - theta_(t-1)||, histories in GENERATOR_LOSSES order."""
+    moved = [sum(h["g_update_norm"][:steps]) for h in histories[:2]]
+    return moved[0] / moved[1] if moved[1] > 0 else float("nan")
+
+
+def gradient_weight_shares(d_fake: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """How a generator's gradient weights its samples, per loss: with l_i the logit of D(G(z_i)),
+    the gradient of loss (1) is sum_i D_i grad l_i, of (2) sum_i (1 - D_i) grad l_i, of (3)
+    sum_i grad l_i. Returns, per loss, the samples' D sorted from the highest down, and the
+    cumulative share of the total weight carried by the top 1, 2, ... samples."""
+    d = np.sort(np.asarray(d_fake, dtype=np.float64))[::-1]
+    weights = {"minimax": d, "non_saturating": 1.0 - d, "log_ratio": np.ones_like(d)}
+    shares = {}
+    for kind, w in weights.items():
+        total = w.sum()
+        shares[kind] = (d, np.cumsum(w) / total if total > 0 else np.zeros_like(d))
+    return shares
+
 
 def loss_curves(d: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """For each generator loss: (its value per sample, its derivative in D's logit) at D(G(z)) = d.
@@ -87,8 +122,9 @@ class TripleSnapshot:
     real: np.ndarray  # (n, 2)
     fakes: list[np.ndarray]  # per model (n, 2)
     d_fake: list[np.ndarray]  # per model (n,) D(G(z)) on its own samples
-    history: list[dict[str, list[float]]]  # per model: step, g_grad_norm, d_fake, ...
+    history: list[dict[str, list[float]]]  # per model: step, g_grad_norm, g_update_norm, ... (thinned)
     extent: float
+    update_ratio: float  # `update_ratio` over the first STALL_STEPS steps (or as many as there are)
 
 
 class SaturationTrainer(GANTrainer):
@@ -112,4 +148,5 @@ class SaturationTrainer(GANTrainer):
             d_fake=list(d_fake.double().cpu().numpy()),
             history=[{k: thin(v) for k, v in h.items()} for h in self.histories],
             extent=self.p_data.extent,
+            update_ratio=update_ratio(self.histories) if self.step_count else float("nan"),
         )

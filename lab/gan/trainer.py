@@ -252,7 +252,9 @@ class GANTrainer:
             with torch.no_grad():
                 copies = len(self.losses)
                 grad_norm = _norm_per_copy(grads, copies)
-                update_norm = _norm_per_copy(tuple(p - b for p, b in zip(g_params, before, strict=True)), copies)
+                update_norm = _norm_per_copy(
+                    tuple(p - b for p, b in zip(g_params, before, strict=True)), copies
+                )
                 d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
                 d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
                 records.append(

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lab.gan.saturation import TripleSnapshot, loss_curves
+from lab.gan.saturation import TripleSnapshot, gradient_weight_shares, loss_curves
 from lab.plots.gan2d import FAKE_COLOR, REAL_COLOR
 from lab.plots.vega import template, with_data
 
@@ -133,29 +133,55 @@ def d_histogram(snap: TripleSnapshot, model: int, height: int = 150) -> dict:
     return with_data(_histogram_layout(height), bins=bins)
 
 
+NORM_TITLES = {"g_grad_norm": "‖∇θ_G loss‖: the gradient", "g_update_norm": "‖Δθ_G‖: the step taken"}
+
+
 @template
-def _grad_norm_layout(height: int) -> alt.TopLevelMixin:
+def _norm_layout(title: str, height: int) -> alt.TopLevelMixin:
     return (
         alt.Chart(alt.Data(name="norms"))
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("step:Q", title="generator step"),
-            y=alt.Y("norm:Q", title="‖∇_θG loss‖", scale=alt.Scale(type="log")),
+            y=alt.Y("norm:Q", title=title, scale=alt.Scale(type="log")),
             color=_loss_color(),
         )
         .properties(height=height, width="container")
     )
 
 
-def grad_norm_chart(snap: TripleSnapshot, height: int = 260) -> dict:
-    """The norm of each generator's gradient over training, on a log scale."""
+def norm_chart(snap: TripleSnapshot, field: str, height: int = 260) -> dict:
+    """Each generator's gradient norm ("g_grad_norm") or actual update size ("g_update_norm") over
+    training, on a log scale."""
     frames = [
-        pd.DataFrame(
-            {"step": h["step"], "norm": np.maximum(h["g_grad_norm"], 1e-12), "loss": LOSS_NAMES[kind]}
-        )
+        pd.DataFrame({"step": h["step"], "norm": np.maximum(h[field], 1e-12), "loss": LOSS_NAMES[kind]})
         for kind, h in zip(snap.losses, snap.history, strict=True)
     ]
-    return with_data(_grad_norm_layout(height), norms=pd.concat(frames))
+    return with_data(_norm_layout(NORM_TITLES[field], height), norms=pd.concat(frames))
+
+
+@template
+def _share_layout(height: int) -> alt.TopLevelMixin:
+    return (
+        alt.Chart(alt.Data(name="shares"))
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=alt.X("top:Q", title="top fraction of samples, by D(G(z))", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("share:Q", title="share of the gradient weight", scale=alt.Scale(domain=[0, 1])),
+            color=_loss_color(),
+        )
+        .properties(height=height, width="container")
+    )
+
+
+def weight_share_chart(snap: TripleSnapshot, model: int = 0, height: int = 260) -> dict:
+    """Cumulative share of each loss's per-sample gradient weight carried by the samples with the
+    highest D(G(z)), on model `model`'s samples (see `gradient_weight_shares`)."""
+    frames = []
+    for kind, (d, share) in gradient_weight_shares(snap.d_fake[model]).items():
+        top = np.arange(1, len(d) + 1) / len(d)
+        frames.append(pd.DataFrame({"top": top, "share": share, "loss": LOSS_NAMES[kind]}))
+    return with_data(_share_layout(height), shares=pd.concat(frames).round(4))
 
 
 @template

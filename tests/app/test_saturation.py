@@ -2,7 +2,7 @@
 
 import time
 
-from tests.app.pages import metric, open_page, step_count
+from tests.app.pages import metric, open_page, run_line, step_count
 
 
 def _page():
@@ -56,3 +56,14 @@ def test_kl_tab_at_the_sliders_ends():
     at.slider(key="kl_mu").set_value(3.0).run()
     at.slider(key="kl_sigma").set_value(2.0).run()
     assert metric(at, "E_pG[log D*/(1 − D*)]") == metric(at, "−KL(p_G ‖ p_data)") == "-10.3133"
+
+
+def test_optimizer_choice_and_the_update_ratio():
+    at = _page()
+    assert "(SGD)" in run_line(at, "one run each")
+    assert metric(at, "How far G moved") == "—"
+    for _ in range(3):
+        at.button(key="step").click().run()
+    assert float(metric(at, "How far G moved")) < 0.05  # the strong D: loss (1) stalls
+    at.radio(key="sat_optimizer").set_value("adam").run()
+    assert step_count(at) == 0 and "(Adam)" in run_line(at, "one run each")

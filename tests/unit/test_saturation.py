@@ -16,7 +16,16 @@ from lab.data import toy
 from lab.gan.discriminator import DConfig, DTrainer
 from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.optimal import expected_log_ratio
-from lab.gan.saturation import SaturationTrainer, loss_curves, loss_three_as_kl
+from lab.gan.saturation import (
+    OPTIMIZER_LRS,
+    STALL_STEPS,
+    STRONG_D,
+    SaturationTrainer,
+    gradient_weight_shares,
+    loss_curves,
+    loss_three_as_kl,
+    update_ratio,
+)
 from lab.gan.trainer import GANConfig, GANTrainer
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
@@ -126,3 +135,39 @@ def test_a_trained_d_off_the_default_path_falls_short_as_the_caption_says():
     trainer.step(2000)
     value = expected_log_ratio(trainer.logit(check.x), check.p_g_density, check.cell)
     assert check.minus_kl + 3 < value < 0
+
+
+def _strong_d_run(optimizer: str) -> SaturationTrainer:
+    lr_d, lr_g = OPTIMIZER_LRS[optimizer]
+    trainer = SaturationTrainer(dataclasses.replace(STRONG_D, optimizer=optimizer, lr_d=lr_d, lr_g=lr_g))
+    trainer.step(STALL_STEPS)
+    return trainer
+
+
+def test_under_the_strong_d_loss_one_stalls_as_the_caption_says():
+    """The page's default (ring, SGD lr 0.05, D pre-trained 200 steps, k = 5, seed 0), first 200 G
+    steps: the gradient of (1) is ~1e-3 of (2)'s, G moves 0.06 % as far, D(G(z)) < 0.001 under (1),
+    > 0.1 under (2) and (3)."""
+    trainer = _strong_d_run("sgd")
+    minimax, non_saturating, log_ratio = trainer.histories
+    grad_ratio = np.median(np.array(minimax["g_grad_norm"]) / np.array(non_saturating["g_grad_norm"]))
+    assert grad_ratio < 3e-3
+    assert update_ratio(trainer.histories) < 0.002  # the issue's target is 0.05
+    assert max(minimax["d_fake"][-20:]) < 1e-3
+    assert min(np.mean(h["d_fake"][-20:]) for h in (non_saturating, log_ratio)) > 0.1
+
+
+def test_adam_moves_loss_one_about_as_far_as_the_expander_says():
+    """Same setting with Adam: the step no longer follows the gradient's scale."""
+    trainer = _strong_d_run("adam")
+    assert update_ratio(trainer.histories) > 0.3
+
+
+def test_gradient_weight_shares_closed_form():
+    d = np.array([0.1, 0.4, 0.0, 0.5])
+    shares = gradient_weight_shares(d)
+    top, minimax = shares["minimax"]
+    np.testing.assert_allclose(top, [0.5, 0.4, 0.1, 0.0])
+    np.testing.assert_allclose(minimax, [0.5, 0.9, 1.0, 1.0])
+    np.testing.assert_allclose(shares["non_saturating"][1], np.cumsum([0.5, 0.6, 0.9, 1.0]) / 3.0)
+    np.testing.assert_allclose(shares["log_ratio"][1], [0.25, 0.5, 0.75, 1.0])
