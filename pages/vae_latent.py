@@ -9,7 +9,7 @@ from lab.ui import live
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
-from lab.vae.trainer import IWAE_EXAMPLES, IWAE_K, VAETrainer
+from lab.vae.trainer import EVAL_EXAMPLES, IWAE_K, VAETrainer
 
 run_through_app()
 st.title("The VAE and its latent space")
@@ -17,9 +17,10 @@ st.markdown(
     r"Maximise the ELBO $\;\mathcal{L}(\theta, \phi) = -\mathrm{KL}(q_\phi(z|x) \| p(z)) + "
     r"\mathbb{E}_{q_\phi(z|x)}[\log p_\theta(x|z)] \le \log p_\theta(x)$, with the Gaussian encoder "
     r"$q_\phi(z|x) = \mathcal{N}(z; \mu(x), \Sigma(x))$, the prior $p(z) = \mathcal{N}(0, I)$ and the decoder "
-    r"$p_\theta(x|z) = \mathcal{N}(x; f(z), \sigma^2 I)$, or for digits a Bernoulli decoder. MNIST pixels "
-    r"are grey levels in [0, 1]; with the Bernoulli decoder the 'ELBO' is then the usual cross-entropy "
-    r"score, not a bound on a normalised density of grey images (it is one for black-and-white digits)."
+    r"$p_\theta(x|z) = \mathcal{N}(x; f(z), \sigma^2 I)$, or for digits a Bernoulli decoder. With the Bernoulli decoder the digits are "
+    r"binarised (each pixel black or white, drawn with its grey level as probability; a fresh draw every "
+    r"minibatch), so the ELBO is a bound on the log-probability of the image, in nats. $q(z|x)$ has a "
+    r"diagonal $\Sigma(x)$ (one variance per latent coordinate), as in Kingma & Welling 2014."
 )
 buttons = st.sidebar.container()
 config = vae_config_sidebar()
@@ -38,24 +39,47 @@ def vae_view() -> None:
         st.info(f"Data: {snap.source}.", icon="🗂️")
         live.status_line(now, runner.trainer.device, snap.config.describe(), unit="gradient steps")
         ev = snap.evals
-        cols = st.columns(5 if snap.config.likelihood == "gaussian" else 4)
-        cols[0].metric("held-out ELBO", f"{ev['elbo'][-1]:.2f}", help="nats per example (β = 1)")
+        gaussian = snap.config.likelihood == "gaussian"
+        cols = st.columns(6 if gaussian else 5)
+        cols[0].metric(
+            "held-out ELBO",
+            f"{ev['elbo'][-1]:.2f}",
+            help=f"nats per example (β = 1), on {EVAL_EXAMPLES} held-out examples, {IWAE_K} samples of q(z|x) each",
+        )
         cols[1].metric(
             f"IWAE bound, K = {IWAE_K}",
             f"{ev['iwae'][-1]:.2f}",
-            help=f"log (1/K) Σ p(x, z_k)/q(z_k|x) on {IWAE_EXAMPLES} held-out examples: ≥ the ELBO, ≤ log p(x)",
+            help=f"log (1/K) Σ p(x, z_k)/q(z_k|x) on the same {EVAL_EXAMPLES} examples and samples as the "
+            "ELBO: ≥ the ELBO, ≤ log p(x) on average",
         )
         cols[2].metric("E_q[log p(x|z)]", f"{ev['recon'][-1]:.2f}", help="reconstruction term, held out")
         cols[3].metric("KL(q(z|x) ‖ p(z))", f"{ev['kl'][-1]:.2f}", help="held out")
-        if snap.config.likelihood == "gaussian":
-            cols[4].metric("σ of the decoder", f"{snap.sigma:.3g}")
+        cols[4].metric(
+            "reconstruction error",
+            f"{ev['mse'][-1]:.4f}",
+            help="mean squared error per "
+            + ("pixel" if snap.is_image else "coordinate")
+            + ", x against E[x|z]",
+        )
+        if gaussian:
+            cols[5].metric("σ of the decoder", f"{snap.sigma:.3g}")
         for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
             with column:
                 st.vega_lite_chart(plots.curves_chart(snap, part), key=f"curve_{part}")
         st.caption(
-            "Dotted: training minibatches (running mean); solid: held-out data. Raising σ or β buys a smaller "
-            "KL with a worse reconstruction; σ → 0 or β → 0 and the VAE becomes a plain autoencoder."
+            "Dotted: training minibatches (running mean); solid: held-out data. Raising β buys a smaller KL with "
+            "a worse reconstruction (a larger reconstruction error); β → 0 and the VAE becomes a plain "
+            "autoencoder."
         )
+        if gaussian:
+            st.caption(
+                "Gaussian decoder: E_q[log p(x|z)] = −D log σ − D/2 log 2π − E‖x − f(z)‖²/(2σ²) with D the "
+                "data's dimension. Raising σ forgives errors, so the KL shrinks and the reconstruction error "
+                "grows, but the −D log σ term falls: read the reconstruction error, not the log-likelihood, for "
+                "how well x is rebuilt. A density of pixels in [0, 1] can exceed 1 (a small σ squeezes it "
+                "tall), so this ELBO can be positive; it is a density, not a probability, and cannot be compared "
+                "with the Bernoulli decoder's ELBO (the log-probability of a black-and-white image, always ≤ 0)."
+            )
         left, right = st.columns([3, 2])
         with left:
             chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
@@ -64,7 +88,8 @@ def vae_view() -> None:
             st.vega_lite_chart(chart, key="latent", width="content")
             st.caption(
                 "Dots: μ(x) of held-out examples, coloured by label. Black: 2σ ellipses of q(z|x) = "
-                "N(μ(x), Σ(x)) for the chosen examples (2-D latent). Dashed: the prior's 1, 2, 3σ circles."
+                "N(μ(x), Σ(x)) for the chosen examples (2-D latent); Σ(x) is diagonal (the encoder outputs one "
+                "variance per coordinate), so the ellipses are axis-aligned. Dashed: the prior's 1, 2, 3σ circles."
             )
             if snap.mu.shape[1] > 2:
                 st.button(

@@ -7,6 +7,7 @@ p(z) = N(0, I), decoder p_theta(x|z) = N(x; f(z), sigma^2 I) or Bernoulli(x; sig
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -123,16 +124,47 @@ def elbo(
     return recon - kl, recon, kl
 
 
+@dataclass
+class Bounds:
+    """Per example, in nats, from the same K samples z_k ~ q(z|x) (see `bounds`)."""
+
+    elbo: torch.Tensor  # recon - kl
+    recon: torch.Tensor  # 1/K sum_k log p(x|z_k)
+    kl: torch.Tensor  # KL(q(z|x) || p(z)), exact
+    iwae: torch.Tensor  # the importance-weighted bound, never below `elbo`
+    mse: torch.Tensor  # 1/K sum_k mean over pixels of (x - E[x|z_k])^2: the reconstruction error
+
+
 @torch.no_grad()
-def iwae_bound(model: VAE, x: torch.Tensor, k: int, generator: torch.Generator | None = None) -> torch.Tensor:
-    """log (1/K) sum_k p(x, z_k) / q(z_k|x), z_k ~ q(z|x): a bound on log p(x) that tightens as K grows
-    (K = 1 is the ELBO). Per example, in nats."""
+def bounds(model: VAE, x: torch.Tensor, k: int, generator: torch.Generator | None = None) -> Bounds:
+    """The ELBO and the importance-weighted bound (Burda et al. 2016) of the same examples, from the
+    same K samples z_k ~ q(z|x), with log weights log w_k = log p(x|z_k) - [log q(z_k|x) - log p(z_k)]:
+
+        ELBO = 1/K sum_k log p(x|z_k) - KL(q(z|x) || p(z))          (KL exact)
+        IWAE = log 1/K sum_k w_k  +  (1/K sum_k [log q(z_k|x) - log p(z_k)] - KL)
+
+    The second term of IWAE swaps the Monte Carlo error of the KL for its exact value: it has mean
+    zero (a control variate), so IWAE estimates the same bound log p(x) >= E log 1/K sum_k w_k, and
+    by Jensen (log of a mean >= mean of logs) it is never below the ELBO computed here, sample by
+    sample. K = 1 gives IWAE = ELBO exactly.
+    """
     mu, logvar = model.encode(x)
-    std = (0.5 * logvar).exp()
     eps = torch.randn((k, *mu.shape), generator=generator).to(mu.device)
-    z = mu + std * eps  # (K, batch, latent)
+    z = mu + (0.5 * logvar).exp() * eps  # (K, batch, latent)
     out = model.decode(z.reshape(-1, mu.shape[1]))
     log_lik = reconstruction_log_lik(x.repeat(k, 1), out, model.likelihood, model.log_sigma).view(k, -1)
     log_prior = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(-1)
     log_q = -0.5 * (eps.pow(2) + logvar + math.log(2 * math.pi)).sum(-1)
-    return torch.logsumexp(log_lik + log_prior - log_q, dim=0) - math.log(k)
+    log_lik, kl_samples = log_lik.double(), (log_q - log_prior).double()
+    kl = kl_to_prior(mu, logvar).double()
+    recon = log_lik.mean(0)
+    iwae = torch.logsumexp(log_lik - kl_samples, dim=0) - math.log(k) + kl_samples.mean(0) - kl
+    mean = torch.sigmoid(out) if model.likelihood == "bernoulli" else out
+    mse = (mean.view(k, *x.shape) - x).pow(2).mean(dim=(0, 2))
+    return Bounds(elbo=recon - kl, recon=recon, kl=kl, iwae=iwae, mse=mse.double())
+
+
+def binarize(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """A Bernoulli draw of each pixel with its grey level as probability: a black-and-white digit,
+    so that the Bernoulli decoder's ELBO is a bound on the probability of that image."""
+    return (torch.rand(x.shape, generator=generator).to(x.device) < x).to(x.dtype)

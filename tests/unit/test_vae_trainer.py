@@ -5,21 +5,71 @@ import dataclasses
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from lab.ui.vae_controls import BETAS, SIGMAS
 from lab.vae.trainer import VAEConfig, VAETrainer
 
 TOY = VAEConfig(data="ring8", likelihood="gaussian", sigma=0.05, width=64, depth=2)
 
 
 def test_held_out_elbo_on_the_mnist_subset_passes_minus_170_within_1000_steps():
-    """Defaults (2-d latent, Bernoulli decoder, MLP 784-400-2), CPU: held-out ELBO > -170 nats per
-    image after 1,000 steps (measured here: about -164)."""
+    """Defaults (2-d latent, Bernoulli decoder on binarised digits, MLP 784-400-2), CPU: held-out
+    ELBO > -170 nats per image after 1,000 steps (measured here: -166.1, IWAE -163.8)."""
     trainer = VAETrainer(VAEConfig(), device=torch.device("cpu"))
     start = trainer.evaluate()["elbo"]
     trainer.step(1000)
     result = trainer.evaluate()
     assert start < -500 and result["elbo"] > -170, result
-    assert result["iwae"] > result["elbo"] - 2  # the tighter bound (on a 200-example subset)
+    assert result["iwae"] > result["elbo"]  # the tighter bound, on the same examples
+
+
+def test_bernoulli_digits_are_binarised_held_out_and_in_training():
+    trainer = VAETrainer(VAEConfig())
+    assert set(trainer.test.unique().tolist()) == {0.0, 1.0}
+    assert "binarised" in trainer.source
+    grey = VAETrainer(VAEConfig(likelihood="gaussian"))
+    assert len(grey.test.unique()) > 2  # the Gaussian decoder keeps the grey levels
+
+
+def test_raising_sigma_shrinks_the_kl_and_grows_the_reconstruction_error():
+    """The page's caption, on MNIST with the Gaussian decoder, 500 steps: sigma 0.1 against 1.0
+    (measured: KL 9.3 vs 2.5, MSE per pixel 0.046 vs 0.050)."""
+    results = {}
+    for sigma in (0.1, 1.0):
+        trainer = VAETrainer(VAEConfig(likelihood="gaussian", sigma=sigma), device=torch.device("cpu"))
+        trainer.step(500)
+        results[sigma] = trainer.evaluate()
+    assert results[1.0]["kl"] < results[0.1]["kl"]
+    assert results[1.0]["mse"] > results[0.1]["mse"]
+
+
+def test_a_gaussian_elbo_on_pixels_can_be_positive():
+    """The page's caption: with the Gaussian decoder and sigma learned (from 0.1), the held-out
+    ELBO, a log-density of pixels in [0, 1], passes 0 within 1,500 steps."""
+    trainer = VAETrainer(VAEConfig(likelihood="gaussian", learn_sigma=True), device=torch.device("cpu"))
+    trainer.step(1500)
+    assert trainer.evaluate()["elbo"] > 0
+
+
+# The VAE page's widgets, ends included: data, decoder, latent slider 1..32, sigma and beta choices.
+@settings(max_examples=12, deadline=None)
+@given(
+    data=st.sampled_from(["mnist", "ring8", "spiral"]),
+    gaussian=st.booleans(),
+    latent=st.sampled_from([1, 2, 32]),
+    sigma=st.sampled_from([SIGMAS[0], SIGMAS[-1]]),
+    beta=st.sampled_from([BETAS[0], 1.0, BETAS[-1]]),
+)
+def test_the_page_never_shows_iwae_below_the_elbo(data, gaussian, latent, sigma, beta):
+    likelihood = "gaussian" if gaussian or data != "mnist" else "bernoulli"
+    config = VAEConfig(data=data, likelihood=likelihood, latent_dim=latent, sigma=sigma, beta=beta, width=64)
+    trainer = VAETrainer(config, device=torch.device("cpu"))
+    for _ in range(2):
+        trainer.step(20)
+        result = trainer.evaluate()
+        assert result["iwae"] >= result["elbo"] and result["kl"] >= 0 and result["mse"] >= 0
 
 
 def test_same_seed_same_run():
