@@ -107,12 +107,18 @@ class MNISTGANTrainer(GANTrainer):
         return self._scorer
 
     @torch.no_grad()
-    def digits(self, z: torch.Tensor) -> np.ndarray:
-        """G(z) as images in [0, 1], shape (n, 784), in eval mode (batch norm uses its averages)."""
+    def generated(self, z: torch.Tensor) -> torch.Tensor:
+        """G(z) in [-1, 1] with G in eval mode: batch norm uses its running averages and a look at
+        the generator never changes them."""
         self.G.eval()
-        images = (self.generate(z) + 1.0) / 2.0
-        self.G.train()
-        return images.clamp(0, 1).cpu().numpy()
+        try:
+            return self.generate(z)
+        finally:
+            self.G.train()
+
+    def digits(self, z: torch.Tensor) -> np.ndarray:
+        """G(z) as images in [0, 1], shape (n, 784), in eval mode (see `generated`)."""
+        return ((self.generated(z) + 1.0) / 2.0).clamp(0, 1).cpu().numpy()
 
     def evaluate(self) -> dict[str, float]:  # type: ignore[override]
         """Scores of SCORE_SAMPLES generated digits; appended to `evals`."""
@@ -130,7 +136,7 @@ class MNISTGANTrainer(GANTrainer):
         if time.monotonic() - self._scored_at >= SCORE_SECONDS:
             self.evaluate()
         real = self.p_data.sample(500, self.eval_rng).to(self.device)
-        fake = self.generate(torch.randn(500, self.config.noise_dim, generator=self.eval_rng))
+        fake = self.generated(torch.randn(500, self.config.noise_dim, generator=self.eval_rng))
         t = torch.linspace(0, 1, 10)[:, None]
         return MNISTSnapshot(
             step=self.step_count,

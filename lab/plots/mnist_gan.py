@@ -58,20 +58,28 @@ def _class_layout(height: int) -> alt.TopLevelMixin:
                 "fraction:Q",
                 title="fraction",
                 axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 0.5], clamp=True),
+                scale=alt.Scale(domainMin=0),
             ),
         )
     )
     uniform = (
         alt.Chart(alt.Data(name="uniform")).mark_rule(strokeDash=[5, 4], color="#555555").encode(y="y:Q")
     )
-    return alt.layer(bars, uniform).properties(height=height, width="container")
+    # an invisible rule at 50 %: the axis reaches at least there, and further when one digit takes more
+    floor = alt.Chart(alt.Data(name="floor")).mark_rule(opacity=0).encode(y="y:Q")
+    return alt.layer(bars, uniform, floor).properties(height=height, width="container")
 
 
 def class_chart(snap: MNISTSnapshot, height: int = 200) -> dict:
-    """Predicted digits of generated samples; dashed: 10 % each, as in MNIST."""
+    """Predicted digits of generated samples; dashed: 10 % each, as in MNIST. The axis runs from 0 to
+    50 %, or to the largest fraction when one digit takes more (a collapse is never cut off)."""
     classes = pd.DataFrame({"digit": np.arange(10), "fraction": snap.class_histogram})
-    return with_data(_class_layout(height), classes=classes, uniform=pd.DataFrame({"y": [0.1]}))
+    return with_data(
+        _class_layout(height),
+        classes=classes,
+        uniform=pd.DataFrame({"y": [0.1]}),
+        floor=pd.DataFrame({"y": [0.5]}),
+    )
 
 
 @template

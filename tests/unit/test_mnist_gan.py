@@ -1,6 +1,8 @@
 """The MNIST GAN: image nets on the shared trainer, and the classifier-based scores."""
 
 import dataclasses
+import json
+import time
 
 import numpy as np
 import pytest
@@ -90,3 +92,36 @@ def test_classifier_trains_even_when_asked_under_no_grad(data, tmp_path):
     with torch.no_grad():
         classifier = load_classifier(data, folder=tmp_path)
     assert classifier.accuracy >= 0.93 and (tmp_path / "classifier-subset-v1.pt").exists()
+
+
+def test_looking_at_the_generator_leaves_its_batch_norm_alone():
+    """The snapshot's D(G(z)) uses G in eval mode, as the digits shown do, and updates nothing."""
+    trainer = MNISTGANTrainer(MNIST_DEFAULTS)
+    trainer.step(3)
+    buffers = {k: v.clone() for k, v in trainer.G.state_dict().items()}
+    trainer.eval_rng.manual_seed(0)
+    trainer._scored_at = time.monotonic()  # no scoring in this snapshot: it would draw noise first
+    snap = trainer.snapshot()
+    for key, value in trainer.G.state_dict().items():
+        torch.testing.assert_close(value, buffers[key], msg=key)
+    assert trainer.G.training  # back in train mode for the next step
+    trainer.eval_rng.manual_seed(0)
+    trainer.p_data.sample(500, trainer.eval_rng)  # the snapshot draws real digits first
+    z = torch.randn(500, MNIST_DEFAULTS.noise_dim, generator=trainer.eval_rng)
+    trainer.G.eval()
+    with torch.no_grad():
+        expected = torch.sigmoid(trainer.discriminator(trainer.generate(z))).squeeze(1).numpy()
+    trainer.G.train()
+    np.testing.assert_allclose(snap.d_fake, expected, rtol=1e-5)
+
+
+def test_class_histogram_axis_shows_a_collapse_whole():
+    from lab.plots.mnist_gan import class_chart
+
+    snap = MNISTGANTrainer(MNIST_DEFAULTS).snapshot()
+    snap.class_histogram = np.eye(10)[1] * 0.9 + 0.01
+    chart = class_chart(snap)
+    layout = json.dumps({k: v for k, v in chart.items() if k != "datasets"})
+    assert "clamp" not in layout and "domainMax" not in layout
+    assert chart["datasets"]["classes"]["fraction"].max() == pytest.approx(0.91)
+    assert chart["datasets"]["floor"]["y"].tolist() == [0.5]
