@@ -24,6 +24,11 @@ with buttons:
     live.run_buttons(runner, lambda: GANTrainer(config))
 with buttons:
     layers = st.multiselect("Show", gan2d.LAYERS, default=list(gan2d.LAYERS), key="layers")
+    true_scale = st.toggle(
+        "Arrows at true scale",
+        key="true_scale",
+        help=f"{gan2d.TRUE_SCALE} plot units per unit of gradient: a vanishing gradient draws vanishing arrows",
+    )
 
 
 status = runner.status()
@@ -31,18 +36,26 @@ field_column, curves_column = st.columns([3, 2], gap="medium")
 
 
 @st.fragment(run_every=live.refresh_every(status))
-def field_view(layers: list[str]) -> None:
+def field_view(layers: list[str], true_scale: bool) -> None:
     """The picture that moves: redrawn several times a second while training."""
     now = runner.status()
     with friendly_errors("drawing the playground"):
         live.status_line(now, runner.trainer.device, runner.trainer.config.describe())
         snap = runner.snapshot()
-        st.vega_lite_chart(gan2d.field_chart(snap, tuple(layers)), key="field", width="content")
+        st.vega_lite_chart(
+            gan2d.field_chart(snap, tuple(layers), true_scale=true_scale), key="field", width="content"
+        )
+        scale = (
+            f"drawn at true scale, {gan2d.TRUE_SCALE} plot units per unit of gradient"
+            if true_scale
+            else "rescaled so the longest has a fixed length: their sizes compare within a frame, not across "
+            "frames; turn on 'Arrows at true scale' to see a gradient vanish"
+        )
         st.caption(
             "Background: the discriminator's D(x), the probability that x is real "
             "(blue → real, pink → generated; dashed line: D = ½). Arrows: where the "
-            "generator's loss pushes each generated point, −∂loss/∂x (longest arrow scaled "
-            "to a fixed length). Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
+            f"generator's loss pushes each generated point, −∂loss/∂x, {scale}. "
+            "Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
         )
     live.rerun_if_paused_meanwhile(status, now)
 
@@ -62,14 +75,16 @@ def curves_view() -> None:
         st.caption(
             "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
             r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "
-            f"on a grid, both densities smoothed by a Gaussian of width {JSD_BANDWIDTH} "
-            r"($p_G$ by a kernel density estimate); its ceiling is $\log 2$ (dashed). "
-            r"The slide's $D_{JSD}$ is twice this JSD: $V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}$."
+            f"on a grid of cells at most {JSD_BANDWIDTH / 2:g} wide, both densities smoothed by a Gaussian "
+            f"of width {JSD_BANDWIDTH} ($p_G$ by a kernel density estimate): a *smoothed* JSD, never above "
+            r"the true one (smoothing both by the same kernel cannot raise a divergence); its ceiling is "
+            r"$\log 2$ (dashed). The slide's $D_{JSD}$ is twice the JSD: $V(D^*, G) = -\log 4 + "
+            r"2\,\mathrm{JSD}$ holds for the true JSD, which the D* lesson computes exactly in 1-D."
         )
 
 
 with field_column:
-    field_view(layers)
+    field_view(layers, true_scale)
     if st.toggle(
         "Inspect D(x) in 3-D", key="surface", help="drawn once from the current step; toggle again to refresh"
     ):

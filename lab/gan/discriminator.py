@@ -131,6 +131,7 @@ class DTrainer:
     def step(self, n: int = 1) -> dict[str, float]:
         """n steps of D on fresh minibatches of m real and m generated samples."""
         m = self.config.batch_size
+        loss = torch.tensor(float("nan"))
         for _ in range(n):
             real = self.p_data.sample(m, self.rng).to(self.device)
             fake = self.p_g.sample(m, self.rng).to(self.device)
@@ -140,7 +141,7 @@ class DTrainer:
             loss.backward()
             self.opt.step()
         self.step_count += n
-        if not math.isfinite(loss.item()):
+        if n and not math.isfinite(loss.item()):
             raise RuntimeError(f"the loss became NaN or infinite at step {self.step_count}")
         return {"step": self.step_count, "d_loss": loss.item()}
 

@@ -85,8 +85,13 @@ def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopL
     )
 
 
-def field_chart(snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int = 520) -> dict:
-    """Real and generated samples over D(x), with the D = 1/2 contour, G's gradients and G's manifold."""
+def field_chart(
+    snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int = 520, true_scale: bool = False
+) -> dict:
+    """Real and generated samples over D(x), with the D = 1/2 contour, G's gradients and G's manifold.
+
+    The arrows are rescaled so the longest has a fixed length, or with `true_scale` drawn at
+    TRUE_SCALE plot units per unit of gradient, so that a vanishing gradient looks vanishing."""
     contour = pd.DataFrame(contour_segments(snap.d_grid, snap.grid_axis, 0.5), columns=["x", "y", "x2", "y2"])
     lines, per_line, _ = snap.manifold.shape
     manifold = pd.DataFrame(
@@ -109,16 +114,24 @@ def field_chart(snap: GANSnapshot, layers: tuple[str, ...] = LAYERS, size: int =
         contour=contour,
         manifold=manifold,
         points=points_frame.round(3),
-        arrows=_arrows(snap),
+        arrows=_arrows(snap, true_scale),
     )
 
 
-def _arrows(snap: GANSnapshot) -> pd.DataFrame:
-    """Arrows along -d(generator loss)/dx, scaled so the longest is 12% of the plot's width."""
+TRUE_SCALE = 0.5
+"""Plot units per unit of -d(loss)/dx when arrows are drawn at true scale."""
+
+
+def _arrows(snap: GANSnapshot, true_scale: bool = False) -> pd.DataFrame:
+    """Arrows along -d(generator loss)/dx: scaled so the longest is 12% of the plot's width, or
+    TRUE_SCALE plot units per unit of gradient."""
     start, direction = snap.arrows_from, snap.arrows_dir
-    norms = np.linalg.norm(direction, axis=1)
-    longest = norms.max() if norms.size and norms.max() > 0 else 1.0
-    end = start + direction * (0.24 * snap.extent / longest)
+    if true_scale:
+        scale = TRUE_SCALE
+    else:
+        norms = np.linalg.norm(direction, axis=1)
+        scale = 0.24 * snap.extent / (norms.max() if norms.size and norms.max() > 0 else 1.0)
+    end = start + direction * scale
     angle = (90 - np.degrees(np.arctan2(direction[:, 1], direction[:, 0]))) % 360
     return pd.DataFrame(
         {"x": start[:, 0], "y": start[:, 1], "x2": end[:, 0], "y2": end[:, 1], "angle": angle}

@@ -129,3 +129,10 @@ def test_a_bad_link_is_ignored_with_a_warning():
     assert not at.exception
     assert any("Ignored" in w.value for w in at.warning)
     assert "k = 1" in _run_line(at)
+
+
+def test_true_scale_arrows_are_said():
+    at = _playground()
+    assert any("rescaled so the longest" in c.value for c in at.caption)
+    at.toggle(key="true_scale").set_value(True).run()
+    assert any("drawn at true scale" in c.value for c in at.caption)

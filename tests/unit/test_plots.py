@@ -84,3 +84,15 @@ def test_d_surface_is_a_plotly_figure_of_the_d_grid(snap):
     fig = gan2d.d_surface(snap)
     assert fig.data[0].type == "surface" and np.asarray(fig.data[0].z).shape == snap.d_grid.shape
     assert fig.data[1].type == "scatter3d" and len(fig.data[1].x) == len(snap.real)
+
+
+def test_arrows_rescaled_or_at_true_scale(snap):
+    def lengths(chart):
+        arrows = chart["datasets"]["arrows"]
+        return np.hypot(arrows["x2"] - arrows["x"], arrows["y2"] - arrows["y"]).to_numpy()
+
+    gradient = np.linalg.norm(snap.arrows_dir, axis=1)
+    rescaled = lengths(gan2d.field_chart(snap))
+    assert rescaled.max() == pytest.approx(0.24 * snap.extent, abs=2e-3)
+    true = lengths(gan2d.field_chart(snap, true_scale=True))
+    np.testing.assert_allclose(true, gan2d.TRUE_SCALE * gradient, atol=2e-3)
