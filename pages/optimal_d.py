@@ -102,13 +102,18 @@ else:
             ):
                 with column:
                     st.vega_lite_chart(chart, key=key, width="content")
-            st.metric("max |D − D*| where the mass is", f"{snap.gap:.2f}")
+            st.metric(
+                "mean |D − D*| where the mass is",
+                f"{snap.gap:.2f}",
+                help="averaged over the grid cells that hold 98 % of (p_data + p_G)/2",
+            )
             st.caption(
                 f"A learned G has no density to evaluate, so p_G is estimated from {KDE_SAMPLES:,} samples by a "
                 f"kernel density estimate (Gaussian kernel, width h = one grid cell = {snap.bandwidth:.2f}), and "
                 "p_data is smoothed by the same kernel: the D* shown is the optimal discriminator at the grid's "
                 "resolution; grey: neither distribution has mass there, so D* is not determined. Turn on 'Inner loop to optimum' and watch D − D* fade: the slide's 'solve the inner "
-                "maximisation to optimum'."
+                "maximisation to optimum' (moons, seed 0, after 40 generator steps: mean |D − D*| about 0.1 "
+                "against 0.4 with k = 1)."
             )
         live.rerun_if_paused_meanwhile(status, now)
 
