@@ -67,3 +67,10 @@ def test_optimizer_choice_and_the_update_ratio():
     assert float(metric(at, "How far G moved")) < 0.05  # the strong D: loss (1) stalls
     at.radio(key="sat_optimizer").set_value("adam").run()
     assert step_count(at) == 0 and "(Adam)" in run_line(at, "one run each")
+
+
+def test_kl_tab_caption_names_the_grid_it_uses():
+    from lab.gan.discriminator import GRID_POINTS
+
+    at = _page()
+    assert any(f"{GRID_POINTS:,}-point grid" in c.value for c in at.caption)

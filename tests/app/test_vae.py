@@ -54,3 +54,14 @@ def test_tsne_on_demand_for_higher_latent_dimensions():
     at.button(key="vae_tsne").click().run()
     assert not at.exception
     assert any("t-SNE of 500 held-out" in c.value for c in at.caption)
+
+
+def test_the_page_says_what_its_numbers_are():
+    at = _page()
+    assert any("binarised" in i.value for i in at.info)
+    assert float(metric(at, "IWAE bound")) >= float(metric(at, "held-out ELBO"))
+    assert any("axis-aligned" in c.value for c in at.caption)
+    assert not any("Gaussian decoder: E_q" in c.value for c in at.caption)
+    at.radio(key="vae_likelihood").set_value("gaussian").run()
+    assert any("reconstruction error" in c.value and "positive" in c.value for c in at.caption)
+    assert float(metric(at, "reconstruction error")) > 0
