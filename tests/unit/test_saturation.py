@@ -171,3 +171,16 @@ def test_gradient_weight_shares_closed_form():
     np.testing.assert_allclose(minimax, [0.5, 0.9, 1.0, 1.0])
     np.testing.assert_allclose(shares["non_saturating"][1], np.cumsum([0.5, 0.6, 0.9, 1.0]) / 3.0)
     np.testing.assert_allclose(shares["log_ratio"][1], [0.25, 0.5, 0.75, 1.0])
+
+
+def test_adam_rescues_loss_one_only_while_its_gradient_is_steady():
+    """The expander's second claim (default setting, Adam, seed 0): (1) keeps pace for ~130 steps,
+    then its gradient falls ~1e7-fold and over steps 200-300 it moves ~1e5 times less than (2)."""
+    lr_d, lr_g = OPTIMIZER_LRS["adam"]
+    trainer = SaturationTrainer(dataclasses.replace(STRONG_D, optimizer="adam", lr_d=lr_d, lr_g=lr_g))
+    trainer.step(300)
+    minimax, non_saturating, _ = trainer.histories
+    grads, moves = np.array(minimax["g_grad_norm"]), np.array(minimax["g_update_norm"])
+    assert np.median(moves[20:120]) > 0.5 * np.median(non_saturating["g_update_norm"][20:120])
+    assert grads[130:].min() < 1e-5 * np.median(grads[20:120])
+    assert np.median(moves[200:]) < 1e-3 * np.median(non_saturating["g_update_norm"][200:])
