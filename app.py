@@ -4,16 +4,16 @@ import streamlit as st
 
 from lab.ui.errors import friendly_errors
 
-st.set_page_config(page_title="GAN · VAE Lab", page_icon="🧪", layout="wide")
+st.set_page_config(page_title="GAN · VAE Lab", page_icon=":material/science:", layout="wide")
 
 pages = st.navigation(
     [
-        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-        st.Page("pages/gan_playground.py", title="GAN playground", icon="🎯"),
-        st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon="⚖️"),
-        st.Page("pages/saturation.py", title="Saturation", icon="📉"),
-        st.Page("pages/vae_latent.py", title="VAE latent space", icon="🌀"),
-        st.Page("pages/mnist_gan.py", title="GAN on MNIST", icon="✍️"),
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/gan_playground.py", title="GAN playground", icon=":material/scatter_plot:"),
+        st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon=":material/balance:"),
+        st.Page("pages/saturation.py", title="Saturation", icon=":material/trending_down:"),
+        st.Page("pages/vae_latent.py", title="VAE latent space", icon=":material/blur_on:"),
+        st.Page("pages/mnist_gan.py", title="GAN on MNIST", icon=":material/draw:"),
     ]
 )
 with friendly_errors(f"showing {pages.title}"):

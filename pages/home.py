@@ -19,12 +19,14 @@ Train small GANs and VAEs **live** and watch the results of the lecture
 | **VAE latent space** | a VAE trained live on MNIST or 2-D data: the ELBO and its two terms, train and held out; the latent space with q(z\|x) ellipses and the prior; decoded manifold, reconstructions, samples, interpolation; σ and β trading reconstruction against KL | *VAE Objective* and its Gaussian example |
 | **GAN on MNIST** | the same loop making digits at fixed noise; D(x) on real and generated digits; which digits appear; Fréchet distance, an MNIST Inception Score and confidence from a digit classifier; a latent walk | *Actual Training Process* on real data |
 
-Every page trains on this machine's CPU (or GPU when there is one). Press **▶ Play** in the
+Every page trains on this machine's CPU (or GPU when there is one). Press **Play** in the
 sidebar of a lesson; move any slider while it trains.
 """
 )
-st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon="▶️")
-st.page_link("pages/optimal_d.py", label="Open the optimal discriminator lesson", icon="▶️")
-st.page_link("pages/saturation.py", label="Open the saturation lesson", icon="▶️")
-st.page_link("pages/vae_latent.py", label="Open the VAE lesson", icon="▶️")
-st.page_link("pages/mnist_gan.py", label="Open the MNIST GAN lesson", icon="▶️")
+st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon=":material/arrow_forward:")
+st.page_link(
+    "pages/optimal_d.py", label="Open the optimal discriminator lesson", icon=":material/arrow_forward:"
+)
+st.page_link("pages/saturation.py", label="Open the saturation lesson", icon=":material/arrow_forward:")
+st.page_link("pages/vae_latent.py", label="Open the VAE lesson", icon=":material/arrow_forward:")
+st.page_link("pages/mnist_gan.py", label="Open the MNIST GAN lesson", icon=":material/arrow_forward:")

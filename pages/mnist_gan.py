@@ -33,9 +33,10 @@ def mnist_view() -> None:
     now = runner.status()
     with friendly_errors("drawing the MNIST GAN"):
         snap = runner.snapshot()
-        st.info(
-            f"Data: {snap.source}. Classifier accuracy on the held-out digits: {snap.classifier_accuracy:.1%}.",
-            icon="🗂️",
+        live.data_line(
+            snap.source,
+            snap.source_details,
+            extra=f"Classifier accuracy on the held-out digits: {snap.classifier_accuracy:.1%}.",
         )
         live.status_line(now, runner.trainer.device, snap.config.describe())
         latest = {k: v[-1] for k, v in snap.evals.items()}

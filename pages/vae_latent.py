@@ -36,7 +36,7 @@ def vae_view() -> None:
     now = runner.status()
     with friendly_errors("drawing the VAE"):
         snap = runner.snapshot()
-        st.info(f"Data: {snap.source}.", icon="🗂️")
+        live.data_line(snap.source, snap.source_details)
         live.status_line(now, runner.trainer.device, snap.config.describe(), unit="gradient steps")
         ev = snap.evals
         gaussian = snap.config.likelihood == "gaussian"

