@@ -3,8 +3,10 @@
 import streamlit as st
 
 from lab.ui.errors import friendly_errors
+from lab.ui.style import apply_style
 
 st.set_page_config(page_title="GAN · VAE Lab", page_icon=":material/science:", layout="wide")
+apply_style()
 
 pages = st.navigation(
     [

@@ -65,13 +65,13 @@ def curves_view() -> None:
     """Curves over training: redrawn less often, they change slowly."""
     with friendly_errors("drawing the training curves"):
         snap = runner.snapshot()
-        st.vega_lite_chart(gan2d.loss_chart(snap), key="losses")
+        live.history_chart(gan2d.loss_chart(snap), len(snap.history["step"]), key="losses")
         st.caption(
             r"Discriminator loss $-[\log D(x) + \log(1 - D(G(z)))]$: at the equilibrium "
             r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
         )
         for i, chart in enumerate(gan2d.metric_charts(snap)):
-            st.vega_lite_chart(chart, key=f"metric{i}")
+            live.history_chart(chart, len(snap.evals["step"]), key=f"metric{i}")
         st.caption(
             "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
             r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "

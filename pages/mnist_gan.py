@@ -47,7 +47,9 @@ def mnist_view() -> None:
         cols[1].metric("Inception Score", f"{latest['inception']:.2f}", help="MNIST analogue, 1 to 10")
         cols[2].metric("confidence", f"{latest['confidence']:.0%}", help="mean max_y p(y|x)")
         cols[3].metric("digits present", f"{latest['digits_present']:.0f} / 10", help="each ≥ 2 % of samples")
-        cols[4].metric("class entropy", f"{latest['entropy']:.2f}", help="nats; log 10 = 2.30 is uniform")
+        cols[4].metric(
+            "class entropy", f"{abs(latest['entropy']):.2f}", help="nats; log 10 = 2.30 is uniform"
+        )
         left, right = st.columns([2, 3])
         with left:
             st.image(image_grid(snap.samples, 8, scale=3), caption="G(z) at the same 64 z every refresh.")
@@ -55,7 +57,7 @@ def mnist_view() -> None:
                 image_grid(snap.walk, 10, scale=2), caption="Latent walk: G along a line between two fixed z."
             )
         with right:
-            st.vega_lite_chart(gan2d.loss_chart(snap), key="mg_losses")
+            live.history_chart(gan2d.loss_chart(snap), len(snap.history["step"]), key="mg_losses")
             h1, h2 = st.columns(2)
             with h1:
                 st.vega_lite_chart(plots.d_histograms(snap), key="mg_dhist")
@@ -71,7 +73,7 @@ def mnist_view() -> None:
             st.columns(4), plots.score_charts(snap), plots.SCORE_TITLES, strict=True
         ):
             with column:
-                st.vega_lite_chart(chart, key=f"mg_score_{key}")
+                live.history_chart(chart, len(snap.evals["step"]), key=f"mg_score_{key}")
     live.rerun_if_paused_meanwhile(status, now)
 
 

@@ -75,7 +75,7 @@ if part.startswith("1-D"):
                 st.vega_lite_chart(plots.gap_chart(snap), key="gap")
                 st.caption("|D − D*| over x; grey: where 98 % of the mass lies; dashed: 0.05.")
             with right:
-                st.vega_lite_chart(plots.value_chart(snap), key="values")
+                live.history_chart(plots.value_chart(snap), len(snap.history["step"]), key="values")
                 st.caption(
                     f"V(D, G) climbs to its ceiling V(D*, G) and never passes it; dashed: −log 4 = "
                     f"{-math.log(4):.4f}, the value when p_G = p_data."

@@ -101,8 +101,13 @@ with live_tab:
                     )
                     st.vega_lite_chart(plots.d_histogram(snap, model), key=f"hist{model}")
             grads, updates = st.columns(2)
-            grads.vega_lite_chart(plots.norm_chart(snap, "g_grad_norm"), key="norms")
-            updates.vega_lite_chart(plots.norm_chart(snap, "g_update_norm"), key="updates")
+            steps_drawn = len(snap.history[0]["step"])
+            live.history_chart(
+                plots.norm_chart(snap, "g_grad_norm"), steps_drawn, key="norms", container=grads
+            )
+            live.history_chart(
+                plots.norm_chart(snap, "g_update_norm"), steps_drawn, key="updates", container=updates
+            )
             steps = min(snap.step, STALL_STEPS)
             st.metric(
                 f"How far G moved under (1) ÷ under (2), first {steps} G steps",

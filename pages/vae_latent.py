@@ -15,13 +15,17 @@ run_through_app()
 st.title("The VAE and its latent space")
 st.markdown(
     r"Maximise the ELBO $\;\mathcal{L}(\theta, \phi) = -\mathrm{KL}(q_\phi(z|x) \| p(z)) + "
-    r"\mathbb{E}_{q_\phi(z|x)}[\log p_\theta(x|z)] \le \log p_\theta(x)$, with the Gaussian encoder "
-    r"$q_\phi(z|x) = \mathcal{N}(z; \mu(x), \Sigma(x))$, the prior $p(z) = \mathcal{N}(0, I)$ and the decoder "
-    r"$p_\theta(x|z) = \mathcal{N}(x; f(z), \sigma^2 I)$, or for digits a Bernoulli decoder. With the Bernoulli decoder the digits are "
-    r"binarised (each pixel black or white, drawn with its grey level as probability; a fresh draw every "
-    r"minibatch), so the ELBO is a bound on the log-probability of the image, in nats. $q(z|x)$ has a "
-    r"diagonal $\Sigma(x)$ (one variance per latent coordinate), as in Kingma & Welling 2014."
+    r"\mathbb{E}_{q_\phi(z|x)}[\log p_\theta(x|z)] \le \log p_\theta(x)$."
 )
+with st.expander("The model: encoder, prior, decoder"):
+    st.markdown(
+        r"The Gaussian encoder $q_\phi(z|x) = \mathcal{N}(z; \mu(x), \Sigma(x))$, the prior "
+        r"$p(z) = \mathcal{N}(0, I)$ and the decoder $p_\theta(x|z) = \mathcal{N}(x; f(z), \sigma^2 I)$, or for "
+        r"digits a Bernoulli decoder. With the Bernoulli decoder the digits are binarised (each pixel black or "
+        r"white, drawn with its grey level as probability; a fresh draw every minibatch), so the ELBO is a bound "
+        r"on the log-probability of the image, in nats. $q(z|x)$ has a diagonal $\Sigma(x)$ (one variance per "
+        r"latent coordinate), as in Kingma & Welling 2014."
+    )
 buttons = st.sidebar.container()
 config = vae_config_sidebar()
 with friendly_errors("loading the data"):
@@ -63,23 +67,6 @@ def vae_view() -> None:
         )
         if gaussian:
             cols[5].metric("σ of the decoder", f"{snap.sigma:.3g}")
-        for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
-            with column:
-                st.vega_lite_chart(plots.curves_chart(snap, part), key=f"curve_{part}")
-        st.caption(
-            "Dotted: training minibatches (running mean); solid: held-out data. Raising β buys a smaller KL with "
-            "a worse reconstruction (a larger reconstruction error); β → 0 and the VAE becomes a plain "
-            "autoencoder."
-        )
-        if gaussian:
-            st.caption(
-                "Gaussian decoder: E_q[log p(x|z)] = −D log σ − D/2 log 2π − E‖x − f(z)‖²/(2σ²) with D the "
-                "data's dimension. Raising σ forgives errors, so the KL shrinks and the reconstruction error "
-                "grows, but the −D log σ term falls: read the reconstruction error, not the log-likelihood, for "
-                "how well x is rebuilt. A density of pixels in [0, 1] can exceed 1 (a small σ squeezes it "
-                "tall), so this ELBO can be positive; it is a density, not a probability, and cannot be compared "
-                "with the Bernoulli decoder's ELBO (the log-probability of a black-and-white image, always ≤ 0)."
-            )
         left, right = st.columns([3, 2])
         with left:
             chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
@@ -106,6 +93,25 @@ def vae_view() -> None:
             for dim in range(min(2, snap.mu.shape[1])):
                 st.vega_lite_chart(plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
                 st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
+        for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
+            with column:
+                live.history_chart(
+                    plots.curves_chart(snap, part), len(snap.history["step"]), key=f"curve_{part}"
+                )
+        st.caption(
+            "Dotted: training minibatches (running mean); solid: held-out data. Raising β buys a smaller KL with "
+            "a worse reconstruction (a larger reconstruction error); β → 0 and the VAE becomes a plain "
+            "autoencoder."
+        )
+        if gaussian:
+            st.caption(
+                "Gaussian decoder: E_q[log p(x|z)] = −D log σ − D/2 log 2π − E‖x − f(z)‖²/(2σ²) with D the "
+                "data's dimension. Raising σ forgives errors, so the KL shrinks and the reconstruction error "
+                "grows, but the −D log σ term falls: read the reconstruction error, not the log-likelihood, for "
+                "how well x is rebuilt. A density of pixels in [0, 1] can exceed 1 (a small σ squeezes it "
+                "tall), so this ELBO can be positive; it is a density, not a probability, and cannot be compared "
+                "with the Bernoulli decoder's ELBO (the log-probability of a black-and-white image, always ≤ 0)."
+            )
         decoder_views(snap)
     live.rerun_if_paused_meanwhile(status, now)
 
@@ -154,7 +160,7 @@ def decoder_views(snap) -> None:
     )
 
 
-st.multiselect(
+st.sidebar.multiselect(
     "Show q(z|x) ellipses for held-out examples", list(range(30)), default=[0, 1, 2, 3, 4], key="vae_ellipses"
 )
 vae_view()

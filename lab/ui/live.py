@@ -115,6 +115,16 @@ def data_line(source: str, details: str = "", extra: str = "") -> None:
     st.caption(f":material/dataset: Data: {source}.{' ' + extra if extra else ''}", help=details or None)
 
 
+def history_chart(spec: dict, points: int, key: str, container: Any = st) -> None:
+    """A chart of a run's history, or, while there are fewer than two points to join, a frame of
+    the same height saying where the curves will appear (never an empty or one-point chart)."""
+    if points >= 2:
+        container.vega_lite_chart(spec, key=key)
+        return
+    with container.container(height=int(spec.get("height", 200)) + 60, border=True):
+        st.caption(":material/play_arrow: Press Play or Step: the curves appear here as the run trains.")
+
+
 def refresh_every(status: RunStatus, slower: float = 1.0) -> float | None:
     """A live view's refresh interval (`slower` times the base one), only while the run plays."""
     return REFRESH_SECONDS * slower if status.running else None

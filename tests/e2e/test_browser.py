@@ -84,7 +84,9 @@ def test_deep_link_on_a_fresh_server_gets_the_lab_navigation(page):
         page.goto(f"{url}/gan_playground")
         wait_until_idle(page, "[data-testid='stVegaLiteChart']")
         nav = page.locator("[data-testid='stSidebarNav']")
-        assert nav.get_by_text("Home").count() == 1  # app.py's menu, not one made from pages/
+        assert (
+            nav.get_by_text("Home", exact=True).count() == 1
+        )  # app.py's menu, not one made from pages/ (exact: the home icon is the word "home")
         assert page.locator("[role='dialog']").count() == 0
         page.locator(".st-key-step button").first.click()  # (a button with help= renders twice)
         page.wait_for_selector("strong:has-text('Step 1')", timeout=30_000)
