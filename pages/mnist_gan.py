@@ -39,17 +39,22 @@ def mnist_view() -> None:
             extra=f"Classifier accuracy on the held-out digits: {snap.classifier_accuracy:.1%}.",
         )
         live.status_line(now, runner.trainer.device, snap.config.describe())
-        latest = {k: v[-1] for k, v in snap.evals.items()}
+        latest = {k: v[-1] for k, v in snap.evals.items()} if snap.evals["step"] else None
+
+        def score(name: str, form: str) -> str:
+            """The latest score, or a dash before the first scoring (G at step 0 is noise)."""
+            return "—" if latest is None else format(round(latest[name], 9) + 0.0, form)  # never "-0.00"
+
         cols = st.columns(5)
-        cols[0].metric(
-            "Fréchet distance", f"{latest['frechet']:.1f}", help="lower is better; real vs real ≈ 5"
+        cols[0].metric("Fréchet distance", score("frechet", ".1f"), help="lower is better; real vs real ≈ 5")
+        cols[1].metric("Inception Score", score("inception", ".2f"), help="MNIST analogue, 1 to 10")
+        cols[2].metric("confidence", score("confidence", ".0%"), help="mean max_y p(y|x)")
+        cols[3].metric(
+            "digits present",
+            f"{score('digits_present', '.0f')} / 10",
+            help="each ≥ 2 % of samples",
         )
-        cols[1].metric("Inception Score", f"{latest['inception']:.2f}", help="MNIST analogue, 1 to 10")
-        cols[2].metric("confidence", f"{latest['confidence']:.0%}", help="mean max_y p(y|x)")
-        cols[3].metric("digits present", f"{latest['digits_present']:.0f} / 10", help="each ≥ 2 % of samples")
-        cols[4].metric(
-            "class entropy", f"{abs(latest['entropy']):.2f}", help="nats; log 10 = 2.30 is uniform"
-        )
+        cols[4].metric("class entropy", score("entropy", ".2f"), help="nats; log 10 = 2.30 is uniform")
         left, right = st.columns([2, 3])
         with left:
             st.image(image_grid(snap.samples, 8, scale=3), caption="G(z) at the same 64 z every refresh.")

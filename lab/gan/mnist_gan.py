@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from lab.data import mnist
-from lab.gan.mnist_scores import DigitScorer, load_classifier
+from lab.gan.mnist_scores import DigitScorer, shared_scorer
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.nets import BatchedMLP
 from lab.series import thin
@@ -79,7 +79,6 @@ class MNISTGANTrainer(GANTrainer):
             raise ValueError("MNISTGANTrainer trains on data='mnist'")
         super().__init__(config, device)
         self.evals = {k: [] for k in ("step", *SCORES)}
-        self._scorer: DigitScorer | None = None
         self._scored_at = float("-inf")
         self._class_histogram = np.zeros(10)
         fixed = torch.Generator().manual_seed(config.seed + 4)
@@ -103,9 +102,7 @@ class MNISTGANTrainer(GANTrainer):
     @property
     def scorer(self) -> DigitScorer:
         """The digit classifier (trained once, cached on disk) and the real digits' features."""
-        if self._scorer is None:
-            self._scorer = DigitScorer(load_classifier(self.mnist), self.mnist.test_images[:SCORE_SAMPLES])
-        return self._scorer
+        return shared_scorer(self.mnist, SCORE_SAMPLES)
 
     @torch.no_grad()
     def generated(self, z: torch.Tensor) -> torch.Tensor:
@@ -134,7 +131,8 @@ class MNISTGANTrainer(GANTrainer):
 
     @torch.no_grad()
     def snapshot(self) -> MNISTSnapshot:  # type: ignore[override]
-        if time.monotonic() - self._scored_at >= SCORE_SECONDS:
+        # scored while training, at most every SCORE_SECONDS; G at step 0 is noise, not worth the wait
+        if self.step_count > 0 and time.monotonic() - self._scored_at >= SCORE_SECONDS:
             self.evaluate()
         real = self.p_data.sample(500, self.eval_rng).to(self.device)
         fake = self.generated(torch.randn(500, self.config.noise_dim, generator=self.eval_rng))

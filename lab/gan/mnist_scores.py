@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -95,6 +96,20 @@ def load_classifier(data: MNIST, folder: Path | None = None) -> Classifier:
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"state": classifier.net.state_dict(), "accuracy": classifier.accuracy}, path)
     return classifier
+
+
+_scorers: dict[int, DigitScorer] = {}
+_scorers_lock = threading.Lock()
+
+
+def shared_scorer(data: MNIST, real_digits: int) -> DigitScorer:
+    """One DigitScorer per data set and process, shared by every session (it is only read: the
+    classifier in eval mode and the real digits' features, computed once)."""
+    with _scorers_lock:
+        key = id(data)
+        if key not in _scorers:
+            _scorers[key] = DigitScorer(load_classifier(data), data.test_images[:real_digits])
+        return _scorers[key]
 
 
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:

@@ -112,6 +112,25 @@ def browser_page(width: int = 1600, height: int = 1100) -> Iterator:
             browser.close()
 
 
+def play_for(page, seconds: float) -> int:
+    """Press Play, let the run train for `seconds`, return the step count shown."""
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(seconds)
+    return step_count(page)
+
+
+def skip_without_browser() -> None:
+    """At the top of a browser-test module: skip it where Debian's Chromium is missing (CI, where
+    REQUIRE_BROWSER is set, fails instead)."""
+    import pytest
+
+    if not chromium_available():
+        if os.environ.get("REQUIRE_BROWSER"):
+            raise RuntimeError("REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
 def wait_until_idle(page, selector: str = "h1", timeout: float = 60.0) -> None:
     """Wait for the app to draw `selector` (the page title by default) and finish its run."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)

