@@ -44,6 +44,7 @@ def vae_view() -> None:
         live.status_line(now, runner.trainer.device, snap.config.describe(), unit="gradient steps")
         ev = snap.evals
         gaussian = snap.config.likelihood == "gaussian"
+        full_range = st.session_state.get("vae_full_range", False)
         cols = st.columns(6 if gaussian else 5)
         cols[0].metric(
             "held-out ELBO",
@@ -96,10 +97,17 @@ def vae_view() -> None:
         for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
             with column:
                 live.history_chart(
-                    plots.curves_chart(snap, part), len(snap.history["step"]), key=f"curve_{part}"
+                    plots.curves_chart(snap, part, full_range=full_range),
+                    len(snap.history["step"]),
+                    key=f"curve_{part}",
                 )
         st.caption(
-            "Dotted: training minibatches (running mean); solid: held-out data. Raising β buys a smaller KL with "
+            (
+                "The whole run. "
+                if full_range
+                else f"The last {plots.RECENT:.0%} of the run (turn on 'Whole run in the curves' for all). "
+            )
+            + "Dotted: training minibatches (running mean); solid: held-out data. Raising β buys a smaller KL with "
             "a worse reconstruction (a larger reconstruction error); β → 0 and the VAE becomes a plain "
             "autoencoder."
         )
@@ -160,6 +168,9 @@ def decoder_views(snap) -> None:
     )
 
 
+st.sidebar.toggle(
+    "Whole run in the curves", key="vae_full_range", help="from step 0, where the ELBO starts far below"
+)
 st.sidebar.multiselect(
     "Show q(z|x) ellipses for held-out examples", list(range(30)), default=[0, 1, 2, 3, 4], key="vae_ellipses"
 )

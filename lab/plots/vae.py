@@ -36,14 +36,22 @@ def _curves_layout(part: str, height: int) -> alt.TopLevelMixin:
     return base.mark_line(strokeWidth=2.5).properties(height=height, width="container")
 
 
-def curves_chart(snap: VAESnapshot, part: str, height: int = 220) -> dict:
-    """One ELBO part over training, on training minibatches (dotted) and on held-out data (solid)."""
+RECENT = 0.9
+"""Curves show the last RECENT of the run unless asked for all of it: the first steps move the
+ELBO by hundreds of nats and would flatten the part that still moves."""
+
+
+def curves_chart(snap: VAESnapshot, part: str, height: int = 220, full_range: bool = False) -> dict:
+    """One ELBO part over training, on training minibatches (dotted) and on held-out data (solid),
+    over the last RECENT of the steps (all of them with `full_range`)."""
     key = {"ELBO": "elbo", "E_q[log p(x|z)]": "recon", "KL(q ‖ p)": "kl"}[part]
     train = pd.DataFrame({"step": snap.history["step"], "value": snap.history[key], "set": "train"})
     if len(train) > 50:  # minibatch values are noisy: a running mean over about 2 % of the run
         train["value"] = train["value"].rolling(max(1, len(train) // 50), min_periods=1).mean()
     held = pd.DataFrame({"step": snap.evals["step"], "value": snap.evals[key], "set": "held out"})
     frame = pd.concat([train, held]).assign(part=part)
+    if not full_range:
+        frame = frame[frame["step"] >= (1 - RECENT) * snap.step]
     return with_data(_curves_layout(part, height), curves=frame)
 
 

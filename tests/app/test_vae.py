@@ -65,3 +65,12 @@ def test_the_page_says_what_its_numbers_are():
     at.radio(key="vae_likelihood").set_value("gaussian").run()
     assert any("reconstruction error" in c.value and "positive" in c.value for c in at.caption)
     assert float(metric(at, "reconstruction error")) > 0
+
+
+def test_curves_follow_the_part_that_moves_and_show_the_whole_run_on_demand():
+    at = _page()
+    at.button(key="step").click().run()
+    at.button(key="step").click().run()
+    assert any("The last 90% of the run" in c.value for c in at.caption)
+    at.toggle(key="vae_full_range").set_value(True).run()
+    assert any("The whole run." in c.value for c in at.caption)

@@ -118,3 +118,15 @@ def test_snapshots_have_what_the_page_draws():
 def test_bernoulli_decoder_is_refused_for_2d_data():
     with pytest.raises(ValueError, match="Bernoulli"):
         VAEConfig(data="ring8", likelihood="bernoulli")
+
+
+def test_curves_drop_the_first_tenth_of_the_run_unless_asked():
+    from lab.plots.vae import curves_chart
+
+    trainer = VAETrainer(TOY)
+    trainer.step(100)
+    snap = trainer.snapshot()
+    recent = curves_chart(snap, "ELBO")["datasets"]["curves"]
+    whole = curves_chart(snap, "ELBO", full_range=True)["datasets"]["curves"]
+    assert recent["step"].min() == 10 and whole["step"].min() == 1
+    assert recent["step"].max() == whole["step"].max() == 100
