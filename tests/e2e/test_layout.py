@@ -1,5 +1,5 @@
 """The first ten seconds at the screen sizes a lecture meets: every page at four sizes, before and
-after Play, with no chart over another or past the page; the live picture on the first screen of
+after Play, and each of its tabs and parts, with no chart over another or past the page; the live picture on the first screen of
 a 1280x720 projector; and how long a lesson takes to draw its first picture."""
 
 import time
@@ -28,6 +28,33 @@ def _open(page, url: str, name: str) -> float:
 
 LIVE_TABS = {"saturation": "Side by side, live"}
 """Lessons whose live view is in a tab other than the first."""
+
+OTHER_VIEWS = {
+    "optimal_d": [("radio", "2-D: a learned generator")],
+    "saturation": [("tab", "The three losses"), ("tab", "(3) as a KL")],
+    "vae_latent": [
+        ("tab", "Reconstructions"),
+        ("tab", "Samples from the prior"),
+        ("tab", "Interpolation"),
+        ("tab", "Decoded manifold"),
+    ],
+}
+"""The rest of each page, walked after Play: tabs and parts a student opens next."""
+
+
+RERUN_SHOWS = {  # a radio reruns the page, which then shows this text
+    "2-D: a learned generator": "mean |D − D*| where the mass is"
+}
+
+
+def _show(page, kind: str, name: str) -> None:
+    if kind == "tab":
+        page.get_by_role("tab", name=name).click()
+        time.sleep(0.5)  # the tab's underline slides over
+    else:
+        page.get_by_text(name, exact=True).click()
+        page.get_by_text(RERUN_SHOWS[name]).wait_for(timeout=30_000)
+    wait_until_idle(page)
 
 
 def _after_play(page, name: str) -> None:
@@ -62,6 +89,12 @@ def test_no_chart_overlaps_another_or_runs_past_the_page(app_url, size):
                 page.screenshot(path=artifact(f"first_screen_{name}.png"))
             _after_play(page, name)
             problems += [f"{name} after Play: {p}" for p in layout_problems(page)]
+            for kind, view in OTHER_VIEWS.get(name, []):
+                _show(page, kind, view)
+                problems += [f"{name}, {view}: {p}" for p in layout_problems(page)]
+                if size == (1280, 720):
+                    slug = view.split(":")[0].replace(" ", "_").replace("(", "").replace(")", "")
+                    page.screenshot(path=artifact(f"view_{name}_{slug}.png"), full_page=True)
     assert not problems, "\n".join(problems)
 
 
