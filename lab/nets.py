@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import torch
 from torch import nn
+
+T = TypeVar("T")
+
+
+def seeded(seed: int, build: Callable[[], T]) -> T:
+    """`build()` with torch's random state seeded: the same initial weights for the same seed,
+    and the global random state left as it was (no trainer changes another's draws)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return build()
 
 
 def mlp(in_dim: int, out_dim: int, width: int, depth: int) -> nn.Sequential:

@@ -6,25 +6,43 @@ that the page makes also counts as a heartbeat. When nobody has looked for `idle
 (the browser tab was closed), the thread pauses the run and exits by itself; `stop()` ends
 it at once (the page calls it when its session ends). No thread outlives its page.
 
-Any trainer works if it has `step(n)`, `snapshot()`, `update(config)` and `step_count`.
+Any trainer works that follows `Trainer`; the page hands the runner a `look` function, trainer ->
+snapshot, which only reads the trainer (looking never changes a run).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite (every trainer raises this one)."""
+
+
 class Trainer(Protocol):
+    """The protocol every trainer of the lab follows (construct it from a config dataclass)."""
+
+    config: Any  # the run's settings; `config.describe()` is the page's one-line summary
+    device: Any  # the torch.device it trains on
     step_count: int
 
-    def step(self, n: int = 1) -> dict[str, float]: ...
+    def step(self, n: int = 1) -> dict[str, float]:
+        """Advance n steps; the latest metrics."""
+        ...
 
-    def snapshot(self) -> Any: ...
+    def update(self, config: Any) -> None:
+        """Adopt a config that differs only in live fields (learning rates, k, ...)."""
+        ...
 
-    def update(self, config: Any) -> None: ...
+    def state_dict(self) -> dict[str, Any]:
+        """Everything the next step depends on, to save and continue a run."""
+        ...
+
+    def load_state_dict(self, state: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,7 @@ class Runner:
     def __init__(
         self,
         trainer: Trainer,
+        look: Callable[[Any], Any],
         chunk_seconds: float = 0.05,
         snapshot_seconds: float = 0.2,
         idle_seconds: float = 60.0,
@@ -53,6 +72,7 @@ class Runner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._trainer = trainer
+        self._look = look
         self._playing = False
         self._error: str | None = None
         self._snapshot: Any = None
@@ -203,5 +223,5 @@ class Runner:
 
     def _refresh_snapshot(self) -> None:
         self._snapshot_time = time.monotonic()
-        self._snapshot = self._trainer.snapshot()
+        self._snapshot = self._look(self._trainer)
         self._wanted = False

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lab.gan.trainer import JSD_BANDWIDTH, GANTrainer
-from lab.plots import gan2d
+from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot, playground_snapshot, toy_gan
+from lab.gan.trainer import GANConfig
+from lab.plots import playground as plots
 from lab.ui import live
-from lab.ui.errors import friendly_errors
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -18,76 +18,65 @@ st.markdown(
 )
 
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
-config = gan_config_sidebar()
-runner = live.runner_for("gan_playground", config, GANTrainer)
+config = gan_config_sidebar(GANConfig())
+runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
 with buttons:
-    live.run_buttons(runner, lambda: GANTrainer(config))
-with buttons:
-    layers = st.multiselect("Show", gan2d.LAYERS, default=list(gan2d.LAYERS), key="layers")
+    layers = st.multiselect("Show", plots.LAYERS, default=list(plots.LAYERS), key="layers")
     true_scale = st.toggle(
         "Arrows at true scale",
         key="true_scale",
-        help=f"{gan2d.TRUE_SCALE} plot units per unit of gradient: a vanishing gradient draws vanishing arrows",
+        help=f"{plots.TRUE_SCALE} plot units per unit of gradient: a vanishing gradient draws vanishing arrows",
     )
 
 
-status = runner.status()
 field_column, curves_column = st.columns([3, 2], gap="medium")
 
 
-@st.fragment(run_every=live.refresh_every(status))
-def field_view(layers: list[str], true_scale: bool) -> None:
+def draw_field(snap: GANSnapshot) -> None:
     """The picture that moves: redrawn several times a second while training."""
-    now = runner.status()
-    with friendly_errors("drawing the playground"):
-        live.status_line(now, runner.trainer.device, runner.trainer.config.describe())
-        snap = runner.snapshot()
-        st.vega_lite_chart(
-            gan2d.field_chart(snap, tuple(layers), true_scale=true_scale), key="field", width="content"
-        )
-        scale = (
-            f"drawn at true scale, {gan2d.TRUE_SCALE} plot units per unit of gradient"
-            if true_scale
-            else "rescaled so the longest has a fixed length: their sizes compare within a frame, not across "
-            "frames; turn on 'Arrows at true scale' to see a gradient vanish"
-        )
-        st.caption(
-            "Background: the discriminator's D(x), the probability that x is real "
-            "(blue → real, pink → generated; dashed line: D = ½). Arrows: where the "
-            f"generator's loss pushes each generated point, −∂loss/∂x, {scale}. "
-            "Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
-        )
-    live.rerun_if_paused_meanwhile(status, now)
+    st.vega_lite_chart(
+        plots.field_chart(snap, tuple(layers), true_scale=true_scale), key="field", width="content"
+    )
+    scale = (
+        f"drawn at true scale, {plots.TRUE_SCALE} plot units per unit of gradient"
+        if true_scale
+        else "rescaled so the longest has a fixed length: their sizes compare within a frame, not across "
+        "frames; turn on 'Arrows at true scale' to see a gradient vanish"
+    )
+    st.caption(
+        "Background: the discriminator's D(x), the probability that x is real "
+        "(blue → real, pink → generated; dashed line: D = ½). Arrows: where the "
+        f"generator's loss pushes each generated point, −∂loss/∂x, {scale}. "
+        "Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
+    )
 
 
-@st.fragment(run_every=live.refresh_every(status, slower=3))
-def curves_view() -> None:
+def draw_curves(snap: GANSnapshot) -> None:
     """Curves over training: redrawn less often, they change slowly."""
-    with friendly_errors("drawing the training curves"):
-        snap = runner.snapshot()
-        live.history_chart(gan2d.loss_chart(snap), len(snap.history["step"]), key="losses")
-        st.caption(
-            r"Discriminator loss $-[\log D(x) + \log(1 - D(G(z)))]$: at the equilibrium "
-            r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
-        )
-        for i, chart in enumerate(gan2d.metric_charts(snap)):
-            live.history_chart(chart, len(snap.evals["step"]), key=f"metric{i}")
-        st.caption(
-            "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
-            r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "
-            f"on a grid of cells at most {JSD_BANDWIDTH / 2:g} wide, both densities smoothed by a Gaussian "
-            f"of width {JSD_BANDWIDTH} ($p_G$ by a kernel density estimate): a *smoothed* JSD, never above "
-            r"the true one (smoothing both by the same kernel cannot raise a divergence); its ceiling is "
-            r"$\log 2$ (dashed). The slide's $D_{JSD}$ is twice the JSD: $V(D^*, G) = -\log 4 + "
-            r"2\,\mathrm{JSD}$ holds for the true JSD, which the D* lesson computes exactly in 1-D."
-        )
+    live.history_chart(plots.loss_chart(snap), len(snap.history["step"]), key="losses")
+    st.caption(
+        r"Discriminator loss $-[\log D(x) + \log(1 - D(G(z)))]$: at the equilibrium "
+        r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
+    )
+    for i, chart in enumerate(plots.metric_charts(snap)):
+        live.history_chart(chart, len(snap.evals["step"]), key=f"metric{i}")
+    st.caption(
+        "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
+        r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "
+        f"on a grid of cells at most {JSD_BANDWIDTH / 2:g} wide, both densities smoothed by a Gaussian "
+        f"of width {JSD_BANDWIDTH} ($p_G$ by a kernel density estimate): a *smoothed* JSD, never above "
+        r"the true one (smoothing both by the same kernel cannot raise a divergence); its ceiling is "
+        r"$\log 2$ (dashed). The slide's $D_{JSD}$ is twice the JSD: $V(D^*, G) = -\log 4 + "
+        r"2\,\mathrm{JSD}$ holds for the true JSD, which the D* lesson computes exactly in 1-D. "
+        f"Measured every {EVAL_EVERY} generator steps."
+    )
 
 
 with field_column:
-    field_view(layers, true_scale)
+    live.live_view(runner, draw_field, "drawing the playground")
     if st.toggle(
         "Inspect D(x) in 3-D", key="surface", help="drawn once from the current step; toggle again to refresh"
     ):
-        st.plotly_chart(gan2d.d_surface(runner.snapshot()), key="d_surface")
+        st.plotly_chart(plots.d_surface(runner.snapshot()), key="d_surface")
 with curves_column:
-    curves_view()
+    live.live_view(runner, draw_curves, "drawing the training curves", slower=3, unit=None)

@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from lab.gan.mnist_gan import MNISTGANTrainer
-from lab.plots import gan2d
+from lab.gan.mnist_gan import SCORE_EVERY, MNISTSnapshot, mnist_gan, mnist_snapshot
 from lab.plots import mnist_gan as plots
+from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
 from lab.ui import live
-from lab.ui.errors import friendly_errors
 from lab.ui.mnist_gan_controls import mnist_gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -21,65 +20,54 @@ st.markdown(
 )
 buttons = st.sidebar.container()
 config = mnist_gan_config_sidebar()
-with friendly_errors("preparing the MNIST GAN"):
-    runner = live.runner_for("mnist_gan", config, MNISTGANTrainer)
-    with buttons:
-        live.run_buttons(runner, lambda: MNISTGANTrainer(config))
-status = runner.status()
+runner = live.start_run("mnist_gan", config, mnist_gan, mnist_snapshot, buttons)
 
 
-@st.fragment(run_every=live.refresh_every(status, slower=2.5))
-def mnist_view() -> None:
-    now = runner.status()
-    with friendly_errors("drawing the MNIST GAN"):
-        snap = runner.snapshot()
-        live.data_line(
-            snap.source,
-            snap.source_details,
-            extra=f"Classifier accuracy on the held-out digits: {snap.classifier_accuracy:.1%}.",
+def draw_digits(snap: MNISTSnapshot) -> None:
+    live.data_line(
+        snap.source,
+        snap.source_details,
+        extra=f"Classifier accuracy on the held-out digits: {snap.classifier_accuracy:.1%}. "
+        f"Scored every {SCORE_EVERY} generator steps.",
+    )
+    latest = {k: v[-1] for k, v in snap.evals.items()} if snap.evals["step"] else None
+
+    def score(name: str, form: str) -> str:
+        """The latest score, or a dash before the first scoring (G at step 0 is noise)."""
+        return "—" if latest is None else format(round(latest[name], 9) + 0.0, form)  # never "-0.00"
+
+    cols = st.columns(5)
+    cols[0].metric("Fréchet distance", score("frechet", ".1f"), help="lower is better; real vs real ≈ 5")
+    cols[1].metric("Inception Score", score("inception", ".2f"), help="MNIST analogue, 1 to 10")
+    cols[2].metric("confidence", score("confidence", ".0%"), help="mean max_y p(y|x)")
+    cols[3].metric(
+        "digits present",
+        f"{score('digits_present', '.0f')} / 10",
+        help="each ≥ 2 % of samples",
+    )
+    cols[4].metric("class entropy", score("entropy", ".2f"), help="nats; log 10 = 2.30 is uniform")
+    left, right = st.columns([2, 3])
+    with left:
+        st.image(image_grid(snap.samples, 8, scale=3), caption="G(z) at the same 64 z every refresh.")
+        st.image(
+            image_grid(snap.walk, 10, scale=2), caption="Latent walk: G along a line between two fixed z."
         )
-        live.status_line(now, runner.trainer.device, snap.config.describe())
-        latest = {k: v[-1] for k, v in snap.evals.items()} if snap.evals["step"] else None
-
-        def score(name: str, form: str) -> str:
-            """The latest score, or a dash before the first scoring (G at step 0 is noise)."""
-            return "—" if latest is None else format(round(latest[name], 9) + 0.0, form)  # never "-0.00"
-
-        cols = st.columns(5)
-        cols[0].metric("Fréchet distance", score("frechet", ".1f"), help="lower is better; real vs real ≈ 5")
-        cols[1].metric("Inception Score", score("inception", ".2f"), help="MNIST analogue, 1 to 10")
-        cols[2].metric("confidence", score("confidence", ".0%"), help="mean max_y p(y|x)")
-        cols[3].metric(
-            "digits present",
-            f"{score('digits_present', '.0f')} / 10",
-            help="each ≥ 2 % of samples",
-        )
-        cols[4].metric("class entropy", score("entropy", ".2f"), help="nats; log 10 = 2.30 is uniform")
-        left, right = st.columns([2, 3])
-        with left:
-            st.image(image_grid(snap.samples, 8, scale=3), caption="G(z) at the same 64 z every refresh.")
-            st.image(
-                image_grid(snap.walk, 10, scale=2), caption="Latent walk: G along a line between two fixed z."
+    with right:
+        live.history_chart(loss_chart(snap), len(snap.history["step"]), key="mg_losses")
+        h1, h2 = st.columns(2)
+        with h1:
+            st.vega_lite_chart(plots.d_histograms(snap), key="mg_dhist")
+            st.caption(
+                "D(x) on real and on generated digits: at the ideal equilibrium (p_G = p_data) both sit at ½."
             )
-        with right:
-            live.history_chart(gan2d.loss_chart(snap), len(snap.history["step"]), key="mg_losses")
-            h1, h2 = st.columns(2)
-            with h1:
-                st.vega_lite_chart(plots.d_histograms(snap), key="mg_dhist")
-                st.caption(
-                    "D(x) on real and on generated digits: at the ideal equilibrium (p_G = p_data) both sit at ½."
-                )
-            with h2:
-                st.vega_lite_chart(plots.class_chart(snap), key="mg_classes")
-                st.caption(
-                    "Which digits G makes, as the classifier reads them: a few tall bars is mode collapse."
-                )
-        for column, chart, key in zip(
-            st.columns(4), plots.score_charts(snap), plots.SCORE_TITLES, strict=True
-        ):
-            with column:
-                live.history_chart(chart, len(snap.evals["step"]), key=f"mg_score_{key}")
-    live.rerun_if_paused_meanwhile(status, now)
+        with h2:
+            st.vega_lite_chart(plots.class_chart(snap), key="mg_classes")
+            st.caption(
+                "Which digits G makes, as the classifier reads them: a few tall bars is mode collapse."
+            )
+    for column, chart, key in zip(st.columns(4), plots.score_charts(snap), plots.SCORE_TITLES, strict=True):
+        with column:
+            live.history_chart(chart, len(snap.evals["step"]), key=f"mg_score_{key}")
 
 
-mnist_view()
+live.live_view(runner, draw_digits, "drawing the MNIST GAN", slower=2.5)

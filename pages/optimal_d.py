@@ -4,14 +4,21 @@ import math
 
 import streamlit as st
 
-from lab.gan.discriminator import DTrainer
-from lab.gan.optimal_2d import KDE_SAMPLES, OptimalDTrainer
-from lab.gan.trainer import GANConfig
-from lab.plots import optimal as plots
+from lab.gan.optimal_d import (
+    KDE_SAMPLES,
+    VALUE_EVERY,
+    DSnapshot,
+    DStarSnapshot,
+    DTrainer,
+    InnerLoopConfig,
+    d_snapshot,
+    d_star_snapshot,
+    inner_loop_gan,
+)
+from lab.plots import optimal_d as plots
 from lab.ui import live
-from lab.ui.d_controls import d_config_sidebar
-from lab.ui.errors import friendly_errors
 from lab.ui.gan_controls import gan_config_sidebar
+from lab.ui.optimal_d_controls import d_config_sidebar, inner_loop_toggle
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -35,7 +42,6 @@ buttons = st.sidebar.container()
 
 if part.startswith("1-D"):
     config = d_config_sidebar()
-    runner = live.runner_for("optimal_d_1d", config, DTrainer)
     with buttons:
         per_click = st.select_slider(
             "D steps per Step",
@@ -44,77 +50,63 @@ if part.startswith("1-D"):
             key="d_steps_per_click",
             help="How many steps does 'solve the inner max to optimum' take? Try 1000.",
         )
-        live.run_buttons(
-            runner,
-            lambda: DTrainer(config),
-            step_help="steps of D on fresh minibatches",
-            steps_per_click=per_click,
+    runner = live.start_run(
+        "optimal_d_1d",
+        config,
+        DTrainer,
+        d_snapshot,
+        buttons,
+        step_help="steps of D on fresh minibatches",
+        steps_per_click=per_click,
+    )
+
+    def draw_fixed_generator(snap: DSnapshot) -> None:
+        a, b, c, d, e = st.columns(5)
+        a.metric("V(D, G)", f"{snap.value:.4f}", help="of the trained D, by quadrature")
+        b.metric("V(D*, G)", f"{snap.value_star:.4f}", help="= −log 4 + 2 JSD: the ceiling")
+        c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")
+        d.metric("2·JSD (slide's D_JSD)", f"{2 * snap.jsd:.4f}")
+        e.metric("max |D − D*|", f"{snap.gap:.3f}", help="over the region holding 98 % of the mass")
+        st.vega_lite_chart(plots.densities_chart(snap), key="densities")
+        st.caption(
+            "Areas: the densities p_data and p_G (left axis). Lines: the trained D(x) and the optimal "
+            "D*(x) = p_data/(p_data + p_G) (right axis). D is trained by logistic regression: real "
+            "samples labelled 1, generated ones 0. Where p_G = p_data, D* ≡ ½."
         )
-    status = runner.status()
-
-    @st.fragment(run_every=live.refresh_every(status))
-    def fixed_generator_view() -> None:
-        now = runner.status()
-        with friendly_errors("drawing D against D*"):
-            live.status_line(now, runner.trainer.device, runner.trainer.config.describe(), unit="D steps")
-            snap = runner.snapshot()
-            a, b, c, d, e = st.columns(5)
-            a.metric("V(D, G)", f"{snap.value:.4f}", help="of the trained D, by quadrature")
-            b.metric("V(D*, G)", f"{snap.value_star:.4f}", help="= −log 4 + 2 JSD: the ceiling")
-            c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")
-            d.metric("2·JSD (slide's D_JSD)", f"{2 * snap.jsd:.4f}")
-            e.metric("max |D − D*|", f"{snap.gap:.3f}", help="over the region holding 98 % of the mass")
-            st.vega_lite_chart(plots.densities_chart(snap), key="densities")
+        left, right = st.columns(2)
+        with left:
+            st.vega_lite_chart(plots.gap_chart(snap), key="gap")
+            st.caption("|D − D*| over x; grey: where 98 % of the mass lies; dashed: 0.05.")
+        with right:
+            live.history_chart(plots.value_chart(snap), len(snap.history["step"]), key="values")
             st.caption(
-                "Areas: the densities p_data and p_G (left axis). Lines: the trained D(x) and the optimal "
-                "D*(x) = p_data/(p_data + p_G) (right axis). D is trained by logistic regression: real "
-                "samples labelled 1, generated ones 0. Where p_G = p_data, D* ≡ ½."
+                f"V(D, G) climbs to its ceiling V(D*, G) and never passes it; dashed: −log 4 = "
+                f"{-math.log(4):.4f}, the value when p_G = p_data. Recorded every {VALUE_EVERY} D steps."
             )
-            left, right = st.columns(2)
-            with left:
-                st.vega_lite_chart(plots.gap_chart(snap), key="gap")
-                st.caption("|D − D*| over x; grey: where 98 % of the mass lies; dashed: 0.05.")
-            with right:
-                live.history_chart(plots.value_chart(snap), len(snap.history["step"]), key="values")
-                st.caption(
-                    f"V(D, G) climbs to its ceiling V(D*, G) and never passes it; dashed: −log 4 = "
-                    f"{-math.log(4):.4f}, the value when p_G = p_data."
-                )
-        live.rerun_if_paused_meanwhile(status, now)
 
-    fixed_generator_view()
+    live.live_view(runner, draw_fixed_generator, "drawing D against D*", unit="D steps")
 else:
-    # moons: smooth enough to see D* on a grid
-    config = gan_config_sidebar(GANConfig(data="moons"), inner_loop_toggle=True)
-    runner = live.runner_for("optimal_d_2d", config, OptimalDTrainer)
-    with buttons:
-        live.run_buttons(runner, lambda: OptimalDTrainer(config))
-    status = runner.status()
+    config = gan_config_sidebar(InnerLoopConfig(), extra=inner_loop_toggle)
+    runner = live.start_run("optimal_d_2d", config, inner_loop_gan, d_star_snapshot, buttons)
 
-    @st.fragment(run_every=live.refresh_every(status, slower=2))
-    def learned_generator_view() -> None:
-        now = runner.status()
-        with friendly_errors("drawing D against D*"):
-            live.status_line(now, runner.trainer.device, runner.trainer.config.describe())
-            snap = runner.snapshot()
-            for column, chart, key in zip(
-                st.columns(3), plots.d_star_maps(snap), ("map_d", "map_dstar", "map_gap"), strict=True
-            ):
-                with column:
-                    st.vega_lite_chart(chart, key=key, width="content")
-            st.metric(
-                "mean |D − D*| where the mass is",
-                f"{snap.gap:.2f}",
-                help="averaged over the grid cells that hold 98 % of (p_data + p_G)/2",
-            )
-            st.caption(
-                f"A learned G has no density to evaluate, so p_G is estimated from {KDE_SAMPLES:,} samples by a "
-                f"kernel density estimate (Gaussian kernel, width h = one grid cell = {snap.bandwidth:.2f}), and "
-                "p_data is smoothed by the same kernel: the D* shown is the optimal discriminator at the grid's "
-                "resolution; grey: neither distribution has mass there, so D* is not determined. Turn on 'Inner loop to optimum' and watch D − D* fade: the slide's 'solve the inner "
-                "maximisation to optimum' (moons, seed 0, after 40 generator steps: mean |D − D*| about 0.1 "
-                "against 0.4 with k = 1)."
-            )
-        live.rerun_if_paused_meanwhile(status, now)
+    def draw_learned_generator(snap: DStarSnapshot) -> None:
+        for column, chart, key in zip(
+            st.columns(3), plots.d_star_maps(snap), ("map_d", "map_dstar", "map_gap"), strict=True
+        ):
+            with column:
+                st.vega_lite_chart(chart, key=key, width="content")
+        st.metric(
+            "mean |D − D*| where the mass is",
+            f"{snap.gap:.2f}",
+            help="averaged over the grid cells that hold 98 % of (p_data + p_G)/2",
+        )
+        st.caption(
+            f"A learned G has no density to evaluate, so p_G is estimated from {KDE_SAMPLES:,} samples by a "
+            f"kernel density estimate (Gaussian kernel, width h = one grid cell = {snap.bandwidth:.2f}), and "
+            "p_data is smoothed by the same kernel: the D* shown is the optimal discriminator at the grid's "
+            "resolution; grey: neither distribution has mass there, so D* is not determined. Turn on 'Inner "
+            "loop to optimum' and watch D − D* fade: the slide's 'solve the inner maximisation to optimum' "
+            "(moons, seed 0, after 40 generator steps: mean |D − D*| about 0.1 against 0.4 with k = 1)."
+        )
 
-    learned_generator_view()
+    live.live_view(runner, draw_learned_generator, "drawing D against D*", slower=2)

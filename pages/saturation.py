@@ -5,15 +5,17 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from lab.gan.discriminator import GRID_POINTS, DConfig, DTrainer, FixedGenerator
-from lab.gan.optimal import expected_log_ratio
+from lab.gan.optimal_d import GRID_POINTS, DConfig, DTrainer, FixedGenerator
 from lab.gan.saturation import (
     OPTIMIZER_LRS,
     STALL_STEPS,
     STRONG_D,
-    SaturationTrainer,
+    TripleSnapshot,
     loss_three_as_kl,
+    saturation_gan,
+    triple_snapshot,
 )
+from lab.gan.theory import expected_log_ratio
 from lab.plots import saturation as plots
 from lab.ui import live
 from lab.ui.errors import friendly_errors
@@ -79,73 +81,57 @@ with live_tab:
         d_pretrain=pretrain,
         seed=int(seed),
     )
-    runner = live.runner_for("saturation", config, SaturationTrainer)
-    live.run_buttons(runner, lambda: SaturationTrainer(config))
-    status = runner.status()
+    runner = live.start_run("saturation", config, saturation_gan, triple_snapshot, st.container())
 
-    @st.fragment(run_every=live.refresh_every(status, slower=1.5))
-    def side_by_side() -> None:
-        now = runner.status()
-        with friendly_errors("drawing the three runs"):
-            live.status_line(
-                now,
-                runner.trainer.device,
-                runner.trainer.config.describe(losses="(1), (2) and (3), one run each"),
+    def draw_side_by_side(snap: TripleSnapshot) -> None:
+        for model, column in enumerate(st.columns(3)):
+            with column:
+                st.markdown(f"**{plots.LOSS_NAMES[snap.losses[model]]}**")
+                st.vega_lite_chart(plots.samples_chart(snap, model), key=f"samples{model}", width="content")
+                st.vega_lite_chart(plots.d_histogram(snap, model), key=f"hist{model}")
+        grads, updates = st.columns(2)
+        steps_drawn = len(snap.history[0]["step"])
+        live.history_chart(plots.norm_chart(snap, "g_grad_norm"), steps_drawn, key="norms", container=grads)
+        live.history_chart(
+            plots.norm_chart(snap, "g_update_norm"), steps_drawn, key="updates", container=updates
+        )
+        steps = min(snap.step, STALL_STEPS)
+        st.metric(
+            f"How far G moved under (1) ÷ under (2), first {steps} G steps",
+            "—" if steps == 0 else f"{snap.update_ratio:.4f}",
+            help="Σ‖Δθ_G‖ over the steps: the size of the steps the optimizer actually took",
+        )
+        st.caption(
+            "Three GANs from the same initial weights, fed the same data and noise, trained together; "
+            "only the generator loss differs. Top: samples (the same z every frame). Middle: D(G(z)) on "
+            "them. Bottom: the norm of each generator's gradient ‖∇θ_G‖ and of the step it took ‖Δθ_G‖ "
+            "(log scales). In the default setting (ring, SGD at lr 0.05, D pre-trained 200 steps, k = 5, "
+            "seed 0) the gradient of (1) is about 10⁻³ of the others', G under (1) moves 0.06 % as far as "
+            "under (2) over the first 200 steps and its D(G(z)) stays below 0.001: it stalls, while "
+            "under (2) and (3) D(G(z)) climbs above 0.1."
+        )
+        with st.expander("What Adam does to this story", expanded=optimizer == "adam"):
+            st.markdown(
+                "Adam divides each coordinate's step by a running estimate of its gradient's size, so a "
+                "gradient 1,000 times smaller gives a step of about the same size: switch to Adam and the "
+                "‖Δθ_G‖ curves lie together while ‖∇θ_G‖ stays apart. What Adam cannot undo is the "
+                "*direction*: per sample, the gradient of (1) is D(G(z)) ∇l, of (2) (1 − D(G(z))) ∇l, of "
+                "(3) ∇l (l: D's logit). Under a strong D, loss (1) is steered almost entirely by the few "
+                "samples D already finds plausible, (2) and (3) by all of them. And Adam only rescues (1) while "
+                "its gradient stays steady: in the default setting with Adam (seed 0) G under (1) keeps pace "
+                "with (2) for about 130 steps, then its samples land where D(G(z)) ≈ 0, the gradient falls "
+                "about 10⁷-fold, and since Adam's estimate of the gradient's size remembers some 1,000 steps "
+                "(β₂ = 0.999) its steps fall with it: over steps 200–300 it moves about 10⁵ times less than "
+                "under (2)."
             )
-            snap = runner.snapshot()
-            for model, column in enumerate(st.columns(3)):
-                with column:
-                    st.markdown(f"**{plots.LOSS_NAMES[snap.losses[model]]}**")
-                    st.vega_lite_chart(
-                        plots.samples_chart(snap, model), key=f"samples{model}", width="content"
-                    )
-                    st.vega_lite_chart(plots.d_histogram(snap, model), key=f"hist{model}")
-            grads, updates = st.columns(2)
-            steps_drawn = len(snap.history[0]["step"])
-            live.history_chart(
-                plots.norm_chart(snap, "g_grad_norm"), steps_drawn, key="norms", container=grads
-            )
-            live.history_chart(
-                plots.norm_chart(snap, "g_update_norm"), steps_drawn, key="updates", container=updates
-            )
-            steps = min(snap.step, STALL_STEPS)
-            st.metric(
-                f"How far G moved under (1) ÷ under (2), first {steps} G steps",
-                "—" if steps == 0 else f"{snap.update_ratio:.4f}",
-                help="Σ‖Δθ_G‖ over the steps: the size of the steps the optimizer actually took",
-            )
+            st.vega_lite_chart(plots.weight_share_chart(snap, model=0), key="weights")
             st.caption(
-                "Three GANs from the same initial weights, fed the same data and noise, trained together; "
-                "only the generator loss differs. Top: samples (the same z every frame). Middle: D(G(z)) on "
-                "them. Bottom: the norm of each generator's gradient ‖∇θ_G‖ and of the step it took ‖Δθ_G‖ "
-                "(log scales). In the default setting (ring, SGD at lr 0.05, D pre-trained 200 steps, k = 5, "
-                "seed 0) the gradient of (1) is about 10⁻³ of the others', G under (1) moves 0.06 % as far as "
-                "under (2) over the first 200 steps and its D(G(z)) stays below 0.001: it stalls, while "
-                "under (2) and (3) D(G(z)) climbs above 0.1."
+                "On the samples of the (1) run: sort them by D(G(z)), highest first; the curves give the "
+                "share of each loss's gradient weight that the top samples carry. (3) is the diagonal, and (2) lies "
+                "on it while D(G(z)) ≈ 0."
             )
-            with st.expander("What Adam does to this story", expanded=optimizer == "adam"):
-                st.markdown(
-                    "Adam divides each coordinate's step by a running estimate of its gradient's size, so a "
-                    "gradient 1,000 times smaller gives a step of about the same size: switch to Adam and the "
-                    "‖Δθ_G‖ curves lie together while ‖∇θ_G‖ stays apart. What Adam cannot undo is the "
-                    "*direction*: per sample, the gradient of (1) is D(G(z)) ∇l, of (2) (1 − D(G(z))) ∇l, of "
-                    "(3) ∇l (l: D's logit). Under a strong D, loss (1) is steered almost entirely by the few "
-                    "samples D already finds plausible, (2) and (3) by all of them. And Adam only rescues (1) while "
-                    "its gradient stays steady: in the default setting with Adam (seed 0) G under (1) keeps pace "
-                    "with (2) for about 130 steps, then its samples land where D(G(z)) ≈ 0, the gradient falls "
-                    "about 10⁷-fold, and since Adam's estimate of the gradient's size remembers some 1,000 steps "
-                    "(β₂ = 0.999) its steps fall with it: over steps 200–300 it moves about 10⁵ times less than "
-                    "under (2)."
-                )
-                st.vega_lite_chart(plots.weight_share_chart(snap, model=0), key="weights")
-                st.caption(
-                    "On the samples of the (1) run: sort them by D(G(z)), highest first; the curves give the "
-                    "share of each loss's gradient weight that the top samples carry. (3) is the diagonal, and (2) lies "
-                    "on it while D(G(z)) ≈ 0."
-                )
-        live.rerun_if_paused_meanwhile(status, now)
 
-    side_by_side()
+    live.live_view(runner, draw_side_by_side, "drawing the three runs", slower=1.5)
 
 
 def train_d_for_kl(p_g: FixedGenerator, x: np.ndarray) -> None:

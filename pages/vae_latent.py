@@ -6,10 +6,9 @@ from lab.data import toy
 from lab.plots import vae as plots
 from lab.plots.raster import image_grid
 from lab.ui import live
-from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
-from lab.vae.trainer import EVAL_EXAMPLES, IWAE_K, VAETrainer
+from lab.vae.trainer import EVAL_EVERY, EVAL_EXAMPLES, IWAE_K, VAESnapshot, VAETrainer, vae_snapshot
 
 run_through_app()
 st.title("The VAE and its latent space")
@@ -28,100 +27,87 @@ with st.expander("The model: encoder, prior, decoder"):
     )
 buttons = st.sidebar.container()
 config = vae_config_sidebar()
-with friendly_errors("loading the data"):
-    runner = live.runner_for("vae", config, VAETrainer)
-    with buttons:
-        live.run_buttons(runner, lambda: VAETrainer(config), step_help="one gradient step on a minibatch")
-status = runner.status()
+runner = live.start_run(
+    "vae", config, VAETrainer, vae_snapshot, buttons, step_help="one gradient step on a minibatch"
+)
 
 
-@st.fragment(run_every=live.refresh_every(status, slower=2))
-def vae_view() -> None:
-    now = runner.status()
-    with friendly_errors("drawing the VAE"):
-        snap = runner.snapshot()
-        live.data_line(snap.source, snap.source_details)
-        live.status_line(now, runner.trainer.device, snap.config.describe(), unit="gradient steps")
-        ev = snap.evals
-        gaussian = snap.config.likelihood == "gaussian"
-        full_range = st.session_state.get("vae_full_range", False)
-        cols = st.columns(6 if gaussian else 5)
-        cols[0].metric(
-            "held-out ELBO",
-            f"{ev['elbo'][-1]:.2f}",
-            help=f"nats per example (β = 1), on {EVAL_EXAMPLES} held-out examples, {IWAE_K} samples of q(z|x) each",
-        )
-        cols[1].metric(
-            f"IWAE bound, K = {IWAE_K}",
-            f"{ev['iwae'][-1]:.2f}",
-            help=f"log (1/K) Σ p(x, z_k)/q(z_k|x) on the same {EVAL_EXAMPLES} examples and samples as the "
-            "ELBO: ≥ the ELBO, ≤ log p(x) on average",
-        )
-        cols[2].metric("E_q[log p(x|z)]", f"{ev['recon'][-1]:.2f}", help="reconstruction term, held out")
-        cols[3].metric("KL(q(z|x) ‖ p(z))", f"{ev['kl'][-1]:.2f}", help="held out")
-        cols[4].metric(
-            "reconstruction error",
-            f"{ev['mse'][-1]:.4f}",
-            help="mean squared error per "
-            + ("pixel" if snap.is_image else "coordinate")
-            + ", x against E[x|z]",
-        )
-        if gaussian:
-            cols[5].metric("σ of the decoder", f"{snap.sigma:.3g}")
-        left, right = st.columns([3, 2])
-        with left:
-            chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
-            chart, how = plots.latent_chart(snap, chosen)
-            st.markdown(f"**Latent space**: {how}")
-            st.vega_lite_chart(chart, key="latent", width="content")
-            st.caption(
-                "Dots: μ(x) of held-out examples, coloured by label. Black: 2σ ellipses of q(z|x) = "
-                "N(μ(x), Σ(x)) for the chosen examples (2-D latent); Σ(x) is diagonal (the encoder outputs one "
-                "variance per coordinate), so the ellipses are axis-aligned. Dashed: the prior's 1, 2, 3σ circles."
-            )
-            if snap.mu.shape[1] > 2:
-                st.button(
-                    "t-SNE map of the latent means (takes seconds)", key="vae_tsne", on_click=compute_tsne
-                )
-                if "vae_tsne_map" in st.session_state:
-                    step, frame = st.session_state["vae_tsne_map"]
-                    st.vega_lite_chart(plots.tsne_chart(frame), key="tsne", width="content")
-                    st.caption(
-                        f"t-SNE of 500 held-out μ(x) at step {step:,}: neighbours kept, distances not."
-                    )
-        with right:
-            st.markdown("**Aggregate posterior** E_x q(z|x) against the prior N(0, 1)")
-            for dim in range(min(2, snap.mu.shape[1])):
-                st.vega_lite_chart(plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
-                st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
-        for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
-            with column:
-                live.history_chart(
-                    plots.curves_chart(snap, part, full_range=full_range),
-                    len(snap.history["step"]),
-                    key=f"curve_{part}",
-                )
+def draw_vae(snap: VAESnapshot) -> None:
+    live.data_line(snap.source, snap.source_details)
+    ev = snap.evals
+    gaussian = snap.config.likelihood == "gaussian"
+    full_range = st.session_state.get("vae_full_range", False)
+    cols = st.columns(6 if gaussian else 5)
+    cols[0].metric(
+        "held-out ELBO",
+        f"{ev['elbo'][-1]:.2f}",
+        help=f"nats per example (β = 1), on {EVAL_EXAMPLES} held-out examples, {IWAE_K} samples of q(z|x) each",
+    )
+    cols[1].metric(
+        f"IWAE bound, K = {IWAE_K}",
+        f"{ev['iwae'][-1]:.2f}",
+        help=f"log (1/K) Σ p(x, z_k)/q(z_k|x) on the same {EVAL_EXAMPLES} examples and samples as the "
+        "ELBO: ≥ the ELBO, ≤ log p(x) on average",
+    )
+    cols[2].metric("E_q[log p(x|z)]", f"{ev['recon'][-1]:.2f}", help="reconstruction term, held out")
+    cols[3].metric("KL(q(z|x) ‖ p(z))", f"{ev['kl'][-1]:.2f}", help="held out")
+    cols[4].metric(
+        "reconstruction error",
+        f"{ev['mse'][-1]:.4f}",
+        help="mean squared error per " + ("pixel" if snap.is_image else "coordinate") + ", x against E[x|z]",
+    )
+    if gaussian:
+        cols[5].metric("σ of the decoder", f"{snap.sigma:.3g}")
+    left, right = st.columns([3, 2])
+    with left:
+        chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
+        chart, how = plots.latent_chart(snap, chosen)
+        st.markdown(f"**Latent space**: {how}")
+        st.vega_lite_chart(chart, key="latent", width="content")
         st.caption(
-            (
-                "The whole run. "
-                if full_range
-                else f"The last {plots.RECENT:.0%} of the run (turn on 'Whole run in the curves' for all). "
-            )
-            + "Dotted: training minibatches (running mean); solid: held-out data. Raising β buys a smaller KL with "
-            "a worse reconstruction (a larger reconstruction error); β → 0 and the VAE becomes a plain "
-            "autoencoder."
+            "Dots: μ(x) of held-out examples, coloured by label. Black: 2σ ellipses of q(z|x) = "
+            "N(μ(x), Σ(x)) for the chosen examples (2-D latent); Σ(x) is diagonal (the encoder outputs one "
+            "variance per coordinate), so the ellipses are axis-aligned. Dashed: the prior's 1, 2, 3σ circles."
         )
-        if gaussian:
-            st.caption(
-                "Gaussian decoder: E_q[log p(x|z)] = −D log σ − D/2 log 2π − E‖x − f(z)‖²/(2σ²) with D the "
-                "data's dimension. Raising σ forgives errors, so the KL shrinks and the reconstruction error "
-                "grows, but the −D log σ term falls: read the reconstruction error, not the log-likelihood, for "
-                "how well x is rebuilt. A density of pixels in [0, 1] can exceed 1 (a small σ squeezes it "
-                "tall), so this ELBO can be positive; it is a density, not a probability, and cannot be compared "
-                "with the Bernoulli decoder's ELBO (the log-probability of a black-and-white image, always ≤ 0)."
+        if snap.mu.shape[1] > 2:
+            st.button("t-SNE map of the latent means (takes seconds)", key="vae_tsne", on_click=compute_tsne)
+            if "vae_tsne_map" in st.session_state:
+                step, frame = st.session_state["vae_tsne_map"]
+                st.vega_lite_chart(plots.tsne_chart(frame), key="tsne", width="content")
+                st.caption(f"t-SNE of 500 held-out μ(x) at step {step:,}: neighbours kept, distances not.")
+    with right:
+        st.markdown("**Aggregate posterior** E_x q(z|x) against the prior N(0, 1)")
+        for dim in range(min(2, snap.mu.shape[1])):
+            st.vega_lite_chart(plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
+            st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
+    for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
+        with column:
+            live.history_chart(
+                plots.curves_chart(snap, part, full_range=full_range),
+                len(snap.history["step"]),
+                key=f"curve_{part}",
             )
-        decoder_views(snap)
-    live.rerun_if_paused_meanwhile(status, now)
+    st.caption(
+        (
+            "The whole run. "
+            if full_range
+            else f"The last {plots.RECENT:.0%} of the run (turn on 'Whole run in the curves' for all). "
+        )
+        + f"Dotted: training minibatches (running mean); solid: held-out data, every "
+        f"{EVAL_EVERY['mnist' if snap.is_image else 'toy']} steps. Raising β buys a smaller KL with "
+        "a worse reconstruction (a larger reconstruction error); β → 0 and the VAE becomes a plain "
+        "autoencoder."
+    )
+    if gaussian:
+        st.caption(
+            "Gaussian decoder: E_q[log p(x|z)] = −D log σ − D/2 log 2π − E‖x − f(z)‖²/(2σ²) with D the "
+            "data's dimension. Raising σ forgives errors, so the KL shrinks and the reconstruction error "
+            "grows, but the −D log σ term falls: read the reconstruction error, not the log-likelihood, for "
+            "how well x is rebuilt. A density of pixels in [0, 1] can exceed 1 (a small σ squeezes it "
+            "tall), so this ELBO can be positive; it is a density, not a probability, and cannot be compared "
+            "with the Bernoulli decoder's ELBO (the log-probability of a black-and-white image, always ≤ 0)."
+        )
+    decoder_views(snap)
 
 
 def compute_tsne() -> None:
@@ -174,4 +160,4 @@ st.sidebar.toggle(
 st.sidebar.multiselect(
     "Show q(z|x) ellipses for held-out examples", list(range(30)), default=[0, 1, 2, 3, 4], key="vae_ellipses"
 )
-vae_view()
+live.live_view(runner, draw_vae, "drawing the VAE", slower=2, unit="gradient steps")

@@ -164,6 +164,7 @@ class ImageSampler:
     dim = 784
 
     def __init__(self, data: MNIST) -> None:
+        self.data = data
         self.images = torch.as_tensor(data.train_images) * 2.0 - 1.0
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:

@@ -1,29 +1,58 @@
-"""A GAN on MNIST: the same loop, config and protocol as the 2-D GANTrainer, with image nets,
-and scores from a digit classifier (see `lab.gan.mnist_scores`)."""
+"""A GAN on MNIST: the same loop (`GANTrainer`) with image nets, scored by a digit classifier
+(see `lab.gan.mnist_scores`) every SCORE_EVERY generator steps."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import torch
 from torch import nn
 
 from lab.data import mnist
-from lab.gan.mnist_scores import DigitScorer, shared_scorer
-from lab.gan.trainer import GANConfig, GANTrainer
-from lab.nets import BatchedMLP
-from lab.series import thin
+from lab.gan.mnist_scores import shared_scorer
+from lab.gan.trainer import Evaluation, GANConfig, GANTrainer
+from lab.nets import BatchedMLP, seeded
 
-MNIST_DEFAULTS = GANConfig(
-    data="mnist", architecture="dcgan", batch_size=64, lr_d=2e-4, lr_g=2e-4, width=256, depth=2, noise_dim=64
-)  # width and depth size the MLP pair
-"""Recognisable digits within about a minute on a laptop CPU (the small DCGAN, Adam 2e-4, m = 64)."""
+ARCHITECTURES = ("dcgan", "mlp")
 
-SCORE_SECONDS = 2.0  # score generated digits at most this often (it takes a tenth of a second)
+
+@dataclass(frozen=True)
+class MNISTGANConfig(GANConfig):
+    """The loop's settings on MNIST, and which nets: the small DCGAN or an MLP pair (width, depth).
+    The defaults make recognisable digits within about a minute on a laptop CPU."""
+
+    data: str = "mnist"
+    architecture: str = "dcgan"
+    batch_size: int = 64
+    lr_d: float = 2e-4
+    lr_g: float = 2e-4
+    width: int = 256
+    depth: int = 2
+    noise_dim: int = 64
+
+    live_fields: ClassVar[tuple[str, ...]] = GANConfig.live_fields
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.data != "mnist" or self.architecture not in ARCHITECTURES:
+            raise ValueError(f"data='mnist' and an architecture in {ARCHITECTURES}")
+
+    @property
+    def nets(self) -> str:
+        return "DCGAN conv nets" if self.architecture == "dcgan" else f"MLPs {self.depth}×{self.width}"
+
+
+MNIST_DEFAULTS = MNISTGANConfig()
+
 SCORE_SAMPLES = 1000
+SCORE_EVERY = 50
+"""Generator steps between scorings: scoring SCORE_SAMPLES digits costs about 5 DCGAN steps here,
+a tenth of the training time at most (`python -m bench.mnist_gan`)."""
 SCORES = ("frechet", "inception", "confidence", "entropy", "digits_present")
+CLASSES = tuple(f"digit_{d}" for d in range(10))
+"""The share of each digit among the scored samples, recorded with the scores."""
 
 
 class OneCopy(nn.Module):
@@ -58,96 +87,87 @@ def dcgan_pair(noise_dim: int) -> tuple[nn.Module, nn.Module]:
 @dataclass
 class MNISTSnapshot:
     step: int
-    config: GANConfig
+    config: MNISTGANConfig
     source: str
     source_details: str
     samples: np.ndarray  # (64, 784) in [0, 1], G(z) at the same z every refresh
     walk: np.ndarray  # (10, 784) G along the line between two fixed z's
     d_real: np.ndarray  # (n,) D(x) on real digits
     d_fake: np.ndarray  # (n,) D(G(z))
-    class_histogram: np.ndarray  # (10,) of the last scoring
+    class_histogram: np.ndarray  # (10,) share of each digit at the last scoring (zeros before)
     history: dict[str, list[float]]  # step, d_loss, g_loss, ...
     evals: dict[str, list[float]]  # step and SCORES
     classifier_accuracy: float
 
 
-class MNISTGANTrainer(GANTrainer):
-    """GANTrainer on MNIST digits (the bundled subset offline), MLP or DCGAN nets."""
+def mnist_gan(config: MNISTGANConfig, device: torch.device | None = None) -> GANTrainer:
+    """A GANTrainer on MNIST digits (the bundled subset offline) scaled to [-1, 1], with the small
+    DCGAN or an MLP pair; scored every SCORE_EVERY generator steps (not at step 0: G is noise)."""
+    data = mnist.load()
+    G, D = seeded(config.seed, lambda: image_nets(config))
+    scores = Evaluation((*SCORES, *CLASSES), digit_scores, SCORE_EVERY, at_start=False)
+    return GANTrainer(config, mnist.ImageSampler(data), G, D, evaluation=scores, device=device)
 
-    def __init__(self, config: GANConfig, device: torch.device | None = None) -> None:
-        if config.data != "mnist":
-            raise ValueError("MNISTGANTrainer trains on data='mnist'")
-        super().__init__(config, device)
-        self.evals = {k: [] for k in ("step", *SCORES)}
-        self._scored_at = float("-inf")
-        self._class_histogram = np.zeros(10)
-        fixed = torch.Generator().manual_seed(config.seed + 4)
-        self.fixed_z = torch.randn(64, config.noise_dim, generator=fixed)
-        self.walk_ends = torch.randn(2, config.noise_dim, generator=fixed)
 
-    def _data(self) -> mnist.ImageSampler:
-        self.mnist = mnist.load()
-        return mnist.ImageSampler(self.mnist)
+def image_nets(config: MNISTGANConfig) -> tuple[nn.Module, nn.Module]:
+    """G: z -> 784 values in [-1, 1] and D: 784 -> logit, shaped (copies = 1, n, features)."""
+    if config.architecture == "dcgan":
+        g, d = dcgan_pair(config.noise_dim)
+        return OneCopy(g), OneCopy(d)
+    g = nn.Sequential(BatchedMLP(1, config.noise_dim, 784, config.width, config.depth), nn.Tanh())
+    return g, BatchedMLP(1, 784, 1, config.width, config.depth)
 
-    def _nets(self, copies: int) -> tuple[nn.Module, nn.Module]:
-        cfg = self.config
-        if cfg.architecture == "dcgan":
-            if copies != 1:
-                raise ValueError("the DCGAN nets train one loss at a time")
-            g, d = dcgan_pair(cfg.noise_dim)
-            return OneCopy(g), OneCopy(d)
-        g = nn.Sequential(BatchedMLP(copies, cfg.noise_dim, 784, cfg.width, cfg.depth), nn.Tanh())
-        return g, BatchedMLP(copies, 784, 1, cfg.width, cfg.depth)
 
-    @property
-    def scorer(self) -> DigitScorer:
-        """The digit classifier (trained once, cached on disk) and the real digits' features."""
-        return shared_scorer(self.mnist, SCORE_SAMPLES)
+@torch.no_grad()
+def generated(trainer: GANTrainer, z: torch.Tensor) -> torch.Tensor:
+    """G(z) in [-1, 1] with G in eval mode: batch norm uses its running averages, and a look at
+    the generator never changes them."""
+    trainer.G.eval()
+    try:
+        return trainer.generate(z)
+    finally:
+        trainer.G.train()
 
-    @torch.no_grad()
-    def generated(self, z: torch.Tensor) -> torch.Tensor:
-        """G(z) in [-1, 1] with G in eval mode: batch norm uses its running averages and a look at
-        the generator never changes them."""
-        self.G.eval()
-        try:
-            return self.generate(z)
-        finally:
-            self.G.train()
 
-    def digits(self, z: torch.Tensor) -> np.ndarray:
-        """G(z) as images in [0, 1], shape (n, 784), in eval mode (see `generated`)."""
-        return ((self.generated(z) + 1.0) / 2.0).clamp(0, 1).cpu().numpy()
+def digits(trainer: GANTrainer, z: torch.Tensor) -> np.ndarray:
+    """G(z) as images in [0, 1], shape (n, 784), in eval mode (see `generated`)."""
+    return ((generated(trainer, z) + 1.0) / 2.0).clamp(0, 1).cpu().numpy()
 
-    def evaluate(self) -> dict[str, float]:  # type: ignore[override]
-        """Scores of SCORE_SAMPLES generated digits; appended to `evals`."""
-        z = torch.randn(SCORE_SAMPLES, self.config.noise_dim, generator=self.eval_rng)
-        scores = self.scorer.score(self.digits(z))
-        self._class_histogram = scores.class_histogram
-        self._scored_at = time.monotonic()
-        result = {"step": self.step_count, **{k: float(getattr(scores, k)) for k in SCORES}}
-        for key, value in result.items():
-            self.evals[key].append(value)
-        return result
 
-    @torch.no_grad()
-    def snapshot(self) -> MNISTSnapshot:  # type: ignore[override]
-        # scored while training, at most every SCORE_SECONDS; G at step 0 is noise, not worth the wait
-        if self.step_count > 0 and time.monotonic() - self._scored_at >= SCORE_SECONDS:
-            self.evaluate()
-        real = self.p_data.sample(500, self.eval_rng).to(self.device)
-        fake = self.generated(torch.randn(500, self.config.noise_dim, generator=self.eval_rng))
-        t = torch.linspace(0, 1, 10)[:, None]
-        return MNISTSnapshot(
-            step=self.step_count,
-            config=self.config,
-            source=self.mnist.source,
-            source_details=self.mnist.details,
-            samples=self.digits(self.fixed_z),
-            walk=self.digits((1 - t) * self.walk_ends[0] + t * self.walk_ends[1]),
-            d_real=torch.sigmoid(self.discriminator(real)).squeeze(1).cpu().numpy(),
-            d_fake=torch.sigmoid(self.discriminator(fake)).squeeze(1).cpu().numpy(),
-            class_histogram=self._class_histogram,
-            history={k: thin(v) for k, v in self.history.items()},
-            evals={k: list(v) for k, v in self.evals.items()},
-            classifier_accuracy=self.scorer.classifier.accuracy,
-        )
+def digit_scores(trainer: GANTrainer, rng: torch.Generator) -> dict[str, float]:
+    """Scores of SCORE_SAMPLES generated digits, and the share of each digit among them."""
+    data = trainer.p_data.data
+    z = torch.randn(SCORE_SAMPLES, trainer.config.noise_dim, generator=rng)
+    scores = shared_scorer(data, SCORE_SAMPLES).score(digits(trainer, z))
+    return {
+        **{name: float(getattr(scores, name)) for name in SCORES},
+        **dict(zip(CLASSES, scores.class_histogram.tolist(), strict=True)),
+    }
+
+
+@torch.no_grad()
+def mnist_snapshot(trainer: GANTrainer) -> MNISTSnapshot:
+    """Digits at the same 64 z every frame, a latent walk, D on real and generated digits, the
+    latest scores."""
+    config, data = trainer.config, trainer.p_data.data
+    rng = torch.Generator().manual_seed(config.seed + 4)  # fixed: the same digits every refresh
+    fixed_z = torch.randn(64, config.noise_dim, generator=rng)
+    walk_ends = torch.randn(2, config.noise_dim, generator=rng)
+    real = trainer.p_data.sample(500, rng).to(trainer.device)
+    fake = generated(trainer, torch.randn(500, config.noise_dim, generator=rng))
+    t = torch.linspace(0, 1, 10)[:, None]
+    latest = trainer.evals.last()
+    return MNISTSnapshot(
+        step=trainer.step_count,
+        config=config,
+        source=data.source,
+        source_details=data.details,
+        samples=digits(trainer, fixed_z),
+        walk=digits(trainer, (1 - t) * walk_ends[0] + t * walk_ends[1]),
+        d_real=torch.sigmoid(trainer.discriminator(real)).squeeze(1).cpu().numpy(),
+        d_fake=torch.sigmoid(trainer.discriminator(fake)).squeeze(1).cpu().numpy(),
+        class_histogram=np.array([latest[c] for c in CLASSES]) if latest else np.zeros(10),
+        history=trainer.history.thinned(),
+        evals=trainer.evals.thinned(),
+        classifier_accuracy=shared_scorer(data, SCORE_SAMPLES).classifier.accuracy,
+    )

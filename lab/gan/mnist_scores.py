@@ -23,6 +23,7 @@ from scipy import linalg
 from torch import nn
 
 from lab.data.mnist import MNIST, cache_dir
+from lab.nets import seeded
 
 APPEARS = 0.02  # a digit "appears" when at least 2 % of the samples are classified as it
 
@@ -58,8 +59,7 @@ class Classifier:
 def train_classifier(data: MNIST, epochs: int = 4, seed: int = 0) -> Classifier:
     """Train on the training digits with Adam, batch 64; report held-out accuracy."""
     started = time.perf_counter()
-    torch.manual_seed(seed)
-    net = DigitClassifier()
+    net = seeded(seed, DigitClassifier)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     x, y = torch.as_tensor(data.train_images), torch.as_tensor(data.train_labels)
     rng = torch.Generator().manual_seed(seed)

@@ -8,23 +8,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import torch
 from torch.func import grad, vmap
 
 from lab.data import toy
-from lab.gan.discriminator import FixedGenerator, grid_covering
 from lab.gan.losses import GENERATOR_LOSSES, generator_loss
-from lab.gan.optimal import expected_log_ratio, kl
+from lab.gan.optimal_d import FixedGenerator, grid_covering
+from lab.gan.playground import toy_nets
+from lab.gan.theory import expected_log_ratio, kl
 from lab.gan.trainer import GANConfig, GANTrainer
-from lab.series import thin
+from lab.history import History
 
 OPTIMIZER_LRS = {"sgd": (0.05, 0.05), "adam": (2e-3, 1e-3)}
 """Learning rates (D, G) of the side-by-side runs for each optimizer."""
 
-STRONG_D = GANConfig(optimizer="sgd", lr_d=0.05, lr_g=0.05, d_pretrain=200, k=5)
+
+@dataclass(frozen=True)
+class SaturationConfig(GANConfig):
+    """The side-by-side runs' settings: the GAN loop's, and D's head start."""
+
+    d_pretrain: int = 0  # D steps against the initial G before training starts (a strong D)
+
+    live_fields: ClassVar[tuple[str, ...]] = ("k", "batch_size", "lr_d", "lr_g")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.d_pretrain < 0:
+            raise ValueError("d_pretrain must be >= 0")
+
+    def describe(self, losses: str | None = None) -> str:
+        head = f" · D pre-trained {self.d_pretrain} steps" if self.d_pretrain else ""
+        return super().describe(losses or "(1), (2) and (3), one run each") + head
+
+
+STRONG_D = SaturationConfig(optimizer="sgd", lr_d=0.05, lr_g=0.05, d_pretrain=200, k=5)
 """The lesson's strong discriminator, found by measurement (ring, seeds 0-3, first 200 generator
 steps): plain SGD at lr 0.05, D pre-trained 200 steps against the initial G, then k = 5 D steps per
 G step. G under loss (1) moves 0.04-0.6 % as far as under loss (2) (seed 0: 0.06 %) and its
@@ -36,7 +58,9 @@ STALL_STEPS = 200
 """Generator steps over which `update_ratio` compares how far G moved."""
 
 
-def update_ratio(histories: list[dict[str, list[float]]], steps: int = STALL_STEPS) -> float:
+def update_ratio(
+    histories: Sequence[Mapping[str, list[float]]] | Sequence[History], steps: int = STALL_STEPS
+) -> float:
     """G's total parameter update under loss (1) over the first `steps` generator steps, divided by
     the same under loss (2): sum_t ||theta_t - theta_(t-1)||, histories in GENERATOR_LOSSES order."""
     moved = [sum(h["g_update_norm"][:steps]) for h in histories[:2]]
@@ -127,26 +151,30 @@ class TripleSnapshot:
     update_ratio: float  # `update_ratio` over the first STALL_STEPS steps (or as many as there are)
 
 
-class SaturationTrainer(GANTrainer):
+def saturation_gan(config: SaturationConfig, device: torch.device | None = None) -> GANTrainer:
     """Three GANs, one per generator loss (1), (2), (3): same initial weights, same data and noise,
-    trained together in one batched pass."""
+    trained together in one batched pass, after `config.d_pretrain` steps of D alone."""
+    p_data = toy.get(config.data)
+    G, D = toy_nets(config, p_data.dim, copies=len(GENERATOR_LOSSES))
+    trainer = GANTrainer(config, p_data, G, D, losses=GENERATOR_LOSSES, device=device)
+    trainer.pretrain_d(config.d_pretrain)
+    return trainer
 
-    def __init__(self, config: GANConfig, device: torch.device | None = None) -> None:
-        super().__init__(config, device, generator_losses=GENERATOR_LOSSES)
 
-    @torch.no_grad()
-    def snapshot(self, n: int = 300) -> TripleSnapshot:  # type: ignore[override]
-        rng = torch.Generator().manual_seed(self.config.seed + 3)  # the same z for every refresh
-        z = torch.randn(n, self.config.noise_dim, generator=rng).to(self.device)
-        fakes = self.G(z.expand(len(self.losses), -1, -1))
-        d_fake = torch.sigmoid(self.D(fakes)).squeeze(-1)
-        return TripleSnapshot(
-            step=self.step_count,
-            losses=self.losses,
-            real=self.p_data.sample(n, rng).numpy(),
-            fakes=list(fakes.cpu().numpy()),
-            d_fake=list(d_fake.double().cpu().numpy()),
-            history=[{k: thin(v) for k, v in h.items()} for h in self.histories],
-            extent=self.p_data.extent,
-            update_ratio=update_ratio(self.histories) if self.step_count else float("nan"),
-        )
+@torch.no_grad()
+def triple_snapshot(trainer: GANTrainer, n: int = 300) -> TripleSnapshot:
+    """Per loss: samples at the same z every frame, D(G(z)) on them, the thinned histories."""
+    rng = torch.Generator().manual_seed(trainer.config.seed + 3)  # the same z for every refresh
+    z = torch.randn(n, trainer.config.noise_dim, generator=rng).to(trainer.device)
+    fakes = trainer.G(z.expand(len(trainer.losses), -1, -1))
+    d_fake = torch.sigmoid(trainer.D(fakes)).squeeze(-1)
+    return TripleSnapshot(
+        step=trainer.step_count,
+        losses=trainer.losses,
+        real=trainer.p_data.sample(n, rng).numpy(),
+        fakes=list(fakes.cpu().numpy()),
+        d_fake=list(d_fake.double().cpu().numpy()),
+        history=[h.thinned() for h in trainer.histories],
+        extent=trainer.p_data.extent,
+        update_ratio=update_ratio(trainer.histories) if trainer.step_count else float("nan"),
+    )

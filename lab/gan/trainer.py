@@ -1,38 +1,34 @@
-"""GANTrainer: the lecture's training loop on 2-D toy data.
+"""GANTrainer: the lecture's training loop, given its parts (p_data, G, D, a generator loss).
 
 for each generator step:
     for k steps:  ascend  1/m sum_i [log D(x_i) + log(1 - D(G(z_i)))]   in D's parameters
     descend the chosen generator loss (1), (2) or (3) of the lecture       in G's parameters
 
-Protocol shared by every trainer of the lab: construct from a config dataclass, `step(n)`
-advances n generator steps and returns the latest metrics, `snapshot()` returns what the
-plots need.
+Each lesson builds the parts (`lab.gan.playground.toy_gan`, `lab.gan.mnist_gan.mnist_gan`, ...)
+and reads the trainer through a snapshot function of its own. What the run measures (modes, JSD,
+digit scores) runs on a schedule the trainer owns, every `Evaluation.every` steps, so a run records
+the same things at the same steps however often it is looked at.
 """
 
 from __future__ import annotations
 
-import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import ClassVar, Protocol
 
 import numpy as np
 import torch
+from torch import nn
 
 from lab.data import toy
 from lab.device import pick_device
 from lab.gan.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss
-from lab.gan.optimal import grid_2d, jsd, kde_on_grid
-from lab.metrics import mode_coverage
-from lab.nets import BatchedMLP
+from lab.history import History
+from lab.runner import TrainingDiverged
 
 OPTIMIZERS = ("adam", "sgd")
-ARCHITECTURES = ("mlp", "dcgan")
-LIVE_FIELDS = ("generator_loss", "k", "batch_size", "lr_d", "lr_g", "d_to_optimum")
-"""Config fields that can change mid-run; any other change needs a fresh trainer."""
-
-OPTIMUM_D_STEPS = 100
-"""D steps per G step when the inner maximisation is run (close) to its optimum D*."""
 
 HISTORY = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "g_update_norm")
 """What `step` records per generator step and model: g_grad_norm is the norm of G's gradient,
@@ -40,16 +36,19 @@ g_update_norm the norm of the step the optimizer actually took, ||theta_G after 
 (SGD: lr times the gradient's norm; Adam rescales each coordinate, so its step barely depends
 on the gradient's scale)."""
 
-JSD_BANDWIDTH = 0.1
-"""Kernel width h at which p_data and p_G are compared by `GANTrainer.evaluate`."""
 
+class Sampler(Protocol):
+    """p_data as the loop sees it: minibatches of points of dimension `dim`."""
 
-class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite."""
+    dim: int
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor: ...
 
 
 @dataclass(frozen=True)
 class GANConfig:
+    """The loop's settings; a lesson that needs more extends it (see `lab.gan.optimal_d`)."""
+
     data: str = "ring8"
     generator_loss: str = "non_saturating"
     k: int = 1  # discriminator steps per generator step
@@ -61,24 +60,22 @@ class GANConfig:
     depth: int = 3
     noise_dim: int = 2
     seed: int = 0
-    d_to_optimum: bool = False  # "solve the inner max": OPTIMUM_D_STEPS D steps per G step
-    d_pretrain: int = 0  # D steps against the initial G before training starts (a strong D)
-    architecture: str = "mlp"  # or "dcgan": small conv nets, for "mnist" only
+
+    live_fields: ClassVar[tuple[str, ...]] = ("generator_loss", "k", "batch_size", "lr_d", "lr_g")
+    """Fields that can change mid-run; any other change needs a fresh trainer."""
 
     @property
     def d_steps(self) -> int:
         """Discriminator steps per generator step."""
-        return OPTIMUM_D_STEPS if self.d_to_optimum else self.k
+        return self.k
 
     def __post_init__(self) -> None:
         if self.generator_loss not in GENERATOR_LOSSES:
             raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
-        if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1 or self.d_pretrain < 0:
+        if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
-        if self.architecture not in ARCHITECTURES or (self.architecture == "dcgan" and self.data != "mnist"):
-            raise ValueError(f"architecture must be one of {ARCHITECTURES}; dcgan is for mnist")
         if self.data != "mnist":
             toy.get(self.data)  # raises on an unknown name
 
@@ -86,98 +83,84 @@ class GANConfig:
     def title(self) -> str:
         return "MNIST digits" if self.data == "mnist" else toy.get(self.data).title
 
+    @property
+    def nets(self) -> str:
+        """The networks, for `describe`."""
+        return f"{self.depth}×{self.width} units"
+
+    @property
+    def inner_loop(self) -> str:
+        """The D steps per G step, for `describe`."""
+        return f"k = {self.d_steps}"
+
     def describe(self, losses: str | None = None) -> str:
         """One line for the status bar: what this run is (`losses` overrides the loss's name)."""
         opt = {"adam": "Adam", "sgd": "SGD"}[self.optimizer]
         return (
-            f"{self.title} · loss {losses or self.generator_loss} · k = {self.d_steps}"
-            f"{' (D to its optimum)' if self.d_to_optimum else ''} · m = {self.batch_size}"
-            f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt})"
-            f" · {'DCGAN conv nets' if self.architecture == 'dcgan' else f'{self.depth}×{self.width} units'}"
-            f" · z in R^{self.noise_dim} · seed {self.seed}"
+            f"{self.title} · loss {losses or self.generator_loss} · {self.inner_loop} · m = {self.batch_size}"
+            f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.nets} · z in R^{self.noise_dim}"
+            f" · seed {self.seed}"
         )
 
     def same_run(self, other: GANConfig) -> bool:
-        """True when `other` differs from this config only in LIVE_FIELDS."""
-        fixed = {f: getattr(self, f) for f in LIVE_FIELDS}
-        return replace(other, **fixed) == self
+        """True when `other` differs from this config only in `live_fields`."""
+        fixed = {f: getattr(self, f) for f in self.live_fields}
+        return type(other) is type(self) and replace(other, **fixed) == self
 
 
-@dataclass
-class GANSnapshot:
-    """Everything the playground draws, as numpy arrays (no tensors, no autograd)."""
+@dataclass(frozen=True)
+class Evaluation:
+    """What a run measures and how often: `measure(trainer, rng)` returns a value for each of
+    `names`; it runs after every `every`-th generator step (and at step 0 if `at_start`)."""
 
-    step: int
-    config: GANConfig
-    real: np.ndarray  # (n, 2) samples of p_data
-    fake: np.ndarray  # (n, 2) samples of p_G
-    grid_axis: np.ndarray  # (S,) cell centres along x and along y
-    d_grid: np.ndarray  # (S, S) D(x) = sigmoid(logit), rows follow y
-    arrows_from: np.ndarray  # (a, 2) generated points
-    arrows_dir: np.ndarray  # (a, 2) -d(generator loss)/dx at those points
-    manifold: np.ndarray  # (lines, points, 2) G applied to grid lines of a 2-D noise slice
-    history: dict[str, list[float]]  # per generator step: step, d_loss, g_loss, d_real, d_fake
-    evals: dict[str, list[float]]  # per evaluation: step, modes, high_quality, jsd
-    extent: float
-    has_modes: bool
-    n_modes: int
+    names: tuple[str, ...]
+    measure: Callable[[GANTrainer, torch.Generator], dict[str, float]]
+    every: int
+    at_start: bool = True
 
 
 class GANTrainer:
-    """Trains generators G: z -> x and discriminators D: x -> logit on a toy p_data.
+    """Trains generators G: z -> x and discriminators D: x -> logit against p_data.
 
-    Usually one pair. Given several generator losses, it trains one (G, D) pair per loss, all
-    from the same initial weights and on the same data and noise, in one batched pass (the
-    saturation lesson's side-by-side runs); model 0 is the one `snapshot` draws.
+    G maps noise of shape (copies, n, noise_dim) to (copies, n, dim) and D points to logits
+    (copies, n, 1). Usually one pair. Given several generator losses, G and D hold one copy per
+    loss, all from the same initial weights and on the same data and noise, trained in one
+    batched pass (the saturation lesson's side-by-side runs).
     """
 
     def __init__(
         self,
         config: GANConfig,
+        p_data: Sampler,
+        G: nn.Module,
+        D: nn.Module,
+        losses: tuple[str, ...] | None = None,
+        evaluation: Evaluation | None = None,
         device: torch.device | None = None,
-        generator_losses: tuple[str, ...] | None = None,
     ) -> None:
         self.config = config
-        self.losses = generator_losses or (config.generator_loss,)
+        self.losses = losses or (config.generator_loss,)
         self.device = device or pick_device()
-        self.p_data = self._data()
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(config.seed)
-            self.G, self.D = self._nets(len(self.losses))
-        self.G.to(self.device)
-        self.D.to(self.device)
+        self.p_data = p_data
+        self.G, self.D = G.to(self.device), D.to(self.device)
         self.opt_d = self._optimizer(self.D, config.lr_d)
         self.opt_g = self._optimizer(self.G, config.lr_g)
         self.rng = torch.Generator().manual_seed(config.seed + 1)  # data and noise
-        self.eval_rng = torch.Generator().manual_seed(config.seed + 2)  # never used by training
+        self.eval_rng = torch.Generator().manual_seed(config.seed + 2)  # evaluations only
         self.step_count = 0
-        self.histories: list[dict[str, list[float]]] = [
-            {k: [] for k in ("step", *HISTORY)} for _ in self.losses
-        ]
-        self.evals: dict[str, list[float]] = {k: [] for k in ("step", "modes", "high_quality", "jsd")}
+        self.histories = [History(*HISTORY) for _ in self.losses]
+        self.evaluation = evaluation
+        self.evals = History(*(evaluation.names if evaluation else ()))
         self.seconds_training = 0.0
-        self._p_data_h: np.ndarray | None = None  # smoothed p_data on the evaluation grid
-        if config.d_pretrain:
-            self.pretrain_d(config.d_pretrain)
-
-    def _data(self) -> toy.GaussianMixture:
-        """p_data: something with sample(n, generator) and dim."""
-        return toy.get(self.config.data)
-
-    def _nets(self, copies: int) -> tuple[torch.nn.Module, torch.nn.Module]:
-        """G: (copies, n, noise_dim) -> (copies, n, dim) and D: (copies, n, dim) -> (copies, n, 1)."""
-        cfg, dim = self.config, self.p_data.dim
-        return (
-            BatchedMLP(copies, cfg.noise_dim, dim, cfg.width, cfg.depth),
-            BatchedMLP(copies, dim, 1, cfg.width, cfg.depth),
-        )
+        if evaluation and evaluation.at_start:
+            self.evaluate()
 
     @property
-    def history(self) -> dict[str, list[float]]:
-        """Model 0's history: per generator step, step, d_loss, g_loss, d_real, d_fake, g_grad_norm."""
+    def history(self) -> History:
+        """Model 0's history: per generator step, step and HISTORY."""
         return self.histories[0]
 
-    def _optimizer(self, net: torch.nn.Module, lr: float) -> torch.optim.Optimizer:
+    def _optimizer(self, net: nn.Module, lr: float) -> torch.optim.Optimizer:
         """Adam (beta1 = 0.5, as in DCGAN) or plain SGD; the fused kernels where supported."""
         if self.config.optimizer == "adam":
             make = partial(torch.optim.Adam, net.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -190,9 +173,9 @@ class GANTrainer:
 
     # ----------------------------------------------------------------- live hyper-parameters
     def update(self, config: GANConfig) -> None:
-        """Adopt new values of LIVE_FIELDS without losing the run."""
+        """Adopt new values of the config's live fields without losing the run."""
         if not self.config.same_run(config):
-            raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
+            raise ValueError("only " + ", ".join(self.config.live_fields) + " can change mid-run")
         self.config = config
         if len(self.losses) == 1:  # one run: its loss is the config's (side-by-side runs keep theirs)
             self.losses = (config.generator_loss,)
@@ -202,16 +185,13 @@ class GANTrainer:
             group["lr"] = config.lr_g
 
     # ----------------------------------------------------------------------------- training
-    def _noise(self, n: int) -> torch.Tensor:
-        return torch.randn(n, self.config.noise_dim, generator=self.rng).to(self.device)
-
     def _draw(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
         """k minibatches of real data and k + 1 of noise, shared by every model."""
         m = self.config.batch_size
         real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, 1, m, -1)
-        noise = self._noise((k + 1) * m).view(k + 1, 1, m, -1)
+        noise = torch.randn((k + 1) * m, self.config.noise_dim, generator=self.rng).to(self.device)
         copies = len(self.losses)
-        return real.expand(-1, copies, -1, -1), noise.expand(-1, copies, -1, -1)
+        return real.expand(-1, copies, -1, -1), noise.view(k + 1, 1, m, -1).expand(-1, copies, -1, -1)
 
     def _d_step(self, real: torch.Tensor, noise: torch.Tensor, d_params: list) -> tuple[torch.Tensor, ...]:
         """One ascent step of every D on log D(x) + log(1 - D(G(z))); returns (losses, real logits, fake logits)."""
@@ -238,6 +218,7 @@ class GANTrainer:
         d_params = list(self.D.parameters())
         g_params = list(self.G.parameters())
         records = []
+        first = self.step_count + 1
         for _ in range(n):
             # One draw per generator step, so results do not depend on how steps are chunked.
             real, noise = self._draw(k)
@@ -261,119 +242,72 @@ class GANTrainer:
                 records.append(
                     torch.stack([d_losses, g_losses.detach(), d_real, d_fake, grad_norm, update_norm], dim=1)
                 )
+            self.step_count += 1
+            if self.evaluation and self.step_count % self.evaluation.every == 0:
+                self._check_finite(records[-1])
+                self.evaluate()
         values = torch.stack(records).cpu().numpy()  # (n, models, len(HISTORY))
-        first = self.step_count + 1
-        self.step_count += n
         for model, history in enumerate(self.histories):
-            history["step"].extend(range(first, self.step_count + 1))
-            for col, name in enumerate(HISTORY):
-                history[name].extend(values[:, model, col].tolist())
+            history.extend(range(first, self.step_count + 1), values[:, model, :])
         self.seconds_training += time.perf_counter() - started
-        if not np.isfinite(values).all():
+        self._check_finite(values)
+        return {"step": self.step_count, **dict(zip(HISTORY, values[-1, 0].tolist(), strict=True))}
+
+    def _check_finite(self, values: torch.Tensor | np.ndarray) -> None:
+        if not torch.isfinite(torch.as_tensor(values)).all():
             raise TrainingDiverged(
                 f"the losses became NaN or infinite at step {self.step_count}: "
                 "the learning rates are probably too large for this optimizer"
             )
-        return {
-            "step": self.step_count,
-            **{name: float(values[-1, 0, col]) for col, name in enumerate(HISTORY)},
-        }
 
     def discriminator(self, x: torch.Tensor, model: int = 0) -> torch.Tensor:
         """D's logits at points x of shape (n, dim), for one model: shape (n, 1)."""
         return self.D(x.to(self.device).expand(len(self.losses), -1, -1))[model]
 
-    # --------------------------------------------------------------------------- evaluation
-    @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None, model: int = 0) -> torch.Tensor:
-        """n generated points G(z), z ~ N(0, I), of one model, as a CPU tensor."""
-        z = torch.randn(n, self.config.noise_dim, generator=generator or self.eval_rng)
-        return self.generate(z, model).cpu()
-
     def generate(self, z: torch.Tensor, model: int = 0) -> torch.Tensor:
         """G(z) of one model for noise z of shape (n, noise_dim)."""
         return self.G(z.to(self.device).expand(len(self.losses), -1, -1))[model]
 
-    def evaluate(self, n: int = 2000) -> dict[str, float]:
-        """Modes covered, high-quality fraction and JSD(p_data || p_G); appended to `evals`.
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator, model: int = 0) -> torch.Tensor:
+        """n generated points G(z), z ~ N(0, I) drawn from `generator`, of one model, on the CPU."""
+        return self.generate(torch.randn(n, self.config.noise_dim, generator=generator), model).cpu()
 
-        JSD is computed by quadrature on a grid between p_data and p_G both smoothed by the same
-        Gaussian kernel of width h = JSD_BANDWIDTH: p_data exactly (a mixture stays a mixture),
-        p_G by a (binned) kernel density estimate from n samples. In nats, in [0, log 2]. Smoothing
-        both by the same kernel never raises a divergence, so this is a lower bound on the true JSD.
-        The grid's cells are at most h/2 wide on every data set, so the kernel is resolved.
-        """
-        fake = self.sample(n)
-        modes, quality = mode_coverage(fake, self.p_data.modes, self.p_data.std)
-        grid_size = jsd_grid_size(self.p_data.extent)
-        axis, points, cell = grid_2d(self.p_data.extent, grid_size)
-        if self._p_data_h is None or self._p_data_h.size != grid_size**2:
-            p_data_h = self.p_data.smoothed(JSD_BANDWIDTH).log_prob(points).exp()
-            self._p_data_h = p_data_h.numpy().reshape(grid_size, grid_size)
-        p_g_h = kde_on_grid(fake.numpy(), axis, JSD_BANDWIDTH)
-        result = {
-            "step": self.step_count,
-            "modes": modes,
-            "high_quality": quality,
-            "jsd": jsd(self._p_data_h, p_g_h, cell),
-        }
-        for key, value in result.items():
-            self.evals[key].append(value)
+    def evaluate(self) -> dict[str, float]:
+        """Run the evaluation now and record it at the current step."""
+        assert self.evaluation is not None, "this run has no evaluation"
+        result = self.evaluation.measure(self, self.eval_rng)
+        self.evals.append(self.step_count, result)
         return result
 
-    def snapshot(self, n: int = 400, grid_size: int = 48, n_arrows: int = 60) -> GANSnapshot:
-        """What the playground draws; also runs `evaluate` once."""
-        self.evaluate()
-        extent = self.p_data.extent
-        real = self.p_data.sample(n, self.eval_rng).numpy()
-        fake = self.sample(n).numpy()
-        axis, points, _ = grid_2d(extent, grid_size)
-        with torch.no_grad():
-            logits = self.discriminator(torch.as_tensor(points, dtype=torch.float32))
-        d_grid = torch.sigmoid(logits).view(grid_size, grid_size).cpu().numpy()
-        x = torch.as_tensor(fake[:n_arrows], device=self.device).requires_grad_(True)
-        loss = generator_loss(self.discriminator(x), self.losses[0]) * len(x)
-        (grad,) = torch.autograd.grad(loss, x)
-        return GANSnapshot(
-            step=self.step_count,
-            config=self.config,
-            real=real,
-            fake=fake,
-            grid_axis=axis,
-            d_grid=d_grid,
-            arrows_from=fake[:n_arrows],
-            arrows_dir=-grad.cpu().numpy(),
-            manifold=self._manifold(),
-            history={k: list(v) for k, v in self.history.items()},
-            evals={k: list(v) for k, v in self.evals.items()},
-            extent=extent,
-            has_modes=self.p_data.has_modes,
-            n_modes=len(self.p_data.modes),
-        )
+    # --------------------------------------------------------------------- saving a run
+    def state_dict(self) -> dict:
+        """Everything the next step depends on: nets, optimizers, random states, step count and
+        histories (plain tensors, numbers and lists: loadable with torch.load(weights_only=True))."""
+        return {
+            "step_count": self.step_count,
+            "G": self.G.state_dict(),
+            "D": self.D.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "rng": self.rng.get_state(),
+            "eval_rng": self.eval_rng.get_state(),
+            "histories": [h.state_dict() for h in self.histories],
+            "evals": self.evals.state_dict(),
+        }
 
-    @torch.no_grad()
-    def _manifold(self, lines: int = 11, points: int = 41, reach: float = 2.5) -> np.ndarray:
-        """G applied to a grid of lines over the noise plane (z_1, z_2) in [-reach, reach]^2.
-
-        Other noise coordinates are held at 0. Horizontal lines first, then vertical ones.
-        """
-        t = torch.linspace(-reach, reach, points)
-        if self.config.noise_dim == 1:  # the image of the noise line: one curve
-            z = t[None, :, None]
-        else:
-            levels = torch.linspace(-reach, reach, lines)
-            z = torch.zeros(2, lines, points, self.config.noise_dim)
-            z[0, :, :, 0] = t
-            z[0, :, :, 1] = levels[:, None]
-            z[1, :, :, 0] = levels[:, None]
-            z[1, :, :, 1] = t
-        x = self.generate(z.reshape(-1, self.config.noise_dim)).cpu()
-        return x.view(-1, points, x.shape[-1]).numpy()
-
-
-def jsd_grid_size(extent: float) -> int:
-    """Cells per side of the JSD grid over [-extent, extent]^2: each at most JSD_BANDWIDTH / 2 wide."""
-    return math.ceil(2 * extent / (JSD_BANDWIDTH / 2))
+    def load_state_dict(self, state: dict) -> None:
+        """Continue a saved run: the next step gives what it would have given had it never stopped."""
+        self.G.load_state_dict(state["G"])
+        self.D.load_state_dict(state["D"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.rng.set_state(state["rng"])
+        self.eval_rng.set_state(state["eval_rng"])
+        for history, saved in zip(self.histories, state["histories"], strict=True):
+            history.load_state_dict(saved)
+        self.evals.load_state_dict(state["evals"])
+        self.step_count = int(state["step_count"])
 
 
 def _norm_per_copy(grads: tuple[torch.Tensor, ...], copies: int) -> torch.Tensor:

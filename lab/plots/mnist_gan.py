@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lab.gan.mnist_gan import MNISTSnapshot
-from lab.plots.gan2d import FAKE_COLOR, REAL_COLOR
+from lab.plots.palette import FAKE_COLOR, REAL_COLOR
 from lab.plots.vega import template, with_data
 
 SCORE_TITLES = {

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lab.gan.saturation import TripleSnapshot, gradient_weight_shares, loss_curves
-from lab.plots.gan2d import FAKE_COLOR, REAL_COLOR
+from lab.plots.palette import FAKE_COLOR, REAL_COLOR
 from lab.plots.vega import template, with_data
 
 LOSS_NAMES = {

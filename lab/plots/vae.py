@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
-from lab.plots.gan2d import FAKE_COLOR, REAL_COLOR
+from lab.plots.palette import FAKE_COLOR, REAL_COLOR
 from lab.plots.vega import template, with_data
 from lab.vae.trainer import VAESnapshot
 

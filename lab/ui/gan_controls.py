@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
 import streamlit as st
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.trainer import OPTIMUM_D_STEPS, GANConfig
+from lab.gan.trainer import GANConfig
 from lab.ui.share import config_from_link, link_to
+
+C = TypeVar("C", bound=GANConfig)
 
 LOSS_LABELS = {
     "minimax": "(1) minimax: min log(1 − D(G(z)))",
@@ -39,15 +45,17 @@ def _fits_widgets(c: GANConfig) -> bool:
     )
 
 
-def gan_config_sidebar(defaults: GANConfig | None = None, inner_loop_toggle: bool = False) -> GANConfig:
-    """Draw the GAN's controls in the sidebar and return the config they describe.
+def gan_config_sidebar(defaults: C, extra: Callable[[C], dict[str, Any]] | None = None) -> C:
+    """Draw the GAN's controls in the sidebar and return the config they describe (of the type
+    of `defaults`).
 
-    `inner_loop_toggle` adds the switch that runs D to its optimum between generator steps.
+    `extra(defaults)` draws a lesson's own controls under the training loop's and returns the
+    fields they set (the D* lesson's "Inner loop to optimum").
 
     The first values come from the page's link (see `lab.ui.share`), and the link follows
     every change, so copying the address shares exactly this setting.
     """
-    base = defaults or GANConfig()
+    base = defaults
     defaults = config_from_link(base)
     if not _fits_widgets(defaults):
         st.warning("Ignored the settings in the link: a value is outside what the sliders offer.")
@@ -74,14 +82,7 @@ def gan_config_sidebar(defaults: GANConfig | None = None, inner_loop_toggle: boo
     batch = sb.select_slider("Minibatch m", BATCH_CHOICES, value=defaults.batch_size, key="batch_size")
     lr_d = sb.select_slider("Learning rate of D", LR_CHOICES, value=defaults.lr_d, key="lr_d")
     lr_g = sb.select_slider("Learning rate of G", LR_CHOICES, value=defaults.lr_g, key="lr_g")
-    to_optimum = defaults.d_to_optimum
-    if inner_loop_toggle:
-        to_optimum = sb.toggle(
-            "Inner loop to optimum",
-            value=defaults.d_to_optimum,
-            key="d_to_optimum",
-            help=f"{OPTIMUM_D_STEPS} D steps between generator steps: 'solve the inner max', as the slide says.",
-        )
+    own = extra(defaults) if extra else {}
     sb.markdown("**Networks** (changes start a fresh run)")
     optimizer = sb.radio(
         "Optimizer",
@@ -95,7 +96,8 @@ def gan_config_sidebar(defaults: GANConfig | None = None, inner_loop_toggle: boo
     depth = sb.slider("Depth (hidden layers)", *DEPTH_RANGE, defaults.depth, key="depth")
     noise_dim = sb.slider("Noise dimension of z", *NOISE_RANGE, defaults.noise_dim, key="noise_dim")
     seed = sb.number_input("Seed", *SEED_RANGE, defaults.seed, key="seed")
-    config = GANConfig(
+    config = replace(
+        base,
         data=data,
         generator_loss=loss,
         k=k,
@@ -107,7 +109,7 @@ def gan_config_sidebar(defaults: GANConfig | None = None, inner_loop_toggle: boo
         depth=depth,
         noise_dim=noise_dim,
         seed=int(seed),
-        d_to_optimum=to_optimum,
+        **own,
     )
     link_to(config, base)
     return config

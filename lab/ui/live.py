@@ -1,4 +1,9 @@
-"""A page's live training run: one Runner per page and session, its buttons and its status."""
+"""A page's live training run: one Runner per page and session, its buttons, its status and its
+live view. Every lesson goes through the same two calls:
+
+    runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
+    live.live_view(runner, draw_field, "drawing the playground")
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import torch
 
 from lab.device import describe
 from lab.runner import Runner, RunStatus
+from lab.ui.errors import friendly_errors
 
 TRAINING_THREADS = 1
 """Intra-op threads per training run: small nets gain little from more, and students share cores."""
@@ -30,20 +36,64 @@ draws, a shorter turn gives it back sooner (measured: a few percent more steps/s
 
 
 @st.cache_resource(scope="session", on_release=_stop_runner, show_spinner=False)
-def _session_runner(page: str, _make: Callable[[], Any]) -> Runner:
+def _session_runner(page: str, _make: Callable[[], Any], _look: Callable[[Any], Any]) -> Runner:
     """One Runner per page and browser session; stopped when the session ends."""
     torch.set_num_threads(TRAINING_THREADS)
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    return Runner(_make())
+    return Runner(_make(), _look)
 
 
-def runner_for(page: str, config: Any, make_trainer: Callable[[Any], Any]) -> Runner:
+def start_run(
+    page: str,
+    config: Any,
+    make_trainer: Callable[[Any], Any],
+    look: Callable[[Any], Any],
+    buttons: Any,
+    **button_options: Any,
+) -> Runner:
+    """The session's run for `page` with its Play, Step and Reset buttons drawn in `buttons`.
+    `look(trainer)` is the page's snapshot. If the run cannot be made (no data, a bad setting),
+    the page shows why and stops there."""
+    with friendly_errors(f"preparing the run ({config.describe()})"):
+        runner = runner_for(page, config, make_trainer, look)
+        with buttons:
+            run_buttons(runner, lambda: make_trainer(config), **button_options)
+        return runner
+    st.stop()
+
+
+def live_view(
+    runner: Runner,
+    draw: Callable[[Any], None],
+    what: str,
+    slower: float = 1.0,
+    unit: str | None = "generator steps",
+) -> None:
+    """Draw the run's latest snapshot with `draw(snapshot)`, under its status line (left out when
+    `unit` is None), and again every refresh while it plays; a failure is shown as a message."""
+    status = runner.status()
+
+    @st.fragment(run_every=refresh_every(status, slower))
+    def view() -> None:
+        now = runner.status()
+        with friendly_errors(what):
+            if unit:
+                status_line(now, runner.trainer.device, runner.trainer.config.describe(), unit=unit)
+            draw(runner.snapshot())
+        rerun_if_paused_meanwhile(status, now)
+
+    view()
+
+
+def runner_for(
+    page: str, config: Any, make_trainer: Callable[[Any], Any], look: Callable[[Any], Any]
+) -> Runner:
     """The session's run for `page`, brought in line with `config`.
 
     Live fields (learning rates, k, ...) are handed to the running trainer; any other change
     (data, architecture, seed) starts a fresh run, and the page says so.
     """
-    runner = _session_runner(page, lambda: make_trainer(config))
+    runner = _session_runner(page, lambda: make_trainer(config), look)
     current = runner.trainer.config
     if current == config:
         return runner

@@ -1,21 +1,20 @@
-"""Sidebar widgets for the MNIST GAN, read into a GANConfig."""
+"""Sidebar widgets for the MNIST GAN, read into an MNISTGANConfig."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.mnist_gan import MNIST_DEFAULTS
-from lab.gan.trainer import GANConfig
+from lab.gan.mnist_gan import ARCHITECTURES, MNIST_DEFAULTS, MNISTGANConfig
 from lab.ui.gan_controls import LOSS_LABELS, LR_CHOICES
 
 
-def mnist_gan_config_sidebar() -> GANConfig:
+def mnist_gan_config_sidebar() -> MNISTGANConfig:
     """Architecture, generator loss, k, learning rates, minibatch, seed; defaults MNIST_DEFAULTS."""
     d, sb = MNIST_DEFAULTS, st.sidebar
     architecture = sb.radio(
         "Networks",
-        ("dcgan", "mlp"),
+        ARCHITECTURES,
         format_func={"dcgan": "small DCGAN (conv)", "mlp": "MLP pair"}.get,
         key="mg_arch",
         horizontal=True,
@@ -29,8 +28,7 @@ def mnist_gan_config_sidebar() -> GANConfig:
     lr_g = sb.select_slider("Learning rate of G (live)", LR_CHOICES, value=d.lr_g, key="mg_lr_g")
     batch = sb.select_slider("Minibatch m (live)", (32, 64, 128, 256), value=d.batch_size, key="mg_batch")
     seed = sb.number_input("Seed", 0, 10_000, 0, key="mg_seed")
-    return GANConfig(
-        data="mnist",
+    return MNISTGANConfig(
         architecture=architecture,
         generator_loss=loss,
         k=k,

@@ -70,7 +70,7 @@ def test_optimizer_choice_and_the_update_ratio():
 
 
 def test_kl_tab_caption_names_the_grid_it_uses():
-    from lab.gan.discriminator import GRID_POINTS
+    from lab.gan.optimal_d import GRID_POINTS
 
     at = _page()
     assert any(f"{GRID_POINTS:,}-point grid" in c.value for c in at.caption)

@@ -13,10 +13,10 @@ from scipy.special import logsumexp
 from scipy.stats import norm
 
 from lab.data import toy
-from lab.gan.discriminator import DConfig, DTrainer, FixedGenerator
-from lab.gan.optimal import jsd, kl, value_function
-from lab.gan.trainer import JSD_BANDWIDTH, jsd_grid_size
-from lab.ui.d_controls import NAMES_1D
+from lab.gan.optimal_d import DConfig, DTrainer, FixedGenerator, d_snapshot
+from lab.gan.playground import JSD_BANDWIDTH, jsd_grid_size
+from lab.gan.theory import jsd, kl, value_function
+from lab.ui.optimal_d_controls import NAMES_1D
 
 # The sidebar's sliders of the 1-D D* lesson, as integers: mean -3..3 by 0.1, std 0.1..2 by 0.05,
 # weight of the second component 0.05..0.95 by 0.05.
@@ -67,7 +67,7 @@ def test_the_d_star_lessons_numbers_at_every_slider_position(data, two, m1, s1, 
     p_g = FixedGenerator((m1, m2), (s1, s2), (1 - w2, w2)) if two else FixedGenerator((m1,), (s1,), (1.0,))
     trainer = DTrainer(DConfig(data=data, p_g=p_g, width=8, depth=1))
     trainer.step(d_steps)
-    snap = trainer.snapshot()
+    snap = d_snapshot(trainer)
     assert 0.0 <= snap.jsd <= math.log(2) + 1e-9
     assert snap.jsd == pytest.approx(_jsd_by_scipy(toy.get(data), p_g.mixture(4.0)), abs=2e-4)
     assert snap.value_star == pytest.approx(-math.log(4) + 2 * snap.jsd, abs=1e-12)

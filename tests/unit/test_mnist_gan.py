@@ -2,14 +2,13 @@
 
 import dataclasses
 import json
-import time
 
 import numpy as np
 import pytest
 import torch
 
 from lab.data import mnist
-from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTGANTrainer
+from lab.gan.mnist_gan import MNIST_DEFAULTS, SCORE_EVERY, digit_scores, generated, mnist_gan, mnist_snapshot
 from lab.gan.mnist_scores import DigitScorer, frechet_distance, load_classifier
 
 
@@ -54,7 +53,7 @@ def test_frechet_distance_of_gaussians_has_the_closed_form():
 
 @pytest.mark.parametrize("architecture", ["dcgan", "mlp"])
 def test_image_nets_have_the_right_shapes(architecture):
-    trainer = MNISTGANTrainer(dataclasses.replace(MNIST_DEFAULTS, architecture=architecture))
+    trainer = mnist_gan(dataclasses.replace(MNIST_DEFAULTS, architecture=architecture))
     z = torch.randn(5, MNIST_DEFAULTS.noise_dim)
     images = trainer.generate(z)
     assert images.shape == (5, 784) and images.min() >= -1 and images.max() <= 1
@@ -66,10 +65,11 @@ def test_image_nets_have_the_right_shapes(architecture):
 def test_a_short_run_improves_every_score():
     """800 steps of the default (about 30 s on a CPU) beat the untrained generator on every score
     (measured: Frechet distance 990 -> about 150, Inception Score 1.0 -> 3.5, 1 -> 9 or 10 digits)."""
-    trainer = MNISTGANTrainer(MNIST_DEFAULTS)
-    before = trainer.evaluate()
-    trainer.step(800)
-    after = trainer.evaluate()
+    trainer = mnist_gan(MNIST_DEFAULTS)
+    before = digit_scores(trainer, torch.Generator().manual_seed(0))
+    trainer.step(800)  # scored every SCORE_EVERY steps on the way
+    after = trainer.evals.last()
+    assert after is not None and trainer.evals["step"][-1] == 800
     assert after["frechet"] < before["frechet"] - 500, (before, after)
     assert after["inception"] > before["inception"] + 1
     assert after["confidence"] > before["confidence"]
@@ -78,13 +78,16 @@ def test_a_short_run_improves_every_score():
 
 
 def test_snapshot_for_the_page():
-    trainer = MNISTGANTrainer(MNIST_DEFAULTS)
+    trainer = mnist_gan(dataclasses.replace(MNIST_DEFAULTS, batch_size=16))
     trainer.step(1)
-    snap = trainer.snapshot()
+    snap = mnist_snapshot(trainer)
     assert snap.samples.shape == (64, 784) and snap.walk.shape == (10, 784)
     assert 0 <= snap.samples.min() and snap.samples.max() <= 1
     assert snap.d_real.shape == snap.d_fake.shape == (500,)
-    assert snap.evals["step"] == [1] and snap.class_histogram.sum() == pytest.approx(1.0)
+    assert snap.evals["step"] == [] and snap.class_histogram.sum() == 0  # not scored at step 0 or 1
+    trainer.step(SCORE_EVERY - 1)
+    snap = mnist_snapshot(trainer)
+    assert snap.evals["step"] == [SCORE_EVERY] and snap.class_histogram.sum() == pytest.approx(1.0)
 
 
 def test_classifier_trains_even_when_asked_under_no_grad(data, tmp_path):
@@ -96,29 +99,30 @@ def test_classifier_trains_even_when_asked_under_no_grad(data, tmp_path):
 
 def test_looking_at_the_generator_leaves_its_batch_norm_alone():
     """The snapshot's D(G(z)) uses G in eval mode, as the digits shown do, and updates nothing."""
-    trainer = MNISTGANTrainer(MNIST_DEFAULTS)
+    trainer = mnist_gan(MNIST_DEFAULTS)
     trainer.step(3)
     buffers = {k: v.clone() for k, v in trainer.G.state_dict().items()}
-    trainer.eval_rng.manual_seed(0)
-    trainer._scored_at = time.monotonic()  # no scoring in this snapshot: it would draw noise first
-    snap = trainer.snapshot()
+    snap = mnist_snapshot(trainer)
     for key, value in trainer.G.state_dict().items():
         torch.testing.assert_close(value, buffers[key], msg=key)
     assert trainer.G.training  # back in train mode for the next step
-    trainer.eval_rng.manual_seed(0)
-    trainer.p_data.sample(500, trainer.eval_rng)  # the snapshot draws real digits first
-    z = torch.randn(500, MNIST_DEFAULTS.noise_dim, generator=trainer.eval_rng)
+    rng = torch.Generator().manual_seed(MNIST_DEFAULTS.seed + 4)  # the snapshot's own draws, in order
+    torch.randn(66, MNIST_DEFAULTS.noise_dim, generator=rng)  # the 64 fixed z and the walk's two ends
+    trainer.p_data.sample(500, rng)  # then the real digits
+    z = torch.randn(500, MNIST_DEFAULTS.noise_dim, generator=rng)
     trainer.G.eval()
     with torch.no_grad():
         expected = torch.sigmoid(trainer.discriminator(trainer.generate(z))).squeeze(1).numpy()
     trainer.G.train()
     np.testing.assert_allclose(snap.d_fake, expected, rtol=1e-5)
+    eval_mode = torch.sigmoid(trainer.discriminator(generated(trainer, z))).squeeze(1).detach().numpy()
+    np.testing.assert_allclose(snap.d_fake, eval_mode, rtol=1e-5)
 
 
 def test_class_histogram_axis_shows_a_collapse_whole():
     from lab.plots.mnist_gan import class_chart
 
-    snap = MNISTGANTrainer(MNIST_DEFAULTS).snapshot()
+    snap = mnist_snapshot(mnist_gan(MNIST_DEFAULTS))
     snap.class_histogram = np.eye(10)[1] * 0.9 + 0.01
     chart = class_chart(snap)
     layout = json.dumps({k: v for k, v in chart.items() if k != "datasets"})

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lab.gan.trainer import GANConfig, GANTrainer
-from lab.plots import gan2d
+from lab.gan.playground import playground_snapshot, toy_gan
+from lab.gan.trainer import GANConfig
+from lab.plots import playground as gan2d
 from lab.plots.contour import contour_segments
 from lab.plots.raster import colorize, png_data_url
 
@@ -43,9 +44,9 @@ def test_no_contour_when_the_level_is_never_crossed():
 
 @pytest.fixture(scope="module")
 def snap():
-    trainer = GANTrainer(GANConfig(width=32, depth=2))
+    trainer = toy_gan(GANConfig(width=32, depth=2))
     trainer.step(30)
-    return trainer.snapshot(n=200, grid_size=24, n_arrows=20)
+    return playground_snapshot(trainer, n=200, grid_size=24, n_arrows=20)
 
 
 def test_field_chart_carries_every_layer(snap):

@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from lab.gan.trainer import GANConfig, GANTrainer, TrainingDiverged
-from lab.runner import Runner
+from lab.gan.playground import playground_snapshot, toy_gan
+from lab.gan.trainer import GANConfig
+from lab.runner import Runner, TrainingDiverged
 
 
 class CountingTrainer:
@@ -43,7 +44,7 @@ def _wait_for(predicate, seconds=5.0):
 
 
 def test_play_trains_in_the_background_and_pause_stops():
-    runner = Runner(CountingTrainer(), snapshot_seconds=0.05)
+    runner = Runner(CountingTrainer(), CountingTrainer.snapshot, snapshot_seconds=0.05)
     try:
         runner.play()
         assert _wait_for(lambda: runner.status().step > 50)
@@ -61,7 +62,7 @@ def test_play_trains_in_the_background_and_pause_stops():
 
 
 def test_step_advances_exactly_and_refreshes_the_snapshot():
-    runner = Runner(CountingTrainer())
+    runner = Runner(CountingTrainer(), CountingTrainer.snapshot)
     runner.step(7)
     assert runner.status().step == 7
     assert runner.snapshot() == {"step": 7}
@@ -69,20 +70,20 @@ def test_step_advances_exactly_and_refreshes_the_snapshot():
 
 
 def test_reset_replaces_the_run():
-    runner = Runner(CountingTrainer())
+    runner = Runner(CountingTrainer(), CountingTrainer.snapshot)
     runner.step(5)
     runner.reset(CountingTrainer())
     assert runner.status().step == 0 and runner.snapshot() == {"step": 0}
 
 
 def test_update_reaches_the_trainer():
-    runner = Runner(CountingTrainer(config="old"))
+    runner = Runner(CountingTrainer(config="old"), CountingTrainer.snapshot)
     runner.update("new")
     assert runner.trainer.config == "new"
 
 
 def test_divergence_pauses_with_a_message():
-    runner = Runner(CountingTrainer(diverge_at=30))
+    runner = Runner(CountingTrainer(diverge_at=30), CountingTrainer.snapshot)
     try:
         runner.play()
         assert _wait_for(lambda: runner.status().error is not None)
@@ -97,7 +98,7 @@ def test_divergence_pauses_with_a_message():
 
 
 def test_thread_ends_by_itself_when_nobody_looks():
-    runner = Runner(CountingTrainer(), idle_seconds=0.3)
+    runner = Runner(CountingTrainer(), CountingTrainer.snapshot, idle_seconds=0.3)
     runner.play()
     assert runner.thread_alive
     assert _wait_for(lambda: not runner.thread_alive, seconds=3)
@@ -106,7 +107,7 @@ def test_thread_ends_by_itself_when_nobody_looks():
 
 
 def test_stop_ends_the_thread_at_once():
-    runner = Runner(CountingTrainer())
+    runner = Runner(CountingTrainer(), CountingTrainer.snapshot)
     runner.play()
     assert _wait_for(lambda: runner.status().step > 0)
     runner.stop()
@@ -115,7 +116,7 @@ def test_stop_ends_the_thread_at_once():
 
 @pytest.mark.timeout(60)
 def test_runs_a_real_gan():
-    runner = Runner(GANTrainer(GANConfig(width=32, depth=2)), snapshot_seconds=0.1)
+    runner = Runner(toy_gan(GANConfig(width=32, depth=2)), playground_snapshot, snapshot_seconds=0.1)
     try:
         runner.play()
         assert _wait_for(lambda: runner.status().step >= 50, seconds=20)
@@ -131,7 +132,7 @@ def test_any_error_in_the_thread_pauses_with_a_message():
         def step(self, n=1):
             raise KeyError("a bug")
 
-    runner = Runner(Broken())
+    runner = Runner(Broken(), CountingTrainer.snapshot)
     try:
         runner.play()
         assert _wait_for(lambda: runner.status().error is not None)

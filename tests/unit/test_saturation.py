@@ -13,22 +13,25 @@ from scipy.special import logsumexp
 from scipy.stats import norm
 
 from lab.data import toy
-from lab.gan.discriminator import DConfig, DTrainer
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.optimal import expected_log_ratio
+from lab.gan.optimal_d import DConfig, DTrainer
+from lab.gan.playground import toy_gan
 from lab.gan.saturation import (
     OPTIMIZER_LRS,
     STALL_STEPS,
     STRONG_D,
-    SaturationTrainer,
+    SaturationConfig,
     gradient_weight_shares,
     loss_curves,
     loss_three_as_kl,
+    saturation_gan,
+    triple_snapshot,
     update_ratio,
 )
+from lab.gan.theory import expected_log_ratio
 from lab.gan.trainer import GANConfig, GANTrainer
 
-SMALL = GANConfig(width=32, depth=2, batch_size=64)
+SMALL = SaturationConfig(width=32, depth=2, batch_size=64)
 
 
 def test_loss_curves_have_the_closed_form_derivatives():
@@ -43,7 +46,7 @@ def test_loss_curves_have_the_closed_form_derivatives():
 
 
 def test_three_runs_are_identical_until_the_first_generator_update():
-    trainer = SaturationTrainer(dataclasses.replace(SMALL, d_pretrain=5))
+    trainer = saturation_gan(dataclasses.replace(SMALL, d_pretrain=5))
     for net in (trainer.G, trainer.D):
         for p in net.parameters():
             assert torch.equal(p[0], p[1]) and torch.equal(p[1], p[2])
@@ -53,8 +56,9 @@ def test_three_runs_are_identical_until_the_first_generator_update():
 
 
 def test_batched_trainer_matches_three_separate_trainers_step_for_step():
-    batched = SaturationTrainer(SMALL)
-    separate = [GANTrainer(dataclasses.replace(SMALL, generator_loss=kind)) for kind in GENERATOR_LOSSES]
+    batched = saturation_gan(SMALL)
+    plain = GANConfig(width=32, depth=2, batch_size=64)
+    separate = [toy_gan(dataclasses.replace(plain, generator_loss=kind)) for kind in GENERATOR_LOSSES]
     for _ in range(5):
         batched.step(3)
         for t in separate:
@@ -70,7 +74,7 @@ def test_batched_trainer_matches_three_separate_trainers_step_for_step():
 
 def test_a_strong_discriminator_kills_the_minimax_gradient_only():
     """With D(G(z)) about 1e-3 or below, G's gradient under (1) is below 1 % of that under (2)."""
-    trainer = SaturationTrainer(GANConfig(d_pretrain=200))
+    trainer = saturation_gan(SaturationConfig(d_pretrain=200))
     trainer.step(1)
     d_fake = [h["d_fake"][-1] for h in trainer.histories]
     norms = [h["g_grad_norm"][-1] for h in trainer.histories]
@@ -81,8 +85,8 @@ def test_a_strong_discriminator_kills_the_minimax_gradient_only():
 
 
 def test_snapshot_uses_the_same_noise_every_time():
-    trainer = SaturationTrainer(SMALL)
-    a, b = trainer.snapshot(n=50), trainer.snapshot(n=50)
+    trainer = saturation_gan(SMALL)
+    a, b = triple_snapshot(trainer, n=50), triple_snapshot(trainer, n=50)
     np.testing.assert_array_equal(a.fakes[0], b.fakes[0])
     assert len(a.fakes) == len(a.d_fake) == 3 and a.d_fake[0].shape == (50,)
 
@@ -137,9 +141,9 @@ def test_a_trained_d_off_the_default_path_falls_short_as_the_caption_says():
     assert check.minus_kl + 3 < value < 0
 
 
-def _strong_d_run(optimizer: str) -> SaturationTrainer:
+def _strong_d_run(optimizer: str) -> GANTrainer:
     lr_d, lr_g = OPTIMIZER_LRS[optimizer]
-    trainer = SaturationTrainer(dataclasses.replace(STRONG_D, optimizer=optimizer, lr_d=lr_d, lr_g=lr_g))
+    trainer = saturation_gan(dataclasses.replace(STRONG_D, optimizer=optimizer, lr_d=lr_d, lr_g=lr_g))
     trainer.step(STALL_STEPS)
     return trainer
 
@@ -177,7 +181,7 @@ def test_adam_rescues_loss_one_only_while_its_gradient_is_steady():
     """The expander's second claim (default setting, Adam, seed 0): (1) keeps pace for ~130 steps,
     then its gradient falls ~1e7-fold and over steps 200-300 it moves ~1e5 times less than (2)."""
     lr_d, lr_g = OPTIMIZER_LRS["adam"]
-    trainer = SaturationTrainer(dataclasses.replace(STRONG_D, optimizer="adam", lr_d=lr_d, lr_g=lr_g))
+    trainer = saturation_gan(dataclasses.replace(STRONG_D, optimizer="adam", lr_d=lr_d, lr_g=lr_g))
     trainer.step(300)
     minimax, non_saturating, _ = trainer.histories
     grads, moves = np.array(minimax["g_grad_norm"]), np.array(minimax["g_update_norm"])

@@ -1,4 +1,5 @@
-"""GANTrainer: the lecture's loop, deterministic, live-tunable, and good enough on the ring."""
+"""GANTrainer, as the playground builds it (toy_gan): the lecture's loop, deterministic,
+live-tunable, and good enough on the ring."""
 
 import dataclasses
 
@@ -6,7 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from lab.gan.trainer import GANConfig, GANTrainer, TrainingDiverged
+from lab.gan.playground import playground_snapshot, toy_gan
+from lab.gan.trainer import GANConfig
+from lab.runner import TrainingDiverged
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
@@ -16,22 +19,22 @@ def _params(net):
 
 
 def test_same_seed_same_run_and_chunking_does_not_matter():
-    a, b = GANTrainer(SMALL), GANTrainer(SMALL)
+    a, b = toy_gan(SMALL), toy_gan(SMALL)
     a.step(12)
     for _ in range(4):
         b.step(3)
-    assert a.history == b.history
+    assert a.history.state_dict() == b.history.state_dict()
     torch.testing.assert_close(_params(a.G), _params(b.G), rtol=0, atol=0)
     torch.testing.assert_close(_params(a.D), _params(b.D), rtol=0, atol=0)
 
 
 def test_other_seed_other_run():
-    a, b = GANTrainer(SMALL), GANTrainer(dataclasses.replace(SMALL, seed=1))
+    a, b = toy_gan(SMALL), toy_gan(dataclasses.replace(SMALL, seed=1))
     assert not torch.equal(_params(a.G), _params(b.G))
 
 
 def test_k_discriminator_steps_per_generator_step():
-    trainer = GANTrainer(dataclasses.replace(SMALL, k=3))
+    trainer = toy_gan(dataclasses.replace(SMALL, k=3))
     calls = {"D": 0, "G": 0}
     trainer.opt_d.register_step_post_hook(lambda *_: calls.__setitem__("D", calls["D"] + 1))
     trainer.opt_g.register_step_post_hook(lambda *_: calls.__setitem__("G", calls["G"] + 1))
@@ -42,7 +45,7 @@ def test_k_discriminator_steps_per_generator_step():
 
 
 def test_generator_step_leaves_the_discriminator_alone():
-    trainer = GANTrainer(SMALL)
+    trainer = toy_gan(SMALL)
     before = _params(trainer.D)
     trainer.opt_d.step = lambda *a, **k: None  # freeze D's own updates
     trainer.step(3)
@@ -50,7 +53,7 @@ def test_generator_step_leaves_the_discriminator_alone():
 
 
 def test_live_update_changes_learning_rates_but_not_the_run():
-    trainer = GANTrainer(SMALL)
+    trainer = toy_gan(SMALL)
     trainer.step(2)
     faster = dataclasses.replace(SMALL, lr_d=5e-3, lr_g=2e-4, k=2, generator_loss="minimax")
     trainer.update(faster)
@@ -77,7 +80,7 @@ def test_bad_config_is_refused():
 
 
 def test_divergence_is_reported_not_propagated_as_nan():
-    trainer = GANTrainer(dataclasses.replace(SMALL, optimizer="sgd"))
+    trainer = toy_gan(dataclasses.replace(SMALL, optimizer="sgd"))
     with torch.no_grad():
         for p in trainer.D.parameters():
             p.fill_(float("nan"))
@@ -86,21 +89,21 @@ def test_divergence_is_reported_not_propagated_as_nan():
 
 
 def test_snapshot_holds_what_the_playground_draws():
-    trainer = GANTrainer(SMALL)
+    trainer = toy_gan(SMALL)
     trainer.step(5)
-    snap = trainer.snapshot(n=100, grid_size=20, n_arrows=10)
+    snap = playground_snapshot(trainer, n=100, grid_size=20, n_arrows=10)
     assert snap.step == 5 and snap.real.shape == (100, 2) and snap.fake.shape == (100, 2)
     assert snap.d_grid.shape == (20, 20) and ((snap.d_grid >= 0) & (snap.d_grid <= 1)).all()
     assert snap.arrows_from.shape == snap.arrows_dir.shape == (10, 2)
     assert snap.manifold.shape[0] == 22 and snap.manifold.shape[2] == 2
     assert snap.history["step"] == [1, 2, 3, 4, 5]
-    assert snap.evals["step"] == [5] and 0 <= snap.evals["jsd"][0] <= np.log(2) + 1e-9
+    assert snap.evals["step"] == [0] and 0 <= snap.evals["jsd"][0] <= np.log(2) + 1e-9  # evaluated at step 0
 
 
 def test_arrows_point_where_the_loss_falls():
-    trainer = GANTrainer(SMALL)
+    trainer = toy_gan(SMALL)
     trainer.step(20)
-    snap = trainer.snapshot(n=50, n_arrows=50)
+    snap = playground_snapshot(trainer, n=50, n_arrows=50)
     x = torch.as_tensor(snap.arrows_from)
     from lab.gan.losses import generator_loss
 
@@ -114,12 +117,12 @@ def test_arrows_point_where_the_loss_falls():
 
 def test_default_config_covers_the_ring():
     """The default config reaches 8/8 modes with >= 80 % high-quality samples on the ring."""
-    trainer = GANTrainer(GANConfig())
+    trainer = toy_gan(GANConfig())
     assert trainer.config.data == "ring8"
     best = (0, 0.0)
     while trainer.step_count < 4000:
-        trainer.step(100)
-        result = trainer.evaluate()
+        trainer.step(100)  # evaluated every EVAL_EVERY = 100 steps
+        result = trainer.evals.last()
         best = max(best, (result["modes"], result["high_quality"]))
         if result["modes"] == 8 and result["high_quality"] >= 0.8:
             break
@@ -140,7 +143,7 @@ def test_batched_mlp_with_one_copy_is_the_plain_mlp():
 
 
 def test_the_generator_loss_changes_live():
-    trainer = GANTrainer(SMALL)
+    trainer = toy_gan(SMALL)
     trainer.step(2)
     trainer.update(dataclasses.replace(SMALL, generator_loss="minimax"))
     assert trainer.losses == ("minimax",)
@@ -149,20 +152,20 @@ def test_the_generator_loss_changes_live():
 
 
 def test_one_dimensional_noise_draws_one_curve():
-    trainer = GANTrainer(dataclasses.replace(SMALL, noise_dim=1))
-    manifold = trainer.snapshot(n=50, grid_size=10, n_arrows=5).manifold
+    trainer = toy_gan(dataclasses.replace(SMALL, noise_dim=1))
+    manifold = playground_snapshot(trainer, n=50, grid_size=10, n_arrows=5).manifold
     assert manifold.shape == (1, 41, 2) and np.ptp(manifold[0], axis=0).max() > 0
 
 
 def test_sgd_update_is_lr_times_the_gradient():
     """With plain SGD, ||delta theta_G|| = lr_G ||grad||; Adam's step is not proportional to it."""
-    sgd = GANTrainer(GANConfig(optimizer="sgd", lr_g=0.05, width=32, depth=2, batch_size=64))
+    sgd = toy_gan(GANConfig(optimizer="sgd", lr_g=0.05, width=32, depth=2, batch_size=64))
     sgd.step(5)
     h = sgd.history
     np.testing.assert_allclose(h["g_update_norm"], 0.05 * np.array(h["g_grad_norm"]), rtol=1e-4)
     # Adam's first step moves every coordinate with a gradient by lr (m / sqrt(v) = sign(g)),
     # whatever the gradient's scale: ||delta|| = lr sqrt(coordinates moved) <= lr sqrt(parameters)
-    adam = GANTrainer(GANConfig(optimizer="adam", lr_g=1e-3, width=32, depth=2, batch_size=64))
+    adam = toy_gan(GANConfig(optimizer="adam", lr_g=1e-3, width=32, depth=2, batch_size=64))
     adam.step(1)
     n = sum(p.numel() for p in adam.G.parameters())
     assert 0.7 * 1e-3 * n**0.5 < adam.history["g_update_norm"][0] <= 1e-3 * n**0.5 * 1.0001

@@ -8,9 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lab.gan.discriminator import DSnapshot
-from lab.gan.optimal_2d import DStarSnapshot
-from lab.plots.gan2d import FAKE_COLOR, FIELD_DOMAIN, FIELD_RANGE, REAL_COLOR
+from lab.gan.optimal_d import DSnapshot, DStarSnapshot
+from lab.plots.palette import FAKE_COLOR, FIELD_DOMAIN, FIELD_RANGE, REAL_COLOR
 from lab.plots.raster import heatmap_data, heatmap_layers
 from lab.plots.vega import template, with_data
 
@@ -157,10 +156,10 @@ def d_star_maps(snap: DStarSnapshot, size: int = 270) -> list[dict]:
     Where neither distribution has mass (grey) D* is not determined, so it is not painted.
     """
     hide = ~snap.support
-    extent = float(snap.gan.extent)
+    extent = float(snap.extent)
     modes = (
-        pd.DataFrame({"x": snap.gan_modes[:, 0], "y": snap.gan_modes[:, 1]})
-        if len(snap.gan_modes)
+        pd.DataFrame({"x": snap.modes[:, 0], "y": snap.modes[:, 1]})
+        if len(snap.modes)
         else pd.DataFrame({"x": [], "y": []})
     )
     maps = [

@@ -4,35 +4,34 @@ import numpy as np
 import pytest
 import torch
 
-from lab.gan.optimal_2d import OptimalDTrainer, d_star_view
-from lab.gan.trainer import GANConfig
-from lab.plots import optimal as plots
+from lab.gan.optimal_d import InnerLoopConfig, d_star_snapshot, inner_loop_gan
+from lab.plots import optimal_d as plots
 
 
 def test_a_perfect_generator_gives_d_star_one_half_where_the_mass_is():
-    trainer = OptimalDTrainer(GANConfig(data="moons", width=16, depth=1))
+    trainer = inner_loop_gan(InnerLoopConfig(data="moons", width=16, depth=1))
     rng = torch.Generator().manual_seed(0)
     trainer.sample = lambda n, generator=None: trainer.p_data.sample(n, rng)  # G = p_data exactly
-    _, _, estimate, mass, support, bandwidth = d_star_view(trainer)
-    assert mass.sum() < support.sum() < mass.size
-    assert bandwidth == pytest.approx(0.1)
-    assert np.abs(estimate[mass] - 0.5).mean() < 0.05
+    snap = d_star_snapshot(trainer)
+    assert snap.mass.sum() < snap.support.sum() < snap.mass.size
+    assert snap.bandwidth == pytest.approx(0.1)
+    assert np.abs(snap.d_star[snap.mass] - 0.5).mean() < 0.05
 
 
 def test_a_generator_far_away_gives_d_star_near_one_on_the_data():
-    trainer = OptimalDTrainer(GANConfig(data="moons", width=16, depth=1))
+    trainer = inner_loop_gan(InnerLoopConfig(data="moons", width=16, depth=1))
     rng = torch.Generator().manual_seed(0)
     trainer.sample = lambda n, generator=None: trainer.p_data.sample(n, rng) + 10.0  # off the grid
-    _, _, estimate, mass, _, _ = d_star_view(trainer)
-    assert estimate[mass].mean() > 0.99
+    snap = d_star_snapshot(trainer)
+    assert snap.d_star[snap.mass].mean() > 0.99
 
 
 def test_snapshot_and_maps():
-    trainer = OptimalDTrainer(GANConfig(width=16, depth=1))
+    trainer = inner_loop_gan(InnerLoopConfig(data="ring8", width=16, depth=1))
     trainer.step(5)
-    snap = trainer.snapshot()
+    snap = d_star_snapshot(trainer)
     assert snap.d.shape == snap.d_star.shape == snap.mass.shape == (60, 60)
-    assert snap.gan.step == 5 and 0 <= snap.gap <= 1
+    assert snap.step == 5 and 0 <= snap.gap <= 1
     maps = plots.d_star_maps(snap)
     assert len(maps) == 3
     assert all(m["datasets"]["image"]["url"][0].startswith("data:image/png") for m in maps)
@@ -40,7 +39,7 @@ def test_snapshot_and_maps():
 
 
 def test_inner_loop_to_optimum_runs_many_d_steps():
-    trainer = OptimalDTrainer(GANConfig(width=16, depth=1, d_to_optimum=True))
+    trainer = inner_loop_gan(InnerLoopConfig(width=16, depth=1, d_to_optimum=True))
     calls = []
     trainer.opt_d.register_step_post_hook(lambda *_: calls.append(1))
     trainer.step(2)
@@ -52,7 +51,7 @@ def test_the_inner_loop_makes_d_minus_d_star_fade_as_the_caption_says():
     loop to optimum against about 0.4 with k = 1 (measured 0.10 and 0.39)."""
     gaps = {}
     for to_optimum in (False, True):
-        trainer = OptimalDTrainer(GANConfig(data="moons", d_to_optimum=to_optimum))
+        trainer = inner_loop_gan(InnerLoopConfig(data="moons", d_to_optimum=to_optimum))
         trainer.step(40)
-        gaps[to_optimum] = trainer.snapshot().gap
+        gaps[to_optimum] = d_star_snapshot(trainer).gap
     assert gaps[True] < 0.15 and gaps[False] > 0.25

@@ -12,16 +12,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lab.gan.trainer import GANSnapshot
+from lab.gan.playground import GANSnapshot
 from lab.plots.contour import contour_segments
+from lab.plots.palette import ARROW_COLOR, FAKE_COLOR, FIELD_DOMAIN, FIELD_RANGE, REAL_COLOR
 from lab.plots.raster import heatmap_data, heatmap_layers
 from lab.plots.vega import FONT_SIZE, template, with_data
 
-REAL_COLOR = "#1f4e9c"  # p_data: blue, like the D(x) -> 1 side of the field
-FAKE_COLOR = "#c2185b"  # p_G: magenta, like the D(x) -> 0 side
-ARROW_COLOR = "#6a1b4d"
-FIELD_DOMAIN = [0.0, 0.5, 1.0]
-FIELD_RANGE = ["#f5b8cf", "#ffffff", "#b3cde8"]  # D = 0, 1/2, 1
 LAYERS = ("D(x) field", "real samples", "generated samples", "generator gradients", "G manifold")
 REAL_LABEL, FAKE_LABEL = "real x ~ p_data", "generated G(z)"
 
@@ -138,11 +134,6 @@ def _arrows(snap: GANSnapshot, true_scale: bool = False) -> pd.DataFrame:
     ).round(3)
 
 
-def _downsample(frame: pd.DataFrame, max_points: int = 400) -> pd.DataFrame:
-    stride = max(1, math.ceil(len(frame) / max_points))
-    return frame.iloc[::stride]
-
-
 @template
 def _loss_layout(height: int) -> alt.TopLevelMixin:
     lines = (
@@ -168,7 +159,7 @@ def _loss_layout(height: int) -> alt.TopLevelMixin:
 
 def loss_chart(snap: GANSnapshot, height: int = 240) -> dict:
     """D and G losses per generator step, with D's loss at equilibrium (D = 1/2): log 4."""
-    hist = _downsample(pd.DataFrame(snap.history))
+    hist = pd.DataFrame(snap.history)
     frame = hist.melt("step", ["d_loss", "g_loss"], var_name="loss", value_name="value")
     frame["loss"] = frame["loss"].map({"d_loss": "discriminator", "g_loss": "generator"})
     return with_data(_loss_layout(height), losses=frame, equilibrium=pd.DataFrame({"y": [math.log(4)]}))
@@ -203,7 +194,7 @@ def _metric_layout(metric: str, top: float, height: int) -> alt.TopLevelMixin:
 def metric_charts(snap: GANSnapshot, height: int = 150) -> list[dict]:
     """Over training: modes covered and high-quality fraction (mixtures with modes), and
     JSD(p_data || p_G); each with its ideal (all modes, 100 %) or ceiling (log 2) dashed."""
-    evals = _downsample(pd.DataFrame(snap.evals), 200)
+    evals = pd.DataFrame(snap.evals)
     panels = [("modes", snap.n_modes, snap.n_modes), ("high_quality", 1.0, 1.0)] if snap.has_modes else []
     panels.append(("jsd", 0.72, math.log(2)))
     return [

@@ -1,11 +1,12 @@
-"""Sidebar widgets for the fixed-generator lesson, read into a DConfig."""
+"""Sidebar widgets of the D* lesson: the fixed generator (1-D, read into a DConfig) and the inner
+loop's switch (2-D)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lab.data import toy
-from lab.gan.discriminator import DConfig, FixedGenerator
+from lab.gan.optimal_d import OPTIMUM_D_STEPS, DConfig, FixedGenerator, InnerLoopConfig
 from lab.ui.gan_controls import LR_CHOICES
 
 NAMES_1D = tuple(n for n in toy.NAMES if toy.get(n).dim == 1)
@@ -50,3 +51,14 @@ def d_config_sidebar() -> DConfig:
     )
     seed = sb.number_input("Seed", 0, 10_000, 0, key="d_seed")
     return DConfig(data=data, p_g=p_g, width=width, depth=depth, lr=lr, batch_size=batch, seed=int(seed))
+
+
+def inner_loop_toggle(defaults: InnerLoopConfig) -> dict[str, bool]:
+    """The switch that runs D to its optimum between generator steps."""
+    on = st.sidebar.toggle(
+        "Inner loop to optimum",
+        value=defaults.d_to_optimum,
+        key="d_to_optimum",
+        help=f"{OPTIMUM_D_STEPS} D steps between generator steps: 'solve the inner max', as the slide says.",
+    )
+    return {"d_to_optimum": on}

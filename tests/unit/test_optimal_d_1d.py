@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from lab.gan.discriminator import DConfig, DTrainer, FixedGenerator
+from lab.gan.optimal_d import VALUE_EVERY, DConfig, DTrainer, FixedGenerator, d_snapshot
 
 
 def test_proposition_d_comes_within_005_of_d_star_on_the_bulk():
@@ -17,7 +17,7 @@ def test_proposition_d_comes_within_005_of_d_star_on_the_bulk():
     trainer.step(1500)
     trainer.update(dataclasses.replace(config, lr=5e-4))  # anneal: less minibatch noise
     trainer.step(1500)
-    snap = trainer.snapshot()
+    snap = d_snapshot(trainer)
     assert snap.gap < 0.05, snap.gap
     assert snap.value <= snap.value_star + 1e-9  # D* is the maximiser
     assert snap.value_star - snap.value < 0.005
@@ -26,16 +26,17 @@ def test_proposition_d_comes_within_005_of_d_star_on_the_bulk():
 def test_snapshot_values_are_consistent():
     trainer = DTrainer(DConfig())
     trainer.step(10)
-    snap = trainer.snapshot()
+    snap = d_snapshot(trainer)
     assert snap.value_star == pytest.approx(-math.log(4) + 2 * snap.jsd)
     assert (snap.p_data * snap.bulk).sum() > 0 and snap.bulk.mean() < 1
     np.testing.assert_allclose(snap.d_star, snap.p_data / (snap.p_data + snap.p_g), atol=1e-12)
-    assert snap.history["step"] == [10]
+    assert snap.history["step"] == [0, VALUE_EVERY] and VALUE_EVERY == 10  # recorded on a schedule
+    assert snap.history["value"][-1] == pytest.approx(snap.value)
 
 
 def test_p_g_equal_to_p_data_gives_half_and_minus_log4():
     trainer = DTrainer(DConfig(p_g=None))
-    snap = trainer.snapshot()
+    snap = d_snapshot(trainer)
     np.testing.assert_allclose(snap.d_star, 0.5)
     assert snap.value_star == pytest.approx(-math.log(4)) and snap.jsd == pytest.approx(0.0, abs=1e-12)
 
@@ -45,9 +46,9 @@ def test_moving_p_g_keeps_d_and_changes_d_star():
     trainer = DTrainer(config)
     trainer.step(50)
     points = np.linspace(-3, 3, 7)
-    d_before, before = trainer.discriminator(points), trainer.snapshot()
+    d_before, before = trainer.discriminator(points), d_snapshot(trainer)
     trainer.update(dataclasses.replace(config, p_g=FixedGenerator((1.5,), (0.5,), (1.0,))))
-    after = trainer.snapshot()
+    after = d_snapshot(trainer)
     assert after.step == 50
     np.testing.assert_allclose(trainer.discriminator(points), d_before)  # same D
     assert not np.allclose(
@@ -61,7 +62,7 @@ def test_a_linear_d_cannot_reach_a_bimodal_d_star():
     """Capacity matters: logistic regression on x has a monotone D, D* here is not."""
     trainer = DTrainer(DConfig(depth=0))
     trainer.step(1500)
-    assert trainer.snapshot().gap > 0.3
+    assert d_snapshot(trainer).gap > 0.3
 
 
 def test_bad_configs_are_refused():
@@ -74,10 +75,10 @@ def test_bad_configs_are_refused():
 def test_the_ceiling_holds_when_p_g_reaches_past_the_plot():
     """p_G = N(3, 2^2) puts a third of its mass beyond x = 4: the grid widens, so the ceiling
     -log 4 + 2 JSD still equals V(D*, G) by quadrature."""
-    from lab.gan.optimal import value_function
+    from lab.gan.theory import value_function
 
     trainer = DTrainer(DConfig(p_g=FixedGenerator((3.0,), (2.0,), (1.0,))))
-    snap = trainer.snapshot()
+    snap = d_snapshot(trainer)
     cell = snap.x[1] - snap.x[0]
     assert snap.x.min() <= 3.0 - 14.0 and snap.x.max() >= 3.0 + 14.0
     assert snap.p_g.sum() * cell == pytest.approx(1.0, abs=1e-3)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from lab.data import toy
-from lab.gan.optimal import (
+from lab.gan.theory import (
     d_star,
     grid_2d,
     jsd,

@@ -1,0 +1,102 @@
+"""The trainer protocol, for every trainer of the lab: looking at a run never changes it, and a
+saved run continues exactly as if it had never stopped."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import torch
+
+from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan, mnist_snapshot
+from lab.gan.optimal_d import DConfig, DTrainer, InnerLoopConfig, d_snapshot, d_star_snapshot, inner_loop_gan
+from lab.gan.playground import playground_snapshot, toy_gan
+from lab.gan.saturation import STRONG_D, saturation_gan, triple_snapshot
+from lab.gan.trainer import GANConfig
+from lab.vae.trainer import VAEConfig, VAETrainer, vae_snapshot
+
+SMALL = {"width": 16, "depth": 1, "batch_size": 32}
+
+
+def _short_schedule(trainer: Any, every: int) -> Any:
+    """Evaluate every `every` steps, so a short test run crosses several evaluations."""
+    if hasattr(trainer, "evaluation") and trainer.evaluation is not None:
+        trainer.evaluation = dataclasses.replace(trainer.evaluation, every=every)
+    if hasattr(trainer, "eval_every"):
+        trainer.eval_every = every
+    return trainer
+
+
+LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
+    "playground": (lambda: toy_gan(GANConfig(**SMALL)), playground_snapshot),
+    "saturation": (
+        lambda: saturation_gan(dataclasses.replace(STRONG_D, d_pretrain=5, **SMALL)),
+        triple_snapshot,
+    ),
+    "optimal_d_2d": (
+        lambda: inner_loop_gan(InnerLoopConfig(d_to_optimum=True, **SMALL)),
+        lambda t: d_star_snapshot(t, n=500, size=20),
+    ),
+    "optimal_d_1d": (lambda: DTrainer(DConfig(width=8, batch_size=64)), d_snapshot),
+    "vae_toy": (lambda: VAETrainer(VAEConfig(data="moons", likelihood="gaussian", width=16)), vae_snapshot),
+    "vae_mnist": (lambda: VAETrainer(VAEConfig(width=32, batch_size=32)), vae_snapshot),
+    "mnist_gan_dcgan": (
+        lambda: mnist_gan(dataclasses.replace(MNIST_DEFAULTS, batch_size=16)),
+        mnist_snapshot,
+    ),
+    "mnist_gan_mlp": (
+        lambda: mnist_gan(dataclasses.replace(MNIST_DEFAULTS, architecture="mlp", width=32, batch_size=16)),
+        mnist_snapshot,
+    ),
+}
+STEPS, EVERY = 7, 3
+
+
+def assert_identical(a: Any, b: Any, where: str = "state") -> None:
+    """Equal bit for bit: tensors, dicts, lists and numbers, recursively."""
+    if isinstance(a, torch.Tensor):
+        assert isinstance(b, torch.Tensor) and a.dtype == b.dtype and torch.equal(a, b), where
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_identical(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_identical(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, f"{where}: {a} != {b}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_a_run_drawn_every_step_equals_a_run_never_drawn(lesson):
+    make, look = LESSONS[lesson]
+    drawn, undrawn = _short_schedule(make(), EVERY), _short_schedule(make(), EVERY)
+    look(drawn)
+    for _ in range(STEPS):
+        drawn.step(1)
+        look(drawn)
+    undrawn.step(STEPS)
+    assert_identical(drawn.state_dict(), undrawn.state_dict())
+    evaluations = drawn.history if lesson == "optimal_d_1d" else getattr(drawn, "evals", None)
+    if evaluations is not None and lesson not in ("saturation", "optimal_d_2d"):
+        assert len(evaluations) >= STEPS // EVERY  # the schedule ran, whoever looked
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_save_load_continue_equals_continuing(lesson):
+    make, _ = LESSONS[lesson]
+    original = _short_schedule(make(), EVERY)
+    original.step(STEPS)
+    saved = io.BytesIO()
+    torch.save(original.state_dict(), saved)
+    saved.seek(0)
+    resumed = _short_schedule(make(), EVERY)
+    resumed.load_state_dict(torch.load(saved, weights_only=True))
+    original.step(STEPS)
+    resumed.step(STEPS)
+    assert resumed.step_count == original.step_count == 2 * STEPS
+    assert_identical(resumed.state_dict(), original.state_dict())
