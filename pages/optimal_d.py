@@ -14,6 +14,7 @@ from lab.gan.optimal_d import (
     d_snapshot,
     d_star_snapshot,
     inner_loop_gan,
+    proof_at,
 )
 from lab.plots import optimal_d as plots
 from lab.ui import live
@@ -83,6 +84,48 @@ if part.startswith("1-D"):
                 f"V(D, G) climbs to its ceiling V(D*, G) and never passes it; dashed: −log 4 = "
                 f"{-math.log(4):.4f}, the value when p_G = p_data. Recorded every {VALUE_EVERY} D steps."
             )
+        draw_proof(snap)
+
+    def draw_proof(snap: DSnapshot) -> None:
+        """The slide's proof at one x: V's integrand f(q) = a log q + b log(1 − q), maximised at q*."""
+        st.markdown(
+            r"**The proof, at one x.** $V(D, G) = \int p_{data}(x) \log D(x) + p_G(x) \log(1 - D(x))\,dx$ "
+            r"is maximised pointwise: at each x, $f(q) = a \log q + b \log(1 - q)$ with $a = p_{data}(x)$, "
+            r"$b = p_G(x)$ peaks at $q^* = \frac{a}{a + b}$ (set $f'(q) = \frac{a}{q} - \frac{b}{1 - q} = 0$)."
+        )
+        at = st.slider("x", -5.0, 5.0, 1.5, 0.05, key="proof_x", help="the point at which to look")
+        proof = proof_at(snap, at)
+        marks = {
+            "q* = a/(a + b)": (proof.q_star, proof.f_star),
+            "trained D(x)": (proof.d, proof.value(proof.d)),
+        }
+        if snap.config.ratio != 1:
+            marks["lecture's D*(x), r = 1"] = (proof.d_star_balanced, proof.value(proof.d_star_balanced))
+        left, right = st.columns([3, 2])
+        with left:
+            st.vega_lite_chart(
+                plots.proof_chart(proof.q, proof.f, proof.f_star, proof.a + proof.b, marks), key="proof"
+            )
+        with right:
+            r = snap.config.ratio
+            st.metric("a = " + ("p_data(x)" if r == 1 else f"{r:g}·p_data(x)"), f"{proof.a:.4f}")
+            st.metric("b = p_G(x)", f"{proof.b:.4f}")
+            st.metric(
+                "q* = a/(a + b)", f"{proof.q_star:.4f}", help="= D*(x) (D*_r(x) with r real per generated)"
+            )
+            st.metric(
+                "trained D(x)",
+                f"{proof.d:.4f}",
+                delta=f"{proof.d - proof.q_star:+.4f} from q*",
+                delta_color="off",
+            )
+        st.caption(
+            "The curve is f over q ∈ (0, 1), measured from its top in units of a + b (the same shape and "
+            "maximiser at every x; its ends fall to −∞). Dashed rules and dots: the maximiser q\\*, where the "
+            "trained D sits, and, when the minibatch holds r real samples per generated one (sidebar), the "
+            "lecture's balanced D\\*. With r real per generated, a = r·p_data(x), so D\\* becomes "
+            "D\\*ᵣ = r·p_data / (r·p_data + p_G): move r and watch q\\* and the trained D follow."
+        )
 
     live.live_view(runner, draw_fixed_generator, "drawing D against D*", unit="D steps")
 else:

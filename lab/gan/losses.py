@@ -27,6 +27,15 @@ def discriminator_loss(
     return F.softplus(-real_logits).mean(dim) + F.softplus(fake_logits).mean(dim)
 
 
+def pooled_discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """Logistic regression on the pooled minibatch: every example counts once, so with n_r real and
+    n_f generated examples (r = n_r / n_f) the loss is minimised by D*_r = r p_data / (r p_data + p_G)
+    (the proof's a log q + b log(1 - q) with a = r p_data(x), b = p_G(x)). Scaled by 2 so that with
+    r = 1 it is `discriminator_loss`.
+    """
+    return 2 * torch.cat([F.softplus(-real_logits), F.softplus(fake_logits)]).mean()
+
+
 def minimax_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     """Lecture's (1): minimise E_z[log(1 - D(G(z)))] = E[-softplus(l)].
 

@@ -28,17 +28,18 @@ from typing import ClassVar
 
 import numpy as np
 import torch
+from scipy.special import xlogy
 
 from lab.data import toy
-from lab.gan.losses import discriminator_loss
+from lab.gan.losses import pooled_discriminator_loss
 from lab.gan.playground import toy_nets
-from lab.gan.theory import d_star, grid_2d, jsd, kde_on_grid, mass_region, value_function
+from lab.gan.theory import d_star, grid_2d, jsd, kde_on_grid, mass_region, pointwise_value, value_function
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.history import History
 from lab.nets import mlp, seeded
 from lab.runner import TrainingDiverged
 
-LIVE_FIELDS = ("p_g", "lr", "batch_size")
+LIVE_FIELDS = ("p_g", "lr", "batch_size", "ratio")
 """DConfig fields that can change while D trains: move p_G and watch D chase the new D*."""
 
 GRID_POINTS = 1000
@@ -79,14 +80,20 @@ class DConfig:
     width: int = 32
     depth: int = 2  # 0: a linear logit, plain logistic regression on x
     lr: float = 5e-3
-    batch_size: int = 512
+    batch_size: int = 512  # m generated samples per minibatch
     seed: int = 0
+    ratio: float = 1.0  # r: real samples per generated one in each minibatch (r m real, m generated)
 
     def __post_init__(self) -> None:
         if toy.get(self.data).dim != 1:
             raise ValueError("the fixed-generator lesson is 1-D")
-        if self.depth < 0 or self.width < 1 or self.batch_size < 1 or self.lr <= 0:
-            raise ValueError("depth >= 0, width, batch_size and lr > 0")
+        if self.depth < 0 or self.width < 1 or self.batch_size < 1 or self.lr <= 0 or self.ratio <= 0:
+            raise ValueError("depth >= 0, width, batch_size, lr and ratio > 0")
+
+    @property
+    def real_per_batch(self) -> int:
+        """r m real samples in each minibatch (at least one)."""
+        return max(1, round(self.ratio * self.batch_size))
 
     def same_run(self, other: DConfig) -> bool:
         """True when `other` differs from this config only in LIVE_FIELDS."""
@@ -95,7 +102,11 @@ class DConfig:
     def describe(self) -> str:
         p_g = "p_G = p_data" if self.p_g is None else f"p_G with {len(self.p_g.means)} component(s)"
         shape = "logistic regression on x" if self.depth == 0 else f"{self.depth}×{self.width} units"
-        return f"{toy.get(self.data).title} · {p_g} · D: {shape} · Adam lr {self.lr:g} · m = {self.batch_size} · seed {self.seed}"
+        ratio = "" if self.ratio == 1 else f" · real:fake = {self.ratio:g}:1"
+        return (
+            f"{toy.get(self.data).title} · {p_g} · D: {shape} · Adam lr {self.lr:g} · m = {self.batch_size}"
+            f"{ratio} · seed {self.seed}"
+        )
 
 
 @dataclass
@@ -106,7 +117,7 @@ class DSnapshot:
     p_data: np.ndarray
     p_g: np.ndarray
     d: np.ndarray  # the trained D(x)
-    d_star: np.ndarray  # p_data / (p_data + p_G)
+    d_star: np.ndarray  # r p_data / (r p_data + p_G): the lecture's p_data / (p_data + p_G) at r = 1
     bulk: np.ndarray  # bool mask: the grid cells holding 98 % of (p_data + p_G) / 2
     value: float  # V(D, G) by quadrature
     value_star: float  # V(D*, G) = -log 4 + 2 JSD
@@ -147,14 +158,15 @@ class DTrainer:
             group["lr"] = config.lr
 
     def step(self, n: int = 1) -> dict[str, float]:
-        """n steps of D on fresh minibatches of m real and m generated samples."""
-        m = self.config.batch_size
+        """n steps of D on fresh minibatches of r m real and m generated samples: logistic regression
+        on the pooled minibatch, whose optimum is D*_r = r p_data / (r p_data + p_G)."""
+        m, m_real = self.config.batch_size, self.config.real_per_batch
         loss = torch.tensor(float("nan"))
         for _ in range(n):
-            real = self.p_data.sample(m, self.rng).to(self.device)
+            real = self.p_data.sample(m_real, self.rng).to(self.device)
             fake = self.p_g.sample(m, self.rng).to(self.device)
             logits = self.D(torch.cat([real, fake]))
-            loss = discriminator_loss(logits[:m], logits[m:])
+            loss = pooled_discriminator_loss(logits[:m_real], logits[m_real:])
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             self.opt.step()
@@ -217,12 +229,54 @@ def _view(trainer: DTrainer, history: dict[str, list[float]]) -> DSnapshot:
         p_data=p_data,
         p_g=p_g,
         d=d,
-        d_star=d_star(log_p_data, log_p_g),
+        d_star=d_star(math.log(trainer.config.ratio) + log_p_data, log_p_g),
         bulk=mass_region(0.5 * (p_data + p_g), trainer.cell, 0.98),
         value=value_function(d, p_data, p_g, trainer.cell),
         value_star=-math.log(4) + 2 * divergence,
         jsd=divergence,
         history=history,
+    )
+
+
+@dataclass
+class ProofAtX:
+    """The proof of the proposition at one x: V's integrand f(q) = a log q + b log(1 - q) with
+    a = r p_data(x), b = p_G(x), maximised at q* = a / (a + b) = D*_r(x)."""
+
+    x: float
+    a: float
+    b: float
+    q_star: float
+    d: float  # the trained D(x)
+    d_star_balanced: float  # the lecture's D*(x) = p_data / (p_data + p_G), r = 1
+    q: np.ndarray  # (points,) in (0, 1)
+    f: np.ndarray  # f(q)
+
+    @property
+    def f_star(self) -> float:
+        """f(q*) = a log(a/(a + b)) + b log(b/(a + b)), exact where q* rounds to 0 or 1."""
+        total = self.a + self.b
+        return float(xlogy(self.a, self.a / total) + xlogy(self.b, self.b / total)) if total > 0 else 0.0
+
+    def value(self, q: float) -> float:
+        """f(q), with q kept 1e-12 inside (0, 1) so that a point on the curve is always finite."""
+        return float(pointwise_value(np.array([min(max(q, 1e-12), 1 - 1e-12)]), self.a, self.b)[0])
+
+
+def proof_at(snap: DSnapshot, x: float, points: int = 400) -> ProofAtX:
+    """f(q) at the point x of the snapshot's grid nearest to x."""
+    i = int(np.abs(snap.x - x).argmin())
+    a, b = snap.config.ratio * snap.p_data[i], snap.p_g[i]
+    q = np.linspace(0.5 / points, 1 - 0.5 / points, points)
+    return ProofAtX(
+        x=float(snap.x[i]),
+        a=float(a),
+        b=float(b),
+        q_star=float(snap.d_star[i]),
+        d=float(snap.d[i]),
+        d_star_balanced=float(snap.p_data[i] / (snap.p_data[i] + snap.p_g[i])) if a + b > 0 else 0.5,
+        q=q,
+        f=pointwise_value(q, a, b),
     )
 
 

@@ -28,6 +28,20 @@ def d_star(log_p_data: np.ndarray, log_p_g: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * ratio))  # the sigmoid, without overflow
 
 
+def pointwise_value(q: np.ndarray, a: float, b: float) -> np.ndarray:
+    """f(q) = a log q + b log(1 - q), for q in (0, 1): the integrand of V(D, G) at one x, with
+    a = p_data(x) and b = p_G(x) (a = r p_data(x) when the minibatch holds r real per generated).
+
+    The proof of the proposition maximises V pointwise: f'(q) = a/q - b/(1 - q) = 0 at
+    q* = a / (a + b), and f'' < 0, so D*(x) = q*. Where a or b is 0 its term is 0.
+    """
+    q = np.asarray(q, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        left = np.where(a > 0, a * np.log(q), 0.0)
+        right = np.where(b > 0, b * np.log1p(-q), 0.0)
+    return left + right
+
+
 def value_function(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, cell: float) -> float:
     """V(D, G) = E_{p_data}[log D] + E_{p_G}[log(1 - D)], by quadrature on the grid.
 

@@ -17,8 +17,13 @@ D_COLOR, D_STAR_COLOR = "#111111", "#e66101"
 GAP_DOMAIN, GAP_RANGE = [-1.0, 0.0, 1.0], ["#1b7837", "#ffffff", "#762a83"]
 
 
+def d_star_label(ratio: float) -> str:
+    """The optimal discriminator's name in a legend: the lecture's D*, or D*_r for r real per fake."""
+    return "D* = p_data/(p_data+p_G)" if ratio == 1 else f"D*_r = {ratio:g}·p_data/({ratio:g}·p_data+p_G)"
+
+
 @template
-def _densities_layout(height: int) -> alt.TopLevelMixin:
+def _densities_layout(height: int, star: str) -> alt.TopLevelMixin:
     x = alt.X("x:Q", title="x")
     areas = (
         alt.Chart(alt.Data(name="densities"))
@@ -41,14 +46,12 @@ def _densities_layout(height: int) -> alt.TopLevelMixin:
             y=alt.Y("value:Q", title="D(x)", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color(
                 "which:N",
-                scale=alt.Scale(
-                    domain=["D (trained)", "D* = p_data/(p_data+p_G)"], range=[D_COLOR, D_STAR_COLOR]
-                ),
+                scale=alt.Scale(domain=["D (trained)", star], range=[D_COLOR, D_STAR_COLOR]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             strokeDash=alt.StrokeDash(
                 "which:N",
-                scale=alt.Scale(domain=["D (trained)", "D* = p_data/(p_data+p_G)"], range=[[1, 0], [7, 4]]),
+                scale=alt.Scale(domain=["D (trained)", star], range=[[1, 0], [7, 4]]),
                 legend=None,
             ),
         )
@@ -62,6 +65,7 @@ def _densities_layout(height: int) -> alt.TopLevelMixin:
 
 def densities_chart(snap: DSnapshot, height: int = 340) -> dict:
     """p_data and p_G (areas, left axis) with the trained D and the optimal D* (lines, right axis)."""
+    star = d_star_label(snap.config.ratio)
     densities = pd.DataFrame(
         {
             "x": np.tile(snap.x, 2),
@@ -73,11 +77,11 @@ def densities_chart(snap: DSnapshot, height: int = 340) -> dict:
         {
             "x": np.tile(snap.x, 2),
             "value": np.concatenate([snap.d, snap.d_star]),
-            "which": np.repeat(["D (trained)", "D* = p_data/(p_data+p_G)"], len(snap.x)),
+            "which": np.repeat(["D (trained)", star], len(snap.x)),
         }
     )
     return with_data(
-        _densities_layout(height), densities=densities.round(5), discriminators=discriminators.round(5)
+        _densities_layout(height, star), densities=densities.round(5), discriminators=discriminators.round(5)
     )
 
 
@@ -130,6 +134,45 @@ def value_chart(snap: DSnapshot, height: int = 220) -> dict:
     )
     frame = hist.melt("step", ["V(D, G)", "V(D*, G) = −log 4 + 2 JSD"], var_name="which", value_name="value")
     return with_data(_value_layout(height), values=frame, floor=pd.DataFrame({"y": [-math.log(4)]}))
+
+
+PROOF_MARKS = {"q* = a/(a + b)": D_STAR_COLOR, "trained D(x)": D_COLOR, "lecture's D*(x), r = 1": "#8c8c8c"}
+PROOF_FLOOR = -1.5
+"""Lowest value drawn of [f(q) - f(q*)] / (a + b): the top of the curve, where its maximiser is."""
+
+
+@template
+def _proof_layout(height: int, names: tuple[str, ...]) -> alt.TopLevelMixin:
+    q = alt.X("q:Q", title="q = D(x)", scale=alt.Scale(domain=[0, 1]))
+    f = alt.Y("f:Q", title=["f(q) − f(q*), in units of a + b"], scale=alt.Scale(domain=[PROOF_FLOOR, 0.1]))
+    curve = alt.Chart(alt.Data(name="curve")).mark_line(color="#444444", strokeWidth=2.5, clip=True)
+    marks = alt.Chart(alt.Data(name="marks"))
+    color = alt.Color(
+        "which:N",
+        scale=alt.Scale(domain=list(names), range=[PROOF_MARKS[n] for n in names]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    rules = marks.mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(x="q:Q", color=color)
+    points = marks.mark_point(filled=True, size=140, clip=True).encode(x="q:Q", y="f:Q", color=color)
+    return alt.layer(curve.encode(x=q, y=f), rules, points).properties(height=height, width="container")
+
+
+def proof_chart(
+    q: np.ndarray,
+    f: np.ndarray,
+    f_star: float,
+    scale: float,
+    marks: dict[str, tuple[float, float]],
+    height: int = 260,
+) -> dict:
+    """f(q) = a log q + b log(1 − q) over q in (0, 1), drawn as [f(q) − f(q*)] / (a + b) (same shape,
+    same maximiser; its top, where the maximiser is, fills the axis), with points (q, f(q)) marked:
+    q*, the trained D(x), and the lecture's D*(x) when the minibatch is not balanced. `marks` names
+    a subset of PROOF_MARKS; `scale` is a + b."""
+    unit = scale if scale > 0 else 1.0
+    curve = pd.DataFrame({"q": q, "f": (f - f_star) / unit})
+    points = pd.DataFrame([{"which": k, "q": v[0], "f": (v[1] - f_star) / unit} for k, v in marks.items()])
+    return with_data(_proof_layout(height, tuple(marks)), curve=curve.round(6), marks=points)
 
 
 @template

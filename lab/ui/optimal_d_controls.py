@@ -10,6 +10,7 @@ from lab.gan.optimal_d import OPTIMUM_D_STEPS, DConfig, FixedGenerator, InnerLoo
 from lab.ui.gan_controls import LR_CHOICES
 
 NAMES_1D = tuple(n for n in toy.NAMES if toy.get(n).dim == 1)
+RATIOS = (0.25, 0.5, 1.0, 2.0, 4.0)
 P_G_SHAPES = ("one Gaussian", "two Gaussians", "p_G = p_data")
 
 
@@ -38,6 +39,15 @@ def d_config_sidebar() -> DConfig:
     sb.markdown("**The discriminator D**")
     lr = sb.select_slider("Learning rate (live)", LR_CHOICES, value=5e-3, key="d_lr")
     batch = sb.select_slider("Minibatch m (live)", (64, 128, 256, 512, 1024), value=512, key="d_batch")
+    ratio = sb.select_slider(
+        "Real : generated in each minibatch (live)",
+        RATIOS,
+        value=1.0,
+        format_func=lambda r: f"{r:g} : 1",
+        key="d_ratio",
+        help="The logistic-regression slide's classes need not be balanced: with r real samples per "
+        "generated one, the optimum is D*_r = r·p_data / (r·p_data + p_G).",
+    )
     depth = sb.slider(
         "Depth (hidden layers; 0 = logistic regression on x)",
         0,
@@ -50,7 +60,9 @@ def d_config_sidebar() -> DConfig:
         "Width", (4, 8, 16, 32, 64, 128), value=32, key="d_width", help="Changes start a fresh D."
     )
     seed = sb.number_input("Seed", 0, 10_000, 0, key="d_seed")
-    return DConfig(data=data, p_g=p_g, width=width, depth=depth, lr=lr, batch_size=batch, seed=int(seed))
+    return DConfig(
+        data=data, p_g=p_g, width=width, depth=depth, lr=lr, batch_size=batch, seed=int(seed), ratio=ratio
+    )
 
 
 def inner_loop_toggle(defaults: InnerLoopConfig) -> dict[str, bool]:

@@ -103,3 +103,17 @@ def test_a_bool_that_is_not_one_is_refused_with_a_notice():
     at = _two_d_part_from_link("maybe")
     assert any("d_to_optimum=maybe" in w.value for w in at.warning)
     assert at.toggle(key="d_to_optimum").value is False
+
+
+def test_the_proof_at_one_x_follows_the_real_to_generated_ratio():
+    at = _page()
+    at.slider(key="proof_x").set_value(0.5).run()
+    q_star = float(metric(at, "q* = a/(a + b)"))
+    at.select_slider(key="d_ratio").set_value(4.0).run()
+    assert not at.exception
+    assert metric(at, "a = 4·p_data(x)")
+    q_star_r = float(metric(at, "q* = a/(a + b)"))
+    assert q_star_r == pytest.approx(4 * q_star / (4 * q_star + 1 - q_star), abs=2e-4)  # r a/(r a + b)
+    assert "real:fake = 4:1" in run_line(at, " · m = ")
+    charts = [e.proto.spec for e in at.get("vega_lite_chart")]
+    assert any("D*_r = 4" in spec for spec in charts)  # the densities chart's legend names D*_r

@@ -72,10 +72,13 @@ def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
     page.goto(f"{app_url}/optimal_d")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert play_for(page, 3.0) > 100
-    assert page.locator("[data-testid='stMetric']").count() == 5
+    assert page.locator("[data-testid='stMetric']").count() == 5 + 4  # the values, then the proof's
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_1d.png"), full_page=True)
     page.locator(".st-key-pause button").click()
+    page.locator(".st-key-proof_x").scroll_into_view_if_needed()
+    time.sleep(0.5)
+    page.screenshot(path=artifact("optimal_d_proof.png"))
     page.get_by_text("2-D: a learned generator").click()
     page.wait_for_selector("text=D*(x), estimated", timeout=30_000)
     assert play_for(page, 3.0) > 0

@@ -6,17 +6,18 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
+from scipy.optimize import minimize_scalar
 from scipy.special import logsumexp
 from scipy.stats import norm
 
 from lab.data import toy
-from lab.gan.optimal_d import DConfig, DTrainer, FixedGenerator, d_snapshot
+from lab.gan.optimal_d import DConfig, DTrainer, FixedGenerator, d_snapshot, proof_at
 from lab.gan.playground import JSD_BANDWIDTH, jsd_grid_size
-from lab.gan.theory import jsd, kl, value_function
-from lab.ui.optimal_d_controls import NAMES_1D
+from lab.gan.theory import jsd, kl, pointwise_value, value_function
+from lab.ui.optimal_d_controls import NAMES_1D, RATIOS
 
 # The sidebar's sliders of the 1-D D* lesson, as integers: mean -3..3 by 0.1, std 0.1..2 by 0.05,
 # weight of the second component 0.05..0.95 by 0.05.
@@ -98,3 +99,32 @@ def test_the_jsd_grid_resolves_the_kernel_on_every_data_set(name):
     """The issue's report: on grid25 the grid's cell (0.11) was wider than the kernel (0.1)."""
     extent = toy.get(name).extent
     assert 2 * extent / jsd_grid_size(extent) <= JSD_BANDWIDTH / 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.sampled_from(NAMES_1D),
+    m1=MEANS,
+    s1=STDS,
+    ratio=st.sampled_from(RATIOS),
+    x=st.integers(-100, 100).map(lambda i: i / 20),  # the proof's x slider: -5..5 by 0.05
+)
+@example(data="bimodal1d", m1=-3.0, s1=0.1, ratio=4.0, x=5.0)
+@example(data="bimodal1d", m1=3.0, s1=2.0, ratio=0.25, x=-5.0)
+def test_the_proofs_maximiser_is_a_over_a_plus_b_at_every_slider_position(data, m1, s1, ratio, x):
+    """The page's q* (= D*_r(x), from `d_snapshot`) against a numerical maximiser of
+    f(q) = a log q + b log(1 - q), a = r p_data(x), b = p_G(x) (scipy, bounded Brent)."""
+    trainer = DTrainer(DConfig(data=data, p_g=FixedGenerator((m1,), (s1,), (1.0,)), width=8, ratio=ratio))
+    proof = proof_at(d_snapshot(trainer), x)
+    a, b = proof.a, proof.b
+    assume(a + b > 1e-200)  # where both densities underflow, every q is a maximiser
+    found = minimize_scalar(
+        lambda q: -pointwise_value(np.array([q]), a / (a + b), b / (a + b))[0],
+        bounds=(1e-12, 1 - 1e-12),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    assert proof.q_star == pytest.approx(found.x, abs=1e-5)
+    assert proof.q_star == pytest.approx(a / (a + b), rel=1e-9)
+    assert math.isfinite(proof.f_star) and proof.f_star >= max(proof.f) - 1e-12  # nothing drawn is higher
+    assert proof.f_star >= proof.value(proof.d) and math.isfinite(proof.value(proof.d))

@@ -85,3 +85,19 @@ def test_the_ceiling_holds_when_p_g_reaches_past_the_plot():
     assert value_function(snap.d_star, snap.p_data, snap.p_g, cell) == pytest.approx(
         snap.value_star, abs=1e-4
     )
+
+
+@pytest.mark.parametrize("ratio", [0.25, 4.0])
+def test_an_unbalanced_minibatch_trains_d_onto_d_star_r_not_d_star(ratio):
+    """With r m real and m generated samples per minibatch, logistic regression converges onto
+    D*_r = r p_data / (r p_data + p_G) (within 0.05 on the bulk), well away from the balanced D*."""
+    config = DConfig(ratio=ratio)
+    trainer = DTrainer(config)
+    trainer.step(1500)
+    trainer.update(dataclasses.replace(config, lr=5e-4))
+    trainer.step(1500)
+    snap = d_snapshot(trainer)
+    np.testing.assert_allclose(snap.d_star, ratio * snap.p_data / (ratio * snap.p_data + snap.p_g), atol=1e-12)
+    assert snap.gap < 0.05, snap.gap
+    balanced = snap.p_data / (snap.p_data + snap.p_g)
+    assert np.abs(snap.d - balanced)[snap.bulk].max() > 0.15
