@@ -1,9 +1,13 @@
 """Benchmark of the 2-D GAN: `python -m bench.gan2d`.
 
 Prints a table, then one line of JSON with
-- steps_per_s        our GANTrainer, headless, default config (generator steps per second)
+- steps_per_s        our GANTrainer, headless, default config (generator steps per second): the
+                     playground's training loop alone, without its scheduled evaluations
 - ref_steps_per_s    the same sizes trained by a plain PyTorch loop written the textbook way
-- seconds_to_8_modes default config from a fresh start until 8/8 modes and >= 80 % high quality
+- seconds_to_8_modes default config from a fresh start (`toy_gan`, evaluations included) until
+                     its scheduled evaluation finds 8/8 modes and >= 80 % high quality
+- eval_share         the share of the playground's training time spent in its scheduled
+                     evaluations: one `toy_scores` against the EVAL_EVERY steps between two
 - app_steps_per_s    the playground's throughput while open and refreshing in a browser
 Both headless loops run in this process with the app's thread setting (one intra-op thread),
 interleaved in rounds so that a slow moment of the machine hits both alike.
@@ -19,9 +23,10 @@ import time
 import torch
 from torch import nn
 
+from bench.common import TRAINING_THREADS, EvalShare, eval_share, without_evaluations
 from lab.data import toy
-from lab.gan.trainer import GANConfig, GANTrainer
-from lab.ui.live import TRAINING_THREADS
+from lab.gan.playground import EVAL_EVERY, toy_gan, toy_scores
+from lab.gan.trainer import GANConfig
 
 
 class TextbookGAN:
@@ -72,7 +77,7 @@ def _rate(trainer, steps: int) -> float:
 def throughput(rounds: int = 5, steps: int = 400) -> tuple[float, float]:
     """Median steps/s of ours and of the textbook loop, measured in alternating rounds."""
     config = GANConfig()
-    ours, ref = GANTrainer(config, device=torch.device("cpu")), TextbookGAN(config)
+    ours, ref = without_evaluations(toy_gan(config, device=torch.device("cpu"))), TextbookGAN(config)
     ours.step(50), ref.step(50)  # warm up
     ours_rates, ref_rates = [], []
     for _ in range(rounds):
@@ -81,21 +86,31 @@ def throughput(rounds: int = 5, steps: int = 400) -> tuple[float, float]:
     return statistics.median(ours_rates), statistics.median(ref_rates)
 
 
-def seconds_to_8_modes(check_every: int = 50, limit: float = 60.0) -> tuple[float, int]:
-    """Wall-clock seconds (training and the checks) until 8/8 modes and >= 80 % high quality."""
+def seconds_to_8_modes(limit: float = 60.0) -> tuple[float, int]:
+    """Wall-clock seconds (training and the scheduled evaluations, every EVAL_EVERY steps) until
+    an evaluation finds 8/8 modes and >= 80 % high quality."""
     started = time.perf_counter()
-    trainer = GANTrainer(GANConfig(), device=torch.device("cpu"))
+    trainer = toy_gan(GANConfig(), device=torch.device("cpu"))
     while time.perf_counter() - started < limit:
-        trainer.step(check_every)
-        result = trainer.evaluate()
+        trainer.step(EVAL_EVERY)
+        result = trainer.evals.last()
         if result["modes"] == 8 and result["high_quality"] >= 0.8:
             return time.perf_counter() - started, trainer.step_count
     return float("inf"), trainer.step_count
 
 
+def evaluation_share(calls: int = 10) -> EvalShare:
+    """One `toy_scores` (the playground's scheduled evaluation) against EVAL_EVERY training steps,
+    `calls` of each in alternating rounds, on a run past its first steps."""
+    trainer = without_evaluations(toy_gan(GANConfig(), device=torch.device("cpu")))
+    trainer.step(300)
+    rng = torch.Generator().manual_seed(0)
+    return eval_share(lambda: toy_scores(trainer, rng), lambda: trainer.step(EVAL_EVERY), EVAL_EVERY, calls)
+
+
 def app_steps_per_second(warmup: float = 5.0, window: float = 15.0) -> float:
     """Steps/s shown by the playground while it trains and refreshes in headless Chromium."""
-    from tests.e2e.server import browser_page, step_count, streamlit_app, wait_until_idle
+    from bench.browser import browser_page, step_count, streamlit_app, wait_until_idle
 
     with streamlit_app() as url, browser_page() as page:
         page.goto(f"{url}/gan_playground")
@@ -120,10 +135,11 @@ def main() -> None:
 
     steps_per_s, ref_steps_per_s = throughput()
     seconds, steps = seconds_to_8_modes()
+    share = evaluation_share()
     app = None if args.no_app else app_steps_per_second()
 
     rows = [
-        ("steps_per_s", f"{steps_per_s:.0f}", "GANTrainer, default config, CPU, 1 thread"),
+        ("steps_per_s", f"{steps_per_s:.0f}", "GANTrainer loop, default config, CPU, 1 thread"),
         ("ref_steps_per_s", f"{ref_steps_per_s:.0f}", "textbook PyTorch loop, same sizes"),
         ("ratio ours / ref", f"{steps_per_s / ref_steps_per_s:.2f}", "target >= 1.2"),
         ("seconds_to_8_modes", f"{seconds:.1f}", f"{steps} generator steps; target <= 10"),
@@ -136,11 +152,13 @@ def main() -> None:
     print(f"{'measure':<22} {'value':>8}  note")
     for name, value, note in rows:
         print(f"{name:<22} {value:>8}  {note}")
+    print(f"evaluation share: {100 * share.share:.1f} % ({share.note()})")
     result = {
         "steps_per_s": round(steps_per_s, 1),
         "ref_steps_per_s": round(ref_steps_per_s, 1),
         "seconds_to_8_modes": round(seconds, 2),
         "steps_to_8_modes": steps,
+        "eval_share": round(share.share, 4),
     }
     if app is not None:
         result["app_steps_per_s"] = round(app, 1)

@@ -1,8 +1,9 @@
 """Benchmark of the saturation lesson: `python -m bench.saturation`.
 
 Prints a table, then one line of JSON with single_steps_per_s (one run of the playground's
-trainer) and triple_steps_per_s (the three side-by-side runs, batched in one trainer), measured
-in this process at the default sizes, in alternating rounds. The JSON line is at torch's default
+training loop, without its scheduled evaluations: the side-by-side runs have none) and
+triple_steps_per_s (the three side-by-side runs, batched in one trainer), measured in this
+process at the default sizes, in alternating rounds. The JSON line is at torch's default
 thread count; the table also gives the figures at one thread (the live app's setting).
 
 It also runs the lesson's strong-D setting (`STRONG_D`: SGD, D pre-trained, k = 5) for 200
@@ -12,6 +13,7 @@ under loss (2) (target <= 0.05), adam_update_ratio the same with Adam in that se
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import time
@@ -19,14 +21,23 @@ from dataclasses import replace
 
 import torch
 
-from lab.gan.saturation import OPTIMIZER_LRS, STALL_STEPS, STRONG_D, SaturationTrainer, update_ratio
-from lab.gan.trainer import GANConfig, GANTrainer
+from bench.common import without_evaluations
+from lab.gan.playground import toy_gan
+from lab.gan.saturation import (
+    OPTIMIZER_LRS,
+    STALL_STEPS,
+    STRONG_D,
+    SaturationConfig,
+    saturation_gan,
+    update_ratio,
+)
+from lab.gan.trainer import GANConfig
 
 
 def throughput(rounds: int = 5, steps: int = 300) -> tuple[float, float]:
     """Median steps/s of one run and of the batched three runs."""
-    single = GANTrainer(GANConfig(), device=torch.device("cpu"))
-    triple = SaturationTrainer(GANConfig(d_pretrain=0), device=torch.device("cpu"))
+    single = without_evaluations(toy_gan(GANConfig(), device=torch.device("cpu")))
+    triple = saturation_gan(SaturationConfig(d_pretrain=0), device=torch.device("cpu"))
     single.step(30), triple.step(30)
     rates: dict[str, list[float]] = {"single": [], "triple": []}
     for _ in range(rounds):
@@ -44,13 +55,16 @@ def stall_ratios(seeds: range = range(3)) -> dict[str, list[float]]:
         lr_d, lr_g = OPTIMIZER_LRS[optimizer]
         for seed in seeds:
             config = replace(STRONG_D, optimizer=optimizer, lr_d=lr_d, lr_g=lr_g, seed=seed)
-            trainer = SaturationTrainer(config, device=torch.device("cpu"))
+            trainer = saturation_gan(config, device=torch.device("cpu"))
             trainer.step(STALL_STEPS)
             found.append(update_ratio(trainer.histories))
     return ratios
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     default_threads = torch.get_num_threads()
     results = {}
     for threads in sorted({1, default_threads}):

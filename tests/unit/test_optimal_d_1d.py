@@ -97,7 +97,9 @@ def test_an_unbalanced_minibatch_trains_d_onto_d_star_r_not_d_star(ratio):
     trainer.update(dataclasses.replace(config, lr=5e-4))
     trainer.step(1500)
     snap = d_snapshot(trainer)
-    np.testing.assert_allclose(snap.d_star, ratio * snap.p_data / (ratio * snap.p_data + snap.p_g), atol=1e-12)
+    np.testing.assert_allclose(
+        snap.d_star, ratio * snap.p_data / (ratio * snap.p_data + snap.p_g), atol=1e-12
+    )
     assert snap.gap < 0.05, snap.gap
     balanced = snap.p_data / (snap.p_data + snap.p_g)
     assert np.abs(snap.d - balanced)[snap.bulk].max() > 0.15
