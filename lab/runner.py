@@ -138,6 +138,13 @@ class Runner:
             self._wanted = True
             return self._snapshot
 
+    def read(self, look: Callable[[Any], Any]) -> Any:
+        """`look(trainer)` now, under the run's lock: a consistent view between two training chunks
+        (for what a page computes on demand, beside the snapshot)."""
+        self._touch()
+        with self._lock:
+            return look(self._trainer)
+
     def status(self) -> RunStatus:
         self._touch()
         with self._lock:

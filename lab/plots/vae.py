@@ -11,7 +11,9 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
 from lab.plots.palette import FAKE_COLOR, REAL_COLOR
+from lab.plots.raster import heatmap_data, heatmap_layers
 from lab.plots.vega import template, with_data
+from lab.vae.gap import GapAtX
 from lab.vae.trainer import VAESnapshot
 
 PART_COLORS = {"ELBO": "#111111", "E_q[log p(x|z)]": REAL_COLOR, "KL(q ‖ p)": FAKE_COLOR}
@@ -250,3 +252,136 @@ def _tsne_layout(size: int) -> alt.TopLevelMixin:
 
 def tsne_chart(frame: pd.DataFrame, size: int = 420) -> dict:
     return with_data(_tsne_layout(size), points=frame.round(3))
+
+
+# ----------------------------------------------------------------- the gap, by quadrature
+TRUE_COLOR, Q_COLOR = "#e66101", FAKE_COLOR
+
+
+@template
+def _posterior_2d_layout(size: int, window: tuple[float, float, float, float]) -> alt.TopLevelMixin:
+    x0, x1, y0, y1 = window
+    x = alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False), title="z₁")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False, zero=False), title="z₂")
+    heat = heatmap_layers(x, y, size, [0.0, 1.0], ["#ffffff", TRUE_COLOR], "p(z|x) / its max", "posterior")
+    ellipses = (
+        alt.Chart(alt.Data(name="q"))
+        .mark_line(color=Q_COLOR, strokeWidth=2.5, clip=True)
+        .encode(x=x, y=y, detail="level:N", order="i:Q")
+    )
+    return alt.layer(*heat, ellipses).properties(
+        width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+    )
+
+
+@template
+def _posterior_1d_layout(height: int, window: tuple[float, float]) -> alt.TopLevelMixin:
+    return (
+        alt.Chart(alt.Data(name="densities"))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("z:Q", title="z", scale=alt.Scale(domain=list(window), nice=False, zero=False)),
+            y=alt.Y("density:Q", title="density"),
+            color=alt.Color(
+                "which:N",
+                scale=alt.Scale(domain=["p(z|x), true", "q(z|x), encoder"], range=[TRUE_COLOR, Q_COLOR]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+        )
+        .properties(height=height, width="container")
+    )
+
+
+def posterior_chart(gap: GapAtX, size: int = 340) -> dict:
+    """The true posterior p(z|x) (heat map, 2-D; line, 1-D) and the encoder's q(z|x) (its 1 and 2
+    sigma ellipses, 2-D; line, 1-D), in the window around both that `gap_at` chose."""
+    ends = [(round(float(a[0]), 4), round(float(a[-1]), 4)) for a in gap.view]
+    if gap.posterior.ndim == 1:
+        z = gap.view[0]
+        frame = pd.DataFrame(
+            {
+                "z": np.tile(z, 2),
+                "density": np.concatenate([gap.posterior, gap.q]),
+                "which": np.repeat(["p(z|x), true", "q(z|x), encoder"], len(z)),
+            }
+        )
+        return with_data(_posterior_1d_layout(size // 2, ends[0]), densities=frame)
+    t = np.linspace(0, 2 * np.pi, 73)
+    rings = [
+        pd.DataFrame(
+            {
+                "x": gap.mu[0] + level * gap.std[0] * np.cos(t),
+                "y": gap.mu[1] + level * gap.std[1] * np.sin(t),
+                "level": level,
+                "i": np.arange(len(t)),
+            }
+        )
+        for level in (1, 2)
+    ]
+    heat = heatmap_data(
+        "posterior", gap.posterior / max(gap.posterior.max(), 1e-300), [0.0, 1.0], ["#ffffff", TRUE_COLOR]
+    )
+    heat["posterior"] = heat["posterior"].assign(
+        x=sum(ends[0]) / 2, y=sum(ends[1]) / 2
+    )  # the window's centre
+    return with_data(_posterior_2d_layout(size, (*ends[0], *ends[1])), **heat, q=pd.concat(rings))
+
+
+@template
+def _bounds_layout(height: int) -> alt.TopLevelMixin:
+    k = alt.X("k:Q", title="K, samples of q(z|x)", scale=alt.Scale(type="log"))
+    iwae = (
+        alt.Chart(alt.Data(name="iwae"))
+        .mark_line(color=REAL_COLOR, strokeWidth=2.5, point=alt.OverlayMarkDef(size=70, color=REAL_COLOR))
+        .encode(x=k, y=alt.Y("value:Q", title="nats", scale=alt.Scale(zero=False)))
+    )
+    rules = (
+        alt.Chart(alt.Data(name="levels"))
+        .mark_rule(strokeWidth=2)
+        .encode(
+            y="value:Q",
+            color=alt.Color(
+                "which:N",
+                scale=alt.Scale(domain=["log p(x), quadrature", "ELBO"], range=[TRUE_COLOR, "#111111"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "which:N",
+                scale=alt.Scale(domain=["log p(x), quadrature", "ELBO"], range=[[1, 0], [6, 4]]),
+                legend=None,
+            ),
+        )
+    )
+    return alt.layer(rules, iwae).properties(height=height, width="container")
+
+
+def bounds_chart(gap: GapAtX, height: int = 240) -> dict:
+    """The IWAE bound against K (blue), under log p(x) (orange) and above the ELBO (dashed)."""
+    iwae = pd.DataFrame({"k": list(gap.iwae), "value": list(gap.iwae.values())})
+    levels = pd.DataFrame({"which": ["log p(x), quadrature", "ELBO"], "value": [gap.log_px, gap.elbo]})
+    return with_data(_bounds_layout(height), iwae=iwae, levels=levels)
+
+
+@template
+def _gap_history_layout(height: int) -> alt.TopLevelMixin:
+    return (
+        alt.Chart(alt.Data(name="gaps"))
+        .mark_line(strokeWidth=2.5, color=TRUE_COLOR, point=alt.OverlayMarkDef(size=60, color=TRUE_COLOR))
+        .encode(
+            x=alt.X("step:Q", title="step"),
+            y=alt.Y("gap:Q", title="log p(x) − ELBO (nats, log scale)", scale=alt.Scale(type="log")),
+        )
+        .properties(height=height, width="container")
+    )
+
+
+def gap_history_chart(snap: VAESnapshot, height: int = 240) -> dict:
+    """The gap log p(x) - ELBO = KL(q(z|x) || p(z|x)) on the same held-out examples over training, on a
+    log scale (it falls by orders of magnitude), at the steps where the grid resolves the posterior;
+    a gap the ELBO's Monte Carlo error pushes below 1e-3 is drawn at 1e-3."""
+    gaps = pd.DataFrame(snap.gaps)
+    gaps = gaps[gaps["resolved"] > 0]
+    return with_data(
+        _gap_history_layout(height),
+        gaps=pd.DataFrame({"step": gaps["step"], "gap": gaps["gap"].clip(lower=1e-3)}),
+    )

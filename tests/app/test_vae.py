@@ -2,6 +2,9 @@
 
 import time
 
+import pytest
+
+from lab.vae.trainer import EVAL_EVERY
 from tests.app.pages import metric, open_page, run_line, step_count
 
 
@@ -24,11 +27,13 @@ def test_training_raises_the_held_out_elbo():
     at = _page()
     before = float(metric(at, "held-out ELBO"))
     at.button(key="play").click().run()
-    time.sleep(2.0)
-    at.run()
+    deadline = time.monotonic() + 60
+    while step_count(at) <= EVAL_EVERY["mnist"] and time.monotonic() < deadline:  # the next evaluation
+        time.sleep(0.5)
+        at.run()
     at.button(key="pause").click().run()
     after = float(metric(at, "held-out ELBO"))
-    assert step_count(at) > 20 and after > before
+    assert step_count(at) > EVAL_EVERY["mnist"] and after > before
 
 
 def test_toy_data_gets_a_gaussian_decoder_and_sigma_is_live():
@@ -74,3 +79,18 @@ def test_curves_follow_the_part_that_moves_and_show_the_whole_run_on_demand():
     assert any("The last 90% of the run" in c.value for c in at.caption)
     at.toggle(key="vae_full_range").set_value(True).run()
     assert any("The whole run." in c.value for c in at.caption)
+
+
+def test_the_gap_is_shown_exactly_for_a_small_latent_and_refused_when_unresolved():
+    at = _page()
+    at.selectbox(key="vae_data").set_value("moons").run()
+    assert not at.exception
+    log_px, elbo, gap = (float(metric(at, name)) for name in ("log p(x)", "ELBO(x)", "gap = KL"))
+    assert gap == pytest.approx(log_px - elbo, abs=2e-3) and gap >= 0
+    at.number_input(key="gap_x").set_value(7).run()
+    assert float(metric(at, "log p(x)")) != log_px  # another x, another value
+    at.select_slider(key="vae_sigma").set_value(0.01).run()
+    assert not at.exception
+    assert any("narrower than the grid" in w.value for w in at.warning)
+    at.slider(key="vae_latent").set_value(3).run()
+    assert not any(m.label == "log p(x)" for m in at.metric)  # no quadrature above a 2-D latent

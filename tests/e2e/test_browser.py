@@ -109,6 +109,28 @@ def test_vae_page_trains_and_shows_digits(app_url, page):
     page.locator(".st-key-pause button").click()
 
 
+def test_vae_gap_view_on_two_moons(app_url, page):
+    page.goto(f"{app_url}/vae_latent")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    page.locator(".st-key-vae_data").click()
+    page.get_by_role("option", name="Two moons").click()
+    page.get_by_text("The gap, exactly.").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    assert play_for(page, 8.0) > 1000
+    page.locator(".st-key-pause button").click()
+    wait_until_idle(page)
+    _no_exception(page)
+    page.locator(".st-key-gap_refresh button").first.click()  # the exact picture at the step reached
+    page.wait_for_function("() => !document.body.innerText.includes('this is step 0)')", timeout=30_000)
+    wait_until_idle(page)
+    page.get_by_text("The gap, exactly.").scroll_into_view_if_needed()
+    time.sleep(0.5)
+    page.screenshot(path=artifact("vae_gap.png"))
+    page.get_by_text("Orange: the true posterior").scroll_into_view_if_needed()
+    time.sleep(0.5)
+    page.screenshot(path=artifact("vae_gap_posterior.png"))
+
+
 def test_mnist_gan_page(app_url, page):
     page.goto(f"{app_url}/mnist_gan")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")

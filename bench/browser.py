@@ -1,0 +1,101 @@
+"""Run the app (`streamlit run app.py`) on a free local port and read a page in headless Chromium
+(Playwright, Debian's chromium): for the benchmarks that measure the app as a student sees it, and
+for the browser tests (`tests/e2e/server.py` builds on this module)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_app(timeout: float = 60.0) -> Iterator[str]:
+    """The app in a subprocess; yields its base URL and stops it afterwards. Its log is kept in a
+    temporary file, and named in the error if the server does not start."""
+    port = _free_port()
+    with tempfile.NamedTemporaryFile("w", prefix=f"streamlit-{port}-", suffix=".log", delete=False) as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start (exit code {proc.poll()}); see {log.name}")
+            time.sleep(0.3)
+        yield url
+        Path(log.name).unlink(missing_ok=True)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+            return answer.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@contextmanager
+def browser_page(width: int = 1600, height: int = 1100) -> Iterator:
+    """A Playwright page in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def wait_until_idle(page, selector: str = "h1", timeout: float = 60.0) -> None:
+    """Wait until the app has drawn `selector` in the main area and finished its script run."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
+    page.wait_for_selector(f"[data-testid='stMain'] {selector}", timeout=timeout * 1000)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=timeout * 1000
+    )
+
+
+def step_count(page) -> int:
+    """The step number in the run's status line ('Step 1,234 · ...')."""
+    text = page.locator("strong", has_text=re.compile(r"^Step [\d,]+$")).first.inner_text()
+    return int(re.sub(r"\D", "", text))
