@@ -13,6 +13,7 @@ pages = st.navigation(
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/gan_playground.py", title="GAN playground", icon=":material/scatter_plot:"),
         st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon=":material/balance:"),
+        st.Page("pages/figure1.py", title="Figure 1, learned (1-D)", icon=":material/timeline:"),
         st.Page("pages/saturation.py", title="Saturation", icon=":material/trending_down:"),
         st.Page("pages/vae_latent.py", title="VAE latent space", icon=":material/blur_on:"),
         st.Page("pages/mnist_gan.py", title="GAN on MNIST", icon=":material/draw:"),

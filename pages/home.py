@@ -15,6 +15,7 @@ Train small GANs and VAEs **live** and watch the results of the lecture
 |---|---|---|
 | **GAN playground** | a GAN learning a 2-D distribution: samples over the discriminator's D(x), the generator's gradients, losses, modes covered and JSD | *GAN Objective*, *Actual Training Process* (k D-steps per G-step) |
 | **Optimal discriminator D\*** | D trained against a fixed p_G converging onto D\* = p_data/(p_data + p_G); V(D, G) rising to its ceiling −log 4 + 2·JSD; D against D\* for a learned 2-D generator | *Proposition* and *Given D\*(G)* (V = −log 4 + D_JSD, where D_JSD = 2·JSD) |
+| **Figure 1, learned (1-D)** | Goodfellow et al.'s Figure 1 with a learned generator: z carried to G(z), p_data, p_G and D, from a poor D to D = ½; the idealised loop against k = 1, loss (1) against (2); p_G far from p_data, where JSD sits at log 2 and loss (1)'s gradient vanishes | *GAN Objective*, *Actual Training Process* |
 | **Saturation** | the generator losses (1), (2), (3) and their gradients against D(G(z)); three GANs, one per loss, from the same start: under a strong D (SGD) the gradient of (1) collapses; loss (3) with D\* equals −KL(p_G ‖ p_data) | *Actual Training Process*: the issue, (1) → (2), and the alternative (3) |
 | **VAE latent space** | a VAE trained live on MNIST or 2-D data: the ELBO and its two terms, train and held out; the latent space with q(z\|x) ellipses and the prior; decoded manifold, reconstructions, samples, interpolation; σ and β trading reconstruction against KL | *VAE Objective* and its Gaussian example |
 | **GAN on MNIST** | the same loop making digits at fixed noise; D(x) on real and generated digits; which digits appear; Fréchet distance, an MNIST Inception Score and confidence from a digit classifier; a latent walk | *Actual Training Process* on real data |
@@ -27,6 +28,7 @@ st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon=":
 st.page_link(
     "pages/optimal_d.py", label="Open the optimal discriminator lesson", icon=":material/arrow_forward:"
 )
+st.page_link("pages/figure1.py", label="Open Figure 1, learned", icon=":material/arrow_forward:")
 st.page_link("pages/saturation.py", label="Open the saturation lesson", icon=":material/arrow_forward:")
 st.page_link("pages/vae_latent.py", label="Open the VAE lesson", icon=":material/arrow_forward:")
 st.page_link("pages/mnist_gan.py", label="Open the MNIST GAN lesson", icon=":material/arrow_forward:")

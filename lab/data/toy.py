@@ -123,6 +123,13 @@ def spiral() -> GaussianMixture:
     return _mixture("spiral", "A spiral", means, 0.05, has_modes=False)
 
 
+def gaussian1d() -> GaussianMixture:
+    """1-D: one Gaussian N(1, 0.5^2), the data of Goodfellow et al. 2014's Figure 1."""
+    return GaussianMixture(
+        "gaussian1d", "1-D: one Gaussian", np.array([[1.0]]), np.array([0.5]), np.ones(1), extent=4.0
+    )
+
+
 def bimodal1d() -> GaussianMixture:
     """1-D: two Gaussians at -1.5 and +1.5, std 0.5, weights 0.3 / 0.7."""
     return GaussianMixture(
@@ -147,7 +154,9 @@ def trimodal1d() -> GaussianMixture:
     )
 
 
-_FACTORIES = {f.__name__: f for f in (ring8, grid25, gaussian, moons, spiral, bimodal1d, trimodal1d)}
+_FACTORIES = {
+    f.__name__: f for f in (ring8, grid25, gaussian, moons, spiral, gaussian1d, bimodal1d, trimodal1d)
+}
 NAMES = tuple(_FACTORIES)
 NAMES_2D = ("ring8", "grid25", "gaussian", "moons", "spiral")
 

@@ -86,6 +86,23 @@ def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
     page.screenshot(path=artifact("optimal_d_2d.png"), full_page=True)
 
 
+def test_figure1_page_learns_and_shows_the_far_apart_case(app_url, page):
+    page.goto(f"{app_url}/figure1")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    assert play_for(page, 5.0) > 300
+    page.locator(".st-key-pause button").click()
+    wait_until_idle(page)
+    _no_exception(page)
+    page.screenshot(path=artifact("figure1.png"))
+    page.get_by_text("Far apart (disjoint supports)").click()
+    page.get_by_text("eight standard deviations from p_data").wait_for(timeout=30_000)
+    assert play_for(page, 3.0) > 50
+    page.locator(".st-key-pause button").click()
+    wait_until_idle(page)
+    _no_exception(page)
+    page.screenshot(path=artifact("figure1_far_apart.png"))
+
+
 def test_saturation_page(app_url, page):
     page.goto(f"{app_url}/saturation")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")

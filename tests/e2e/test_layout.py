@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 skip_without_browser()
 
 SIZES = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
-LESSONS = ["gan_playground", "optimal_d", "saturation", "vae_latent", "mnist_gan"]
+LESSONS = ["gan_playground", "optimal_d", "figure1", "saturation", "vae_latent", "mnist_gan"]
 
 
 def _open(page, url: str, name: str) -> float:
@@ -31,6 +31,7 @@ LIVE_TABS = {"saturation": "Side by side, live"}
 
 OTHER_VIEWS = {
     "optimal_d": [("radio", "2-D: a learned generator")],
+    "figure1": [("radio", "Far apart (disjoint supports)")],
     "saturation": [("tab", "The three losses"), ("tab", "(3) as a KL")],
     "vae_latent": [
         ("tab", "Reconstructions"),
@@ -43,7 +44,8 @@ OTHER_VIEWS = {
 
 
 RERUN_SHOWS = {  # a radio reruns the page, which then shows this text
-    "2-D: a learned generator": "mean |D − D*| where the mass is"
+    "2-D: a learned generator": "mean |D − D*| where the mass is",
+    "Far apart (disjoint supports)": "eight standard deviations from p_data",
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import torch
 
+from lab.gan.figure1 import Figure1Config, SideBySide, figure1_snapshot
 from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan, mnist_snapshot
 from lab.gan.optimal_d import DConfig, DTrainer, InnerLoopConfig, d_snapshot, d_star_snapshot, inner_loop_gan
 from lab.gan.playground import playground_snapshot, toy_gan
@@ -23,6 +24,8 @@ SMALL = {"width": 16, "depth": 1, "batch_size": 32}
 
 def _short_schedule(trainer: Any, every: int) -> Any:
     """Evaluate every `every` steps, so a short test run crosses several evaluations."""
+    for run in getattr(trainer, "runs", []):  # side-by-side runs
+        _short_schedule(run, every)
     if hasattr(trainer, "evaluation") and trainer.evaluation is not None:
         trainer.evaluation = dataclasses.replace(trainer.evaluation, every=every)
     if hasattr(trainer, "eval_every"):
@@ -41,6 +44,7 @@ LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
         lambda t: d_star_snapshot(t, n=500, size=20),
     ),
     "optimal_d_1d": (lambda: DTrainer(DConfig(width=8, batch_size=64)), d_snapshot),
+    "figure1": (lambda: SideBySide(Figure1Config(compare="losses", width=8)), figure1_snapshot),
     "vae_toy": (lambda: VAETrainer(VAEConfig(data="moons", likelihood="gaussian", width=16)), vae_snapshot),
     "vae_mnist": (lambda: VAETrainer(VAEConfig(width=32, batch_size=32)), vae_snapshot),
     "mnist_gan_dcgan": (
@@ -82,6 +86,8 @@ def test_a_run_drawn_every_step_equals_a_run_never_drawn(lesson):
     undrawn.step(STEPS)
     assert_identical(drawn.state_dict(), undrawn.state_dict())
     evaluations = drawn.history if lesson == "optimal_d_1d" else getattr(drawn, "evals", None)
+    if lesson == "figure1":
+        evaluations = drawn.runs[0].evals
     if evaluations is not None and lesson not in ("saturation", "optimal_d_2d"):
         assert len(evaluations) >= STEPS // EVERY  # the schedule ran, whoever looked
 
