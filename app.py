@@ -11,6 +11,9 @@ apply_style()
 pages = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page(
+            "pages/density_estimation.py", title="Density estimation", icon=":material/stacked_line_chart:"
+        ),
         st.Page("pages/gan_playground.py", title="GAN playground", icon=":material/scatter_plot:"),
         st.Page("pages/optimal_d.py", title="Optimal discriminator D*", icon=":material/balance:"),
         st.Page("pages/figure1.py", title="Figure 1, learned (1-D)", icon=":material/timeline:"),

@@ -13,6 +13,7 @@ Train small GANs and VAEs **live** and watch the results of the lecture
 
 | Lesson | What you see | Slide |
 |---|---|---|
+| **Density estimation** | the lecture's first slide, max E log p_θ(x), three ways on the same 2-D data: a Gaussian mixture by maximum likelihood, a GAN (samples only) and a VAE (density by quadrature); held-out log-likelihoods, forward KL, reverse KL and JSD to p_data: mode covering against mode seeking | *Density estimation* |
 | **GAN playground** | a GAN learning a 2-D distribution: samples over the discriminator's D(x), the generator's gradients, losses, modes covered and JSD | *GAN Objective*, *Actual Training Process* (k D-steps per G-step) |
 | **Optimal discriminator D\*** | D trained against a fixed p_G converging onto D\* = p_data/(p_data + p_G); V(D, G) rising to its ceiling −log 4 + 2·JSD; D against D\* for a learned 2-D generator | *Proposition* and *Given D\*(G)* (V = −log 4 + D_JSD, where D_JSD = 2·JSD) |
 | **Figure 1, learned (1-D)** | Goodfellow et al.'s Figure 1 with a learned generator: z carried to G(z), p_data, p_G and D, from a poor D to D = ½; the idealised loop against k = 1, loss (1) against (2); p_G far from p_data, where JSD sits at log 2 and loss (1)'s gradient vanishes | *GAN Objective*, *Actual Training Process* |
@@ -24,6 +25,7 @@ Every page trains on this machine's CPU (or GPU when there is one). Press **Play
 sidebar of a lesson; move any slider while it trains.
 """
 )
+st.page_link("pages/density_estimation.py", label="Open density estimation", icon=":material/arrow_forward:")
 st.page_link("pages/gan_playground.py", label="Open the GAN playground", icon=":material/arrow_forward:")
 st.page_link(
     "pages/optimal_d.py", label="Open the optimal discriminator lesson", icon=":material/arrow_forward:"

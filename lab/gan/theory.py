@@ -86,9 +86,18 @@ def kl(p: np.ndarray, q: np.ndarray, cell: float) -> float:
 
 
 def jsd(p: np.ndarray, q: np.ndarray, cell: float) -> float:
-    """JSD(p || q) = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q)/2: in [0, log 2] nats."""
-    m = 0.5 * (np.asarray(p, dtype=np.float64) + np.asarray(q, dtype=np.float64))
-    return 0.5 * kl(p, m, cell) + 0.5 * kl(q, m, cell)
+    """JSD(p || q) = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q)/2: in [0, log 2] nats.
+
+    Each term a log(a/m) is at most a log 2 (a <= 2m), so densities below 1e-300 are left out: they
+    add less than 1e-300 per cell, and there (p + q)/2 can underflow to 0 in floating point."""
+    p = np.asarray(p, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    m = 0.5 * (p + q)
+    half = 0.0
+    for a in (p, q):
+        keep = a > 1e-300
+        half += float((a[keep] * np.log(a[keep] / m[keep])).sum())
+    return 0.5 * half * cell
 
 
 def kde_on_grid(samples: np.ndarray, axis: np.ndarray, bandwidth: float) -> np.ndarray:

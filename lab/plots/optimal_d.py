@@ -10,7 +10,7 @@ import pandas as pd
 
 from lab.gan.optimal_d import DSnapshot, DStarSnapshot
 from lab.plots.palette import FAKE_COLOR, FIELD_DOMAIN, FIELD_RANGE, REAL_COLOR
-from lab.plots.raster import heatmap_data, heatmap_layers
+from lab.plots.raster import heatmap_data, heatmap_layers, square_map
 from lab.plots.vega import template, with_data
 
 D_COLOR, D_STAR_COLOR = "#111111", "#e66101"
@@ -185,12 +185,7 @@ def _map_layout(
     modes = (
         alt.Chart(alt.Data(name="modes")).mark_point(shape="cross", size=60, color="#333333").encode(x=x, y=y)
     )
-    return alt.layer(*heatmap, modes).properties(
-        title=alt.TitleParams(title, fontSize=17),
-        width=size,
-        height=size,
-        autosize=alt.AutoSizeParams(type="pad"),
-    )
+    return square_map([*heatmap, modes], title, size, font_size=17)
 
 
 def d_star_maps(snap: DStarSnapshot, size: int = 270) -> list[dict]:

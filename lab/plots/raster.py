@@ -64,6 +64,16 @@ def heatmap_layers(
     return [image.encode(x=x, y=y, url="url:N"), legend]
 
 
+def square_map(layers: list[alt.Chart], title: str, size: int, font_size: int = 16) -> alt.LayerChart:
+    """Layers (a heat map and what is drawn over it) on a titled size x size square plot."""
+    return alt.layer(*layers).properties(
+        title=alt.TitleParams(title, fontSize=font_size),
+        width=size,
+        height=size,
+        autosize=alt.AutoSizeParams(type="pad"),
+    )
+
+
 def heatmap_data(
     name: str, grid: np.ndarray, domain: list[float], colors: list[str], hide: np.ndarray | None = None
 ) -> dict[str, pd.DataFrame]:

@@ -40,13 +40,16 @@ def latent_grid(latent_dim: int, points: int | None = None) -> tuple[np.ndarray,
 
 
 @torch.no_grad()
-def log_joint(model: VAE, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-    """log p(x|z) + log p(z) for every x (rows) and every z (columns), Gaussian decoder N(f(z), sigma^2 I)."""
+def log_joint(model: VAE, x: torch.Tensor, z: torch.Tensor, smoothing: float = 0.0) -> torch.Tensor:
+    """log p(x|z) + log p(z) for every x (rows) and every z (columns), Gaussian decoder N(f(z), sigma^2 I).
+
+    `smoothing` h > 0 gives the density smoothed by a Gaussian kernel of width h, exactly: the
+    decoder's variance becomes sigma^2 + h^2 (used to compare densities at a grid's resolution)."""
     if model.likelihood != "gaussian":
         raise ValueError("the quadrature is for the Gaussian decoder on 2-D data")
     f = model.decode(z.to(next(model.parameters()).device, torch.float32)).double().cpu()
     x = x.double().cpu()
-    log_sigma = float(model.log_sigma)
+    log_sigma = 0.5 * math.log(math.exp(2 * float(model.log_sigma)) + smoothing**2)
     dim = x.shape[1]
     squared = torch.cdist(x, f).pow(2)  # ||x - f(z)||^2
     log_lik = -0.5 * squared * math.exp(-2 * log_sigma) - dim * (log_sigma + 0.5 * math.log(2 * math.pi))
@@ -54,10 +57,13 @@ def log_joint(model: VAE, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
     return log_lik + log_prior[None, :]
 
 
-def log_marginal(model: VAE, x: torch.Tensor, points: int | None = None) -> torch.Tensor:
-    """log p(x) = log sum_z p(x|z) p(z) * cell, per example: the quadrature the gap is measured against."""
+def log_marginal(
+    model: VAE, x: torch.Tensor, points: int | None = None, smoothing: float = 0.0
+) -> torch.Tensor:
+    """log p(x) = log sum_z p(x|z) p(z) * cell, per example: the quadrature the gap is measured against
+    (of the density smoothed by a kernel of width `smoothing`, see `log_joint`)."""
     _, z, cell = latent_grid(model.latent_dim, points)
-    return torch.logsumexp(log_joint(model, x, z), dim=1) + math.log(cell)
+    return torch.logsumexp(log_joint(model, x, z, smoothing), dim=1) + math.log(cell)
 
 
 RESOLVED = 0.01

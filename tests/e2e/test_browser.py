@@ -103,6 +103,16 @@ def test_figure1_page_learns_and_shows_the_far_apart_case(app_url, page):
     page.screenshot(path=artifact("figure1_far_apart.png"))
 
 
+def test_density_estimation_page(app_url, page):
+    page.goto(f"{app_url}/density_estimation")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    assert play_for(page, 3.0) > 20
+    page.locator(".st-key-pause button").click()
+    wait_until_idle(page)
+    _no_exception(page)
+    page.screenshot(path=artifact("density_estimation.png"))
+
+
 def test_saturation_page(app_url, page):
     page.goto(f"{app_url}/saturation")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")

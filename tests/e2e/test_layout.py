@@ -13,7 +13,15 @@ pytestmark = pytest.mark.e2e
 skip_without_browser()
 
 SIZES = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
-LESSONS = ["gan_playground", "optimal_d", "figure1", "saturation", "vae_latent", "mnist_gan"]
+LESSONS = [
+    "density_estimation",
+    "gan_playground",
+    "optimal_d",
+    "figure1",
+    "saturation",
+    "vae_latent",
+    "mnist_gan",
+]
 
 
 def _open(page, url: str, name: str) -> float:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import torch
 
+from lab.density_estimation import ThreeWays, ThreeWaysConfig, three_ways_snapshot
 from lab.gan.figure1 import Figure1Config, SideBySide, figure1_snapshot
 from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan, mnist_snapshot
 from lab.gan.optimal_d import DConfig, DTrainer, InnerLoopConfig, d_snapshot, d_star_snapshot, inner_loop_gan
@@ -26,6 +27,11 @@ def _short_schedule(trainer: Any, every: int) -> Any:
     """Evaluate every `every` steps, so a short test run crosses several evaluations."""
     for run in getattr(trainer, "runs", []):  # side-by-side runs
         _short_schedule(run, every)
+    for part in ("gan", "vae"):  # density estimation's models
+        if hasattr(trainer, part):
+            _short_schedule(getattr(trainer, part), every)
+    if hasattr(trainer, "score_every"):
+        trainer.score_every = every
     if hasattr(trainer, "evaluation") and trainer.evaluation is not None:
         trainer.evaluation = dataclasses.replace(trainer.evaluation, every=every)
     if hasattr(trainer, "eval_every"):
@@ -45,6 +51,7 @@ LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
     ),
     "optimal_d_1d": (lambda: DTrainer(DConfig(width=8, batch_size=64)), d_snapshot),
     "figure1": (lambda: SideBySide(Figure1Config(compare="losses", width=8)), figure1_snapshot),
+    "density_estimation": (lambda: ThreeWays(ThreeWaysConfig(components=2), grid=16), three_ways_snapshot),
     "vae_toy": (lambda: VAETrainer(VAEConfig(data="moons", likelihood="gaussian", width=16)), vae_snapshot),
     "vae_mnist": (lambda: VAETrainer(VAEConfig(width=32, batch_size=32)), vae_snapshot),
     "mnist_gan_dcgan": (
@@ -88,6 +95,8 @@ def test_a_run_drawn_every_step_equals_a_run_never_drawn(lesson):
     evaluations = drawn.history if lesson == "optimal_d_1d" else getattr(drawn, "evals", None)
     if lesson == "figure1":
         evaluations = drawn.runs[0].evals
+    if lesson == "density_estimation":
+        evaluations = drawn.scores
     if evaluations is not None and lesson not in ("saturation", "optimal_d_2d"):
         assert len(evaluations) >= STEPS // EVERY  # the schedule ran, whoever looked
 

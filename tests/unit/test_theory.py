@@ -140,3 +140,16 @@ def test_kde_error_on_the_bulk_is_small_and_stated():
     # against the unsmoothed density the bias of smoothing shows, but stays moderate
     raw = dist.log_prob(points).exp().numpy()
     assert np.abs(np.log(estimate[bulk]) - np.log(raw[bulk])).mean() < 0.2
+
+
+def test_jsd_stays_finite_where_the_densities_underflow():
+    """Denormal densities far in the tails (exp(-744) is 5e-324): (p + q)/2 rounds to 0 there, and a
+    naive p log(p/m) is infinite. The JSD of two far-apart Gaussians is log 2, finite."""
+    from lab.gan.theory import jsd
+
+    x = np.linspace(-40, 40, 8001)
+    p, q = (
+        np.exp(-0.5 * (x + 10) ** 2) / np.sqrt(2 * np.pi),
+        np.exp(-0.5 * (x - 10) ** 2) / np.sqrt(2 * np.pi),
+    )
+    assert (p[p > 0].min() < 1e-320) and jsd(p, q, x[1] - x[0]) == pytest.approx(np.log(2), abs=1e-9)

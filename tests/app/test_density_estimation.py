@@ -1,0 +1,20 @@
+"""The density-estimation page, driven by AppTest."""
+
+from tests.app.pages import open_page, step_count
+
+
+def test_loads_with_three_models_and_their_numbers():
+    at = open_page("pages/density_estimation.py")
+    table = at.dataframe[0].value
+    assert list(table["model"]) == ["Gaussian mixture (MLE)", "GAN (implicit)", "VAE (explicit, amortised)"]
+    assert table["held-out log p(x)"].isna().tolist() == [False, True, False]  # a GAN has no density
+    assert (table["JSD"] >= 0).all() and (table["JSD"] <= 0.6932).all()
+    at.button(key="step").click().run()
+    assert not at.exception and step_count(at) == 1
+
+
+def test_more_mixture_components_fit_the_ring_better():
+    at = open_page("pages/density_estimation.py")
+    few = at.dataframe[0].value["KL(p_data ‖ p_θ)"][0]
+    at.slider(key="de_components").set_value(8).run()
+    assert not at.exception and at.dataframe[0].value["KL(p_data ‖ p_θ)"][0] < few
