@@ -64,6 +64,7 @@ def scores_table(snap: ThreeWaysSnapshot) -> pd.DataFrame:
             {
                 "model": TITLES[model],
                 "held-out log p(x)": held_out,
+                "IWAE bound": latest["vae_iwae"] if model == "vae" else np.nan,
                 "held-out, smoothed": latest[f"{model}_smoothed_ll"],
                 **{name: latest[f"{model}_{name}"] for name in DIVERGENCES},
             }
