@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 
 import torch
@@ -84,9 +83,7 @@ def held_out_elbo(model: nn.Module, test: torch.Tensor, log_sigma: float = 0.0) 
 
 def training_only(config: VAEConfig) -> VAETrainer:
     """A VAETrainer on the CPU with its scheduled held-out evaluations off: step() only trains."""
-    trainer = VAETrainer(config, device=torch.device("cpu"))
-    trainer.eval_every = sys.maxsize
-    return trainer
+    return VAETrainer(config, device=torch.device("cpu"), evaluate=False)
 
 
 def run(trainer, model_of, test: torch.Tensor, steps_per_chunk: int = 50) -> dict[float, float]:

@@ -84,9 +84,10 @@ class ThreeWays:
         self.mixture = (
             first[0] if first else MixtureEM(config.components, random_state=config.seed).fit(self.train)
         )
-        self.gan = toy_gan(GANConfig(data=config.data, seed=config.seed), device)
+        # the GAN's and the VAE's own scheduled evaluations would go unseen here: off
+        self.gan = toy_gan(GANConfig(data=config.data, seed=config.seed), device, evaluate=False)
         vae = VAEConfig(data=config.data, likelihood="gaussian", latent_dim=2, sigma=0.1, learn_sigma=True)
-        self.vae = VAETrainer(replace(vae, seed=config.seed), device)
+        self.vae = VAETrainer(replace(vae, seed=config.seed), device, evaluate=False)
         self.device = self.gan.device
         self.scores = History(
             *(f"{m}_{d}" for m in MODELS for d in DIVERGENCES),
@@ -101,7 +102,8 @@ class ThreeWays:
             self.scores.append(0, first[2])
         else:
             self._score()
-            row = {name: column[-1] for name, column in self.scores.columns.items() if name != "step"}
+            row = self.scores.last()
+            del row["step"]
             _FIRST_LOOK[(config, grid)] = (self.mixture, self.view, row)
 
     @property

@@ -176,9 +176,17 @@ def measure_jsd(trainer: GANTrainer, rng: torch.Generator) -> dict[str, float]:
     BANDWIDTH and p_data smoothed by the same kernel (exactly), by quadrature on the grid: a lower
     bound on the true JSD, in [0, log 2]."""
     x = grid(trainer.p_data)
-    p_g = kde_1d(trainer.sample(KDE_SAMPLES, rng).numpy()[:, 0], x, BANDWIDTH)
-    p_data = trainer.p_data.smoothed(BANDWIDTH).log_prob(x).exp().numpy()
-    return {"jsd": jsd(p_data, p_g, float(x[1] - x[0]))}
+    return {"jsd": smoothed_jsd(trainer.p_data, x, estimate_p_g(trainer, x, rng))}
+
+
+def estimate_p_g(trainer: GANTrainer, x: np.ndarray, rng: torch.Generator) -> np.ndarray:
+    """p_G on the grid x: a kernel density estimate (width BANDWIDTH) from KDE_SAMPLES samples."""
+    return kde_1d(trainer.sample(KDE_SAMPLES, rng).numpy()[:, 0], x, BANDWIDTH)
+
+
+def smoothed_jsd(p_data: toy.GaussianMixture, x: np.ndarray, p_g: np.ndarray) -> float:
+    """JSD between p_data smoothed by the kernel (exactly) and the estimate p_g, by quadrature on x."""
+    return jsd(p_data.smoothed(BANDWIDTH).log_prob(x).exp().numpy(), p_g, float(x[1] - x[0]))
 
 
 @dataclass
@@ -209,17 +217,18 @@ def figure1_snapshot(trainer: SideBySide, arrows: int = 25) -> list[Figure1Panel
         z = torch.tensor([NormalDist().inv_cdf((i + 0.5) / arrows) for i in range(arrows)])[:, None]
         d = torch.sigmoid(run.discriminator(torch.as_tensor(x, dtype=torch.float32)[:, None]))[:, 0]
         last = run.history.last()
+        p_g = estimate_p_g(run, x, rng)
         panels.append(
             Figure1Panel(
                 title=title,
                 step=run.step_count,
                 x=x,
                 p_data=run.p_data.log_prob(x).exp().numpy(),
-                p_g=kde_1d(run.sample(KDE_SAMPLES, rng).numpy()[:, 0], x, BANDWIDTH),
+                p_g=p_g,
                 d=d.cpu().double().numpy(),
                 z=z[:, 0].numpy(),
                 g_z=run.generate(z).cpu()[:, 0].numpy(),
-                jsd=measure_jsd(run, rng)["jsd"],
+                jsd=smoothed_jsd(run.p_data, x, p_g),  # of the p_G drawn
                 d_fake=last["d_fake"] if last else float("nan"),
                 g_grad_norm=last["g_grad_norm"] if last else float("nan"),
                 jsds=run.evals.thinned(),

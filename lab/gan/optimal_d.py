@@ -32,7 +32,7 @@ from scipy.special import xlogy
 
 from lab.data import toy
 from lab.gan.losses import pooled_discriminator_loss
-from lab.gan.playground import toy_nets
+from lab.gan.playground import toy_gan
 from lab.gan.theory import d_star, grid_2d, jsd, kde_on_grid, mass_region, pointwise_value, value_function
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.history import History
@@ -317,8 +317,7 @@ class InnerLoopConfig(GANConfig):
 
 def inner_loop_gan(config: InnerLoopConfig, device: torch.device | None = None) -> GANTrainer:
     """A GANTrainer on 2-D toy data (MLPs), nothing evaluated on a schedule: this part looks at D."""
-    p_data = toy.get(config.data)
-    return GANTrainer(config, p_data, *toy_nets(config, p_data.dim), device=device)
+    return toy_gan(config, device, evaluate=False)
 
 
 @dataclass

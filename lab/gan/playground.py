@@ -29,12 +29,13 @@ EVAL_EVERY = 100
 steps here, so evaluating costs at most a tenth of the training time (`python -m bench.gan2d`)."""
 
 
-def toy_gan(config: GANConfig, device: torch.device | None = None) -> GANTrainer:
+def toy_gan(config: GANConfig, device: torch.device | None = None, evaluate: bool = True) -> GANTrainer:
     """A GANTrainer on the toy distribution `config.data` with MLPs G and D, evaluated by
-    `toy_scores` every EVAL_EVERY steps."""
+    `toy_scores` every EVAL_EVERY steps (unless `evaluate` is False: a lesson that looks at
+    something else)."""
     p_data = toy.get(config.data)
     G, D = toy_nets(config, p_data.dim)
-    scores = Evaluation(("modes", "high_quality", "jsd"), toy_scores, EVAL_EVERY)
+    scores = Evaluation(("modes", "high_quality", "jsd"), toy_scores, EVAL_EVERY) if evaluate else None
     return GANTrainer(config, p_data, G, D, evaluation=scores, device=device)
 
 

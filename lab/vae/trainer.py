@@ -112,7 +112,8 @@ class VAESnapshot:
 class VAETrainer:
     """A VAE on MNIST (the bundled subset offline) or on samples of a toy distribution."""
 
-    def __init__(self, config: VAEConfig, device: torch.device | None = None) -> None:
+    def __init__(self, config: VAEConfig, device: torch.device | None = None, evaluate: bool = True) -> None:
+        """`evaluate` False: no scheduled held-out evaluation or gap (a run measured by its caller)."""
         self.device = device or pick_device()
         if config.data == "mnist":
             data = mnist.load()
@@ -148,11 +149,12 @@ class VAETrainer:
         self.step_count = 0
         self.history = History("elbo", "recon", "kl")
         self.evals = History("iwae", "elbo", "recon", "kl", "mse")
-        self.eval_every = EVAL_EVERY["mnist" if config.data == "mnist" else "toy"]
-        exact = config.data != "mnist" and config.latent_dim <= 2
+        self.eval_every = EVAL_EVERY["mnist" if config.data == "mnist" else "toy"] if evaluate else None
+        exact = evaluate and config.data != "mnist" and config.latent_dim <= 2
         self.gaps = History("log_px", "elbo", "gap", "resolved") if exact else None
         self.config = config
-        self.evaluate()
+        if evaluate:
+            self.evaluate()
         if self.gaps is not None:
             self.measure_gap()
 
@@ -180,7 +182,7 @@ class VAETrainer:
             self.opt.step()
             records.append(torch.stack([total.mean(), recon.mean(), kl.mean()]).detach())
             self.step_count += 1
-            if self.step_count % self.eval_every == 0:
+            if self.eval_every and self.step_count % self.eval_every == 0:
                 self.evaluate()
             if self.gaps is not None and self.step_count % GAP_EVERY == 0:
                 self.measure_gap()
