@@ -20,6 +20,7 @@ pages = st.navigation(
         st.Page("pages/saturation.py", title="Saturation", icon=":material/trending_down:"),
         st.Page("pages/vae_latent.py", title="VAE latent space", icon=":material/blur_on:"),
         st.Page("pages/mnist_gan.py", title="GAN on MNIST", icon=":material/draw:"),
+        st.Page("pages/semi_supervised.py", title="Semi-supervised learning", icon=":material/label:"),
     ]
 )
 with friendly_errors(f"showing {pages.title}"):

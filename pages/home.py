@@ -19,6 +19,7 @@ Train small GANs and VAEs **live** and watch the results of the lecture
 | **Figure 1, learned (1-D)** | Goodfellow et al.'s Figure 1 with a learned generator: z carried to G(z), p_data, p_G and D, from a poor D to D = ½; the idealised loop against k = 1, loss (1) against (2); p_G far from p_data, where JSD sits at log 2 and loss (1)'s gradient vanishes | *GAN Objective*, *Actual Training Process* |
 | **Saturation** | the generator losses (1), (2), (3) and their gradients against D(G(z)); three GANs, one per loss, from the same start: under a strong D (SGD) the gradient of (1) collapses; loss (3) with D\* equals −KL(p_G ‖ p_data) | *Actual Training Process*: the issue, (1) → (2), and the alternative (3) |
 | **VAE latent space** | a VAE trained live on MNIST or 2-D data: the ELBO and its two terms, train and held out; the latent space with q(z\|x) ellipses and the prior; decoded manifold, reconstructions, samples, interpolation; σ and β trading reconstruction against KL | *VAE Objective* and its Gaussian example |
+| **Semi-supervised learning** | the title's third part: a few labels and many unlabelled examples; the GAN way (a discriminator with K + 1 outputs, Salimans et al. 2016) and the VAE way (M2, Kingma et al. 2014), each beside the same network trained on the labels alone: decision boundaries on two moons, accuracy on MNIST, M2's style/class split | *GAN, VAE and **Semi-Supervised Learning*** (the title) |
 | **GAN on MNIST** | the same loop making digits at fixed noise; D(x) on real and generated digits; which digits appear; Fréchet distance, an MNIST Inception Score and confidence from a digit classifier; a latent walk | *Actual Training Process* on real data |
 
 Every page trains on this machine's CPU (or GPU when there is one). Press **Play** in the
@@ -34,3 +35,6 @@ st.page_link("pages/figure1.py", label="Open Figure 1, learned", icon=":material
 st.page_link("pages/saturation.py", label="Open the saturation lesson", icon=":material/arrow_forward:")
 st.page_link("pages/vae_latent.py", label="Open the VAE lesson", icon=":material/arrow_forward:")
 st.page_link("pages/mnist_gan.py", label="Open the MNIST GAN lesson", icon=":material/arrow_forward:")
+st.page_link(
+    "pages/semi_supervised.py", label="Open the semi-supervised lesson", icon=":material/arrow_forward:"
+)

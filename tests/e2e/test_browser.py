@@ -166,3 +166,21 @@ def test_mnist_gan_page(app_url, page):
     _no_exception(page)
     page.screenshot(path=artifact("mnist_gan.png"), full_page=True)
     page.locator(".st-key-pause button").click()
+
+
+def test_semi_supervised_page(app_url, page):
+    page.goto(f"{app_url}/semi_supervised")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    assert play_for(page, 8.0) > 100
+    page.locator(".st-key-pause button").click()
+    wait_until_idle(page)
+    _no_exception(page)
+    page.screenshot(path=artifact("semi_supervised_moons.png"))
+    page.get_by_text("MNIST digits", exact=True).click()
+    page.get_by_text("VAE, M2 (Kingma et al. 2014)", exact=True).click()
+    page.get_by_text("Style and class apart").wait_for(timeout=60_000)
+    assert play_for(page, 5.0) > 0
+    page.locator(".st-key-pause button").click()
+    wait_until_idle(page)
+    _no_exception(page)
+    page.screenshot(path=artifact("semi_supervised_m2_mnist.png"), full_page=True)

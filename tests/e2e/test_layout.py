@@ -21,6 +21,7 @@ LESSONS = [
     "saturation",
     "vae_latent",
     "mnist_gan",
+    "semi_supervised",
 ]
 
 
@@ -41,6 +42,7 @@ OTHER_VIEWS = {
     "optimal_d": [("radio", "2-D: a learned generator")],
     "figure1": [("radio", "Far apart (disjoint supports)")],
     "saturation": [("tab", "The three losses"), ("tab", "(3) as a KL")],
+    "semi_supervised": [("radio", "MNIST digits")],
     "vae_latent": [
         ("tab", "Reconstructions"),
         ("tab", "Samples from the prior"),
@@ -54,6 +56,7 @@ OTHER_VIEWS = {
 RERUN_SHOWS = {  # a radio reruns the page, which then shows this text
     "2-D: a learned generator": "mean |D − D*| where the mass is",
     "Far apart (disjoint supports)": "eight standard deviations from p_data",
+    "MNIST digits": "What G makes",
 }
 
 

@@ -1,0 +1,380 @@
+"""Semi-supervised training, live: the VAE way (M2) or the GAN way (K + 1 outputs), each beside
+the same network trained on the labels alone, on the same labelled examples and the same start.
+
+One step draws a minibatch of labelled examples (with replacement: there may be only a handful)
+and, unless `unlabelled` is False, one of unlabelled examples; the method takes one gradient step
+on its objective (`lab.semi.m2.m2_objective`, or the K + 1 discriminator's losses then the
+generator's feature matching, `lab.semi.kplus1`). Held-out accuracy is measured on the trainer's
+schedule, every `EVAL_EVERY[data]` steps and at step 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import ClassVar
+
+import torch
+from torch import nn
+
+from lab.device import pick_device
+from lab.history import History
+from lab.nets import seeded
+from lab.runner import TrainingDiverged
+from lab.semi import data as semi_data
+from lab.semi.kplus1 import (
+    KPlusOneDiscriminator,
+    feature_matching_loss,
+    image_generator,
+    point_generator,
+    real_probability,
+    supervised_loss,
+    unsupervised_loss,
+)
+from lab.semi.m2 import M2, m2_objective
+from lab.vae.model import binarize
+
+METHODS = {
+    "gan": "GAN, K + 1 outputs (Salimans et al. 2016)",
+    "m2": "VAE, M2 (Kingma et al. 2014)",
+}
+EVAL_EVERY = {"moons": 25, "mnist": 100}
+EVAL_EXAMPLES = 2_000  # the held-out examples the live accuracy averages over (the same ones each time)
+
+ARCHITECTURES = {
+    # (data, method): the networks' sizes and regularisers, as in the papers (MNIST) or scaled down (moons)
+    ("mnist", "gan"): {"widths": (1000, 500, 250, 250, 250), "input_noise": 0.3, "hidden_noise": 0.5,
+                       "noise_dim": 100, "g_width": 500},
+    ("moons", "gan"): {"widths": (64, 64, 64), "input_noise": 0.05, "hidden_noise": 0.3,
+                       "noise_dim": 2, "g_width": 64},
+    ("mnist", "m2"): {"width": 500, "latent_dim": 32, "likelihood": "bernoulli", "sigma": 1.0},
+    ("moons", "m2"): {"width": 128, "latent_dim": 1, "likelihood": "gaussian", "sigma": 0.15},
+}  # fmt: skip
+DEFAULT_LR = {"gan": 3e-3, "m2": 1e-3}
+DEFAULT_ALPHA = {"mnist": 20.0, "moons": 5.0}
+
+
+@dataclass(frozen=True)
+class SemiConfig:
+    """A semi-supervised run's settings."""
+
+    data: str = "moons"  # "moons" or "mnist"
+    method: str = "gan"  # a key of METHODS
+    labels_per_class: int = 3
+    unlabelled: bool = True  # False: the same network trained on the labels alone
+    batch_size: int = 100
+    lr: float = 0.0  # 0: the method's default (DEFAULT_LR)
+    alpha: float = 0.0  # M2's weight of the labelled cross-entropy; 0: the data's default (DEFAULT_ALPHA)
+    seed: int = 0
+
+    live_fields: ClassVar[tuple[str, ...]] = ("lr", "alpha", "batch_size")
+
+    def __post_init__(self) -> None:
+        if self.data not in semi_data.DATASETS or self.method not in METHODS:
+            raise ValueError(f"data in {tuple(semi_data.DATASETS)}, method in {tuple(METHODS)}")
+        if self.labels_per_class < 1 or self.batch_size < 1 or self.lr < 0 or self.alpha < 0:
+            raise ValueError("labels_per_class and batch_size positive, lr and alpha >= 0")
+
+    @property
+    def learning_rate(self) -> float:
+        return self.lr or DEFAULT_LR[self.method]
+
+    @property
+    def cross_entropy_weight(self) -> float:
+        return self.alpha or DEFAULT_ALPHA[self.data]
+
+    @property
+    def labels(self) -> int:
+        """Labelled examples in all: labels_per_class times the number of classes."""
+        return self.labels_per_class * (10 if self.data == "mnist" else 2)
+
+    def describe(self) -> str:
+        data = "MNIST" if self.data == "mnist" else "two moons"
+        uses = "labelled and unlabelled" if self.unlabelled else "the labels alone"
+        alpha = f" · α {self.cross_entropy_weight:g}" if self.method == "m2" else ""
+        return (
+            f"{data} · {METHODS[self.method]} · {self.labels:,} labels ({self.labels_per_class} per class), {uses}"
+            f" · m = {self.batch_size} · lr {self.learning_rate:g} (Adam){alpha} · seed {self.seed}"
+        )
+
+    def same_run(self, other: SemiConfig) -> bool:
+        return replace(other, **{f: getattr(self, f) for f in self.live_fields}) == self
+
+
+class SemiTrainer:
+    """One semi-supervised (or labels-only) run: `step(n)`, `classify(x)`, held-out `evals`."""
+
+    HISTORY: ClassVar[tuple[str, ...]]
+
+    def __init__(
+        self,
+        config: SemiConfig,
+        device: torch.device | None = None,
+        evaluate: bool = True,
+        split: semi_data.SemiData | None = None,
+    ) -> None:
+        self.config = config
+        self.device = device or pick_device()
+        self.data = (split or semi_data.load(config.data, config.labels_per_class, config.seed)).to(
+            self.device
+        )
+        self.arch = ARCHITECTURES[(config.data, config.method)]
+        self.modules = seeded(config.seed, self.build)
+        self.modules.to(self.device)
+        self.optimizers = self.make_optimizers()
+        self.step_count = 0
+        self.rng = torch.Generator().manual_seed(config.seed + 1)  # minibatches
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed + 2)
+            self.noise_state = torch.get_rng_state()  # the models' own noise (dropout-like, z samples)
+        self.history = History(*self.HISTORY)
+        self.evals = History("accuracy")
+        self.eval_every = EVAL_EVERY[config.data] if evaluate else None
+        if evaluate:
+            self.evaluate()
+
+    # ---------------------------------------------------------------- what a method defines
+    def build(self) -> nn.ModuleDict:
+        raise NotImplementedError
+
+    def make_optimizers(self) -> list[torch.optim.Optimizer]:
+        raise NotImplementedError
+
+    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
+        raise NotImplementedError
+
+    def classifier(self) -> nn.Module:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- the protocol
+    def update(self, config: SemiConfig) -> None:
+        self.config = config
+        for opt in self.optimizers:
+            for group in opt.param_groups:
+                group["lr"] = config.learning_rate
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        """n gradient steps; the latest step's numbers."""
+        metrics: dict[str, float] = {}
+        with torch.random.fork_rng(devices=[]):
+            torch.set_rng_state(self.noise_state)
+            for _ in range(n):
+                metrics = self._one_step()
+            self.noise_state = torch.get_rng_state()
+        return metrics
+
+    def _one_step(self) -> dict[str, float]:
+        data, m = self.data, self.config.batch_size
+        labelled = torch.randint(len(data.x_labelled), (m,), generator=self.rng).to(self.device)
+        x_unlabelled = None
+        if self.config.unlabelled:
+            unlabelled = torch.randint(len(data.x_unlabelled), (m,), generator=self.rng).to(self.device)
+            x_unlabelled = data.x_unlabelled[unlabelled]
+        metrics = self.train_step(data.x_labelled[labelled], data.y_labelled[labelled], x_unlabelled)
+        if not all(math.isfinite(value) for value in metrics.values()):
+            raise TrainingDiverged(f"a loss became NaN or infinite at step {self.step_count + 1}")
+        self.step_count += 1
+        self.history.append(self.step_count, {name: metrics.get(name, float("nan")) for name in self.HISTORY})
+        if self.eval_every and self.step_count % self.eval_every == 0:
+            self.evaluate()
+        return metrics
+
+    @torch.no_grad()
+    def classify(self, x: torch.Tensor) -> torch.Tensor:
+        """p(y | x) over the K classes, the networks in evaluation mode (no noise)."""
+        net = self.classifier()
+        net.eval()
+        try:
+            logits = net(x)
+            logits = logits[0] if isinstance(logits, tuple) else logits
+            return torch.softmax(logits, dim=1)
+        finally:
+            net.train()
+
+    def accuracy(self, limit: int | None = None) -> float:
+        """The share of held-out examples (the first `limit`) whose most probable class is right."""
+        x, y = self.data.x_test[:limit], self.data.y_test[:limit]
+        return (self.classify(x).argmax(dim=1) == y).float().mean().item()
+
+    def evaluate(self) -> None:
+        self.evals.append(self.step_count, {"accuracy": self.accuracy(EVAL_EXAMPLES)})
+
+    def state_dict(self) -> dict:
+        return {
+            "step_count": self.step_count,
+            "modules": self.modules.state_dict(),
+            "optimizers": [opt.state_dict() for opt in self.optimizers],
+            "rng": self.rng.get_state(),
+            "noise_state": self.noise_state.clone(),
+            "history": self.history.state_dict(),
+            "evals": self.evals.state_dict(),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        self.step_count = int(state["step_count"])
+        self.modules.load_state_dict(state["modules"])
+        for opt, saved in zip(self.optimizers, state["optimizers"], strict=True):
+            opt.load_state_dict(saved)
+        self.rng.set_state(state["rng"])
+        self.noise_state = state["noise_state"].clone()
+        self.history.load_state_dict(state["history"])
+        self.evals.load_state_dict(state["evals"])
+
+
+class GANWay(SemiTrainer):
+    """Salimans et al. 2016: a K + 1 discriminator, a generator trained by feature matching."""
+
+    HISTORY = ("supervised", "unsupervised", "feature_matching", "d_real", "d_fake")
+
+    def build(self) -> nn.ModuleDict:
+        a, d = self.arch, self.data
+        discriminator = KPlusOneDiscriminator(
+            d.dim, d.classes, a["widths"], a["input_noise"], a["hidden_noise"]
+        )
+        make_g = image_generator if self.config.data == "mnist" else point_generator
+        return nn.ModuleDict({"D": discriminator, "G": make_g(a["noise_dim"], a["g_width"], d.dim)})
+
+    def make_optimizers(self) -> list[torch.optim.Optimizer]:
+        lr = self.config.learning_rate
+        return [
+            torch.optim.Adam(self.modules[name].parameters(), lr, betas=(0.5, 0.999)) for name in ("D", "G")
+        ]
+
+    def classifier(self) -> nn.Module:
+        return self.modules["D"]
+
+    def noise(self, n: int) -> torch.Tensor:
+        """z: uniform on [0, 1]^d for the digits (as the paper), N(0, I) for points."""
+        shape = (n, self.arch["noise_dim"])
+        uniform = self.config.data == "mnist"
+        return torch.rand(shape, device=self.device) if uniform else torch.randn(shape, device=self.device)
+
+    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
+        D, G = self.modules["D"], self.modules["G"]
+        opt_d, opt_g = self.optimizers
+        logits_l, _ = D(x_labelled)
+        loss = supervised_loss(logits_l, y_labelled)
+        metrics = {"supervised": loss.item()}
+        if x_unlabelled is None:  # the labels alone: a plain classifier
+            opt_d.zero_grad(set_to_none=True)
+            loss.backward()
+            opt_d.step()
+            return metrics
+        fake = G(self.noise(len(x_unlabelled)))
+        logits_u, _ = D(x_unlabelled)
+        logits_f, _ = D(fake.detach())
+        unsupervised = unsupervised_loss(logits_u, logits_f)
+        opt_d.zero_grad(set_to_none=True)
+        (loss + unsupervised).backward()
+        opt_d.step()
+        # the generator: match the mean of D's last hidden layer on real and generated examples
+        _, features_real = D(x_unlabelled)
+        _, features_fake = D(G(self.noise(len(x_unlabelled))))
+        matching = feature_matching_loss(features_real.detach(), features_fake)
+        opt_g.zero_grad(set_to_none=True)
+        matching.backward()
+        opt_g.step()
+        return metrics | {
+            "unsupervised": unsupervised.item(),
+            "feature_matching": matching.item(),
+            "d_real": real_probability(logits_u).mean().item(),
+            "d_fake": real_probability(logits_f).mean().item(),
+        }
+
+    @torch.no_grad()
+    def generate(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples of G, in evaluation mode (batch norm's running statistics)."""
+        G = self.modules["G"]
+        G.eval()
+        try:
+            shape = (n, self.arch["noise_dim"])
+            z = (
+                torch.rand(shape, generator=generator)
+                if self.config.data == "mnist"
+                else torch.randn(shape, generator=generator)
+            )
+            return G(z.to(self.device))
+        finally:
+            G.train()
+
+
+class M2Way(SemiTrainer):
+    """Kingma et al. 2014's M2: y a latent variable; the classifier q(y|x) is the model's own."""
+
+    HISTORY = ("cross_entropy", "labelled_bound", "reconstruction", "kl", "unlabelled_bound", "entropy")
+
+    def build(self) -> nn.ModuleDict:
+        a = self.arch
+        model = M2(self.data.dim, self.data.classes, a["latent_dim"], a["width"], a["likelihood"], a["sigma"])
+        return nn.ModuleDict({"M2": model})
+
+    def make_optimizers(self) -> list[torch.optim.Optimizer]:
+        return [torch.optim.Adam(self.modules.parameters(), self.config.learning_rate)]
+
+    def classifier(self) -> nn.Module:
+        return self.modules["M2"].classifier
+
+    @property
+    def model(self) -> M2:
+        return self.modules["M2"]
+
+    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
+        if self.model.likelihood == "bernoulli":  # black-and-white digits, a fresh draw every time
+            x_labelled = binarize(x_labelled)
+            x_unlabelled = None if x_unlabelled is None else binarize(x_unlabelled)
+        loss, parts = m2_objective(
+            self.model, x_labelled, y_labelled, x_unlabelled, self.config.cross_entropy_weight
+        )
+        opt = self.optimizers[0]
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return parts
+
+
+def semi_trainer(
+    config: SemiConfig, device: torch.device | None = None, evaluate: bool = True, split=None
+) -> SemiTrainer:
+    """The trainer of `config.method`."""
+    kind = GANWay if config.method == "gan" else M2Way
+    return kind(config, device, evaluate, split)
+
+
+@dataclass
+class WithAndWithout:
+    """The semi-supervised run and the labels-only run of the same network, stepped together (the
+    trainer protocol): the same labelled examples, the same initial weights, the same seed."""
+
+    config: SemiConfig
+    device: torch.device | None = None
+    runs: list[SemiTrainer] = field(init=False)
+
+    def __post_init__(self) -> None:
+        split = semi_data.load(self.config.data, self.config.labels_per_class, self.config.seed)
+        self.runs = [
+            semi_trainer(replace(self.config, unlabelled=True), self.device, split=split),
+            semi_trainer(replace(self.config, unlabelled=False), self.device, split=split),
+        ]
+        self.device = self.runs[0].device
+
+    TITLES: ClassVar[tuple[str, str]] = ("labelled + unlabelled", "labels alone")
+
+    @property
+    def step_count(self) -> int:
+        return self.runs[0].step_count
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        self.runs[1].step(n)
+        return self.runs[0].step(n)
+
+    def update(self, config: SemiConfig) -> None:
+        self.config = config
+        for run in self.runs:
+            run.update(replace(config, unlabelled=run.config.unlabelled))
+
+    def state_dict(self) -> dict:
+        return {"runs": [run.state_dict() for run in self.runs]}
+
+    def load_state_dict(self, state: dict) -> None:
+        for run, saved in zip(self.runs, state["runs"], strict=True):
+            run.load_state_dict(saved)
