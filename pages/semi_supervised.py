@@ -95,8 +95,11 @@ def draw(snap: SemiSnapshot) -> None:
         )
     else:
         a, b = st.columns(2)
-        a.metric(snap.titles[0], f"{snap.latest[0]:.1%}", help="held-out accuracy")
-        b.metric(snap.titles[1], f"{snap.latest[1]:.1%}", help="held-out accuracy")
+        measured = (
+            f"held-out accuracy at step {snap.measured_at:,} (measured every {EVAL_EVERY['mnist']} steps)"
+        )
+        a.metric(snap.titles[0], f"{snap.latest[0]:.1%}", help=measured)
+        b.metric(snap.titles[1], f"{snap.latest[1]:.1%}", help=measured)
         if snap.generated is not None:
             st.image(image_grid(snap.generated, columns=20), caption="What G makes (fixed noise).")
         else:

@@ -333,7 +333,10 @@ class M2Way(SemiTrainer):
 
 
 def semi_trainer(
-    config: SemiConfig, device: torch.device | None = None, evaluate: bool = True, split=None
+    config: SemiConfig,
+    device: torch.device | None = None,
+    evaluate: bool = True,
+    split: semi_data.SemiData | None = None,
 ) -> SemiTrainer:
     """The trainer of `config.method`."""
     kind = GANWay if config.method == "gan" else M2Way

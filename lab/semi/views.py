@@ -28,6 +28,7 @@ class SemiSnapshot:
     titles: tuple[str, ...]
     accuracy: dict[str, list]  # held-out accuracy of every run: columns step, accuracy, run
     latest: tuple[float, ...]  # each run's latest held-out accuracy
+    measured_at: int  # the step of that measurement
     parts: dict[str, list[float]]  # the semi-supervised run's per-step numbers, thinned
     grid_x: np.ndarray | None = None  # moons: the grid's axes
     grid_y: np.ndarray | None = None
@@ -51,6 +52,7 @@ def semi_snapshot(pair: WithAndWithout) -> SemiSnapshot:
         "titles": pair.TITLES,
         "accuracy": accuracy,
         "latest": tuple(run.evals["accuracy"][-1] if len(run.evals) else float("nan") for run in pair.runs),
+        "measured_at": int(semi.evals["step"][-1]) if len(semi.evals) else 0,
         "parts": semi.history.thinned(),
     }
     rng = torch.Generator().manual_seed(0)  # the same noise every frame: only the model moves
