@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lab.ui import link
 from lab.ui.errors import friendly_errors
 from lab.ui.style import apply_style
 
@@ -23,5 +24,9 @@ pages = st.navigation(
         st.Page("pages/semi_supervised.py", title="Semi-supervised learning", icon=":material/label:"),
     ]
 )
+notices = st.container()  # the link's refused values, above the page
+link.begin(pages.url_path)
 with friendly_errors(f"showing {pages.title}"):
     pages.run()
+link.lesson_link_popover(pages.url_path)
+link.finish(notices)

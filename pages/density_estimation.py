@@ -12,7 +12,7 @@ from lab.density_estimation import (
     three_ways_snapshot,
 )
 from lab.plots import density_estimation as plots
-from lab.ui import live
+from lab.ui import link, live
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -26,12 +26,12 @@ st.markdown(
 )
 buttons = st.sidebar.container()
 sb = st.sidebar
-data = sb.selectbox("Data p_data", toy.NAMES_2D, format_func=lambda n: toy.get(n).title, key="de_data")
-components = sb.slider(
-    "Mixture components K", 1, 12, 4, key="de_components", help="Changes start a fresh run."
+data = link.selectbox(sb, "Data p_data", toy.NAMES_2D, format_func=lambda n: toy.get(n).title, key="de_data")
+components = link.slider(
+    sb, "Mixture components K", 1, 12, 4, key="de_components", help="Changes start a fresh run."
 )
-seed = sb.number_input("Seed", 0, 10_000, 0, key="de_seed")
-config = ThreeWaysConfig(data=data, components=components, seed=int(seed))
+seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="de_seed")
+config = ThreeWaysConfig(data=data, components=components, seed=seed)
 runner = live.start_run(
     "density_estimation",
     config,

@@ -15,7 +15,7 @@ from lab.gan.figure1 import (
     figure1_snapshot,
 )
 from lab.plots import figure1 as plots
-from lab.ui import live
+from lab.ui import link, live
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -32,15 +32,15 @@ SETTINGS = {
 }
 buttons = st.sidebar.container()
 sb = st.sidebar
-setting = sb.radio("Setting", list(SETTINGS), key="f1_setting", help="Changes start a fresh run.")
+setting = link.radio(sb, "Setting", list(SETTINGS), key="f1_setting", help="Changes start a fresh run.")
 compare = (
-    sb.radio("Compare", list(COMPARISONS), format_func=COMPARISONS.get, key="f1_compare")
+    link.radio(sb, "Compare", list(COMPARISONS), format_func=COMPARISONS.get, key="f1_compare")
     if setting == "From scratch"
     else FAR_APART["compare"]
 )
-k = sb.slider("k: D steps per G step (live)", 1, 10, 1, key="f1_k")
-seed = sb.number_input("Seed", 0, 10_000, 0, key="f1_seed")
-config = Figure1Config(**{**SETTINGS[setting], "compare": compare}, k=k, seed=int(seed))
+k = link.slider(sb, "k: D steps per G step (live)", 1, 10, 1, key="f1_k")
+seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="f1_seed")
+config = Figure1Config(**{**SETTINGS[setting], "compare": compare}, k=k, seed=seed)
 runner = live.start_run("figure1", config, SideBySide, figure1_snapshot, buttons)
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot, playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as plots
-from lab.ui import live
+from lab.ui import link, live
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -20,13 +20,13 @@ st.markdown(
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
 config = gan_config_sidebar(GANConfig())
 runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
-with buttons:
-    layers = st.multiselect("Show", plots.LAYERS, default=list(plots.LAYERS), key="layers")
-    true_scale = st.toggle(
-        "Arrows at true scale",
-        key="true_scale",
-        help=f"{plots.TRUE_SCALE} plot units per unit of gradient: a vanishing gradient draws vanishing arrows",
-    )
+layers = link.multiselect(buttons, "Show", plots.LAYERS, list(plots.LAYERS), key="layers")
+true_scale = link.toggle(
+    buttons,
+    "Arrows at true scale",
+    key="true_scale",
+    help=f"{plots.TRUE_SCALE} plot units per unit of gradient: a vanishing gradient draws vanishing arrows",
+)
 
 
 field_column, curves_column = st.columns([3, 2], gap="medium")
@@ -74,8 +74,11 @@ def draw_curves(snap: GANSnapshot) -> None:
 
 with field_column:
     live.live_view(runner, draw_field, "drawing the playground")
-    if st.toggle(
-        "Inspect D(x) in 3-D", key="surface", help="drawn once from the current step; toggle again to refresh"
+    if link.toggle(
+        st,
+        "Inspect D(x) in 3-D",
+        key="surface",
+        help="drawn once from the current step; toggle again to refresh",
     ):
         st.plotly_chart(plots.d_surface(runner.snapshot()), key="d_surface")
 with curves_column:

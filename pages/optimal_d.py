@@ -17,7 +17,7 @@ from lab.gan.optimal_d import (
     proof_at,
 )
 from lab.plots import optimal_d as plots
-from lab.ui import live
+from lab.ui import link, live
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.optimal_d_controls import d_config_sidebar, inner_loop_toggle
 from lab.ui.page import run_through_app
@@ -32,7 +32,8 @@ st.markdown(
     r"The slide writes $D_{JSD}$ for $2\,\mathrm{JSD}$: twice the usual Jensen–Shannon divergence, "
     r"which lies in $[0, \log 2]$."
 )
-part = st.radio(
+part = link.radio(
+    st,
     "Part",
     ["1-D: a fixed generator", "2-D: a learned generator"],
     horizontal=True,
@@ -43,14 +44,14 @@ buttons = st.sidebar.container()
 
 if part.startswith("1-D"):
     config = d_config_sidebar()
-    with buttons:
-        per_click = st.select_slider(
-            "D steps per Step",
-            (1, 10, 100, 1000),
-            value=1,
-            key="d_steps_per_click",
-            help="How many steps does 'solve the inner max to optimum' take? Try 1000.",
-        )
+    per_click = link.select_slider(
+        buttons,
+        "D steps per Step",
+        (1, 10, 100, 1000),
+        1,
+        key="d_steps_per_click",
+        help="How many steps does 'solve the inner max to optimum' take? Try 1000.",
+    )
     runner = live.start_run(
         "optimal_d_1d",
         config,
@@ -93,7 +94,7 @@ if part.startswith("1-D"):
             r"is maximised pointwise: at each x, $f(q) = a \log q + b \log(1 - q)$ with $a = p_{data}(x)$, "
             r"$b = p_G(x)$ peaks at $q^* = \frac{a}{a + b}$ (set $f'(q) = \frac{a}{q} - \frac{b}{1 - q} = 0$)."
         )
-        at = st.slider("x", -5.0, 5.0, 1.5, 0.05, key="proof_x", help="the point at which to look")
+        at = link.slider(st, "x", -5.0, 5.0, 1.5, 0.05, key="proof_x", help="the point at which to look")
         proof = proof_at(snap, at)
         marks = {
             "q* = a/(a + b)": (proof.q_star, proof.f_star),

@@ -17,7 +17,7 @@ from lab.gan.saturation import (
 )
 from lab.gan.theory import expected_log_ratio
 from lab.plots import saturation as plots
-from lab.ui import live
+from lab.ui import link, live
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 
@@ -29,18 +29,19 @@ st.markdown(
     r"$-\log D(G(z))$ keeps it alive, and (3) $-\log \frac{D}{1-D}$, their sum, minimises "
     r"$\mathrm{KL}(p_G \| p_{data})$ when $D \approx D^*$."
 )
-curves_tab, live_tab, kl_tab = st.tabs(["The three losses", "Side by side, live", "(3) as a KL"])
+curves_tab, live_tab, kl_tab = link.tabs(["The three losses", "Side by side, live", "(3) as a KL"], key="tab")
 
 with curves_tab:
     left, right = st.columns([2, 5])
     with left:
-        marker = st.select_slider(
+        marker = link.select_slider(
+            st,
             "Place a marker at D(G(z))",
             [1e-4, 1e-3, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99],
-            value=0.01,
+            0.01,
             key="marker",
         )
-        log_x = st.toggle("Log axis for D(G(z))", value=True, key="log_x")
+        log_x = link.toggle(st, "Log axis for D(G(z))", True, key="log_x")
         st.dataframe(plots.gradients_at(marker), hide_index=True)
         st.caption(
             "With l the logit of D (D = σ(l)): d/dl log(1 − D) = −D, which vanishes as D → 0, while "
@@ -52,24 +53,26 @@ with curves_tab:
 
 with live_tab:
     c1, c2, c3, c4, c5 = st.columns([3, 2, 3, 3, 2])
-    data = c1.selectbox("Data", ["ring8", "grid25", "moons", "spiral", "gaussian"], key="sat_data")
-    optimizer = c2.radio(
+    data = link.selectbox(c1, "Data", ["ring8", "grid25", "moons", "spiral", "gaussian"], key="sat_data")
+    optimizer = link.radio(
+        c2,
         "Optimizer",
         ["sgd", "adam"],
         format_func={"sgd": "SGD", "adam": "Adam"}.get,
         key="sat_optimizer",
         help="SGD steps along the gradient; Adam rescales each coordinate by its running size.",
     )
-    pretrain = c3.select_slider(
+    pretrain = link.select_slider(
+        c3,
         "Strong D: pre-train D for",
         [0, 50, 200, 1000],
-        value=STRONG_D.d_pretrain,
+        STRONG_D.d_pretrain,
         key="sat_pretrain",
         format_func=lambda n: f"{n} steps",
         help="D is trained alone against the initial G first, so D(G(z)) starts near 0.",
     )
-    k = c4.slider("k: D steps per G step", 1, 10, STRONG_D.k, key="sat_k")
-    seed = c5.number_input("Seed", 0, 10_000, 0, key="sat_seed")
+    k = link.slider(c4, "k: D steps per G step", 1, 10, STRONG_D.k, key="sat_k")
+    seed = link.number_input(c5, "Seed", 0, 10_000, 0, key="sat_seed")
     lr_d, lr_g = OPTIMIZER_LRS[optimizer]
     config = replace(
         STRONG_D,
@@ -79,7 +82,7 @@ with live_tab:
         lr_g=lr_g,
         k=k,
         d_pretrain=pretrain,
-        seed=int(seed),
+        seed=seed,
     )
     runner = live.start_run("saturation", config, saturation_gan, triple_snapshot, st.container())
 
@@ -151,8 +154,8 @@ with kl_tab:
         r"reverse, mode-seeking KL: G is punished for putting mass where there is no data, not for missing modes."
     )
     a, b = st.columns(2)
-    mu = a.slider("μ of p_G", -3.0, 3.0, 0.0, 0.1, key="kl_mu")
-    sigma = b.slider("σ of p_G", 0.2, 2.0, 1.0, 0.05, key="kl_sigma")
+    mu = link.slider(a, "μ of p_G", -3.0, 3.0, 0.0, 0.1, key="kl_mu")
+    sigma = link.slider(b, "σ of p_G", 0.2, 2.0, 1.0, 0.05, key="kl_sigma")
     with friendly_errors("computing the KL"):
         check = loss_three_as_kl(mu, sigma)
         st.button(

@@ -7,7 +7,7 @@ from lab.plots.raster import image_grid
 from lab.semi.measured import MEASURED
 from lab.semi.trainer import EVAL_EVERY, METHODS, SemiConfig, WithAndWithout
 from lab.semi.views import SemiSnapshot, semi_snapshot
-from lab.ui import live
+from lab.ui import link, live
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -43,18 +43,20 @@ With no unlabelled examples both reduce to the classifier trained on the labels 
 
 buttons = st.sidebar.container()
 sb = st.sidebar
-data = sb.radio(
+data = link.radio(
+    sb,
     "Data",
     ["moons", "mnist"],
     format_func={"moons": "Two moons (2-D)", "mnist": "MNIST digits"}.get,
     key="ss_data",
 )
-method = sb.radio("Method", list(METHODS), format_func=METHODS.get, key="ss_method")
+method = link.radio(sb, "Method", list(METHODS), format_func=METHODS.get, key="ss_method")
 if data == "moons":
-    per_class = sb.slider("Labelled points per class", 1, 25, 3, key="ss_labels_moons")
+    per_class = link.slider(sb, "Labelled points per class", 1, 25, 3, key="ss_labels_moons")
 else:
     per_class = (
-        sb.select_slider(
+        link.select_slider(
+            sb,
             "Labelled digits in all",
             [10, 100, 1000],
             100,
@@ -65,11 +67,11 @@ else:
     )
 alpha = 0.0
 if method == "m2":
-    alpha = sb.slider(
-        "α: weight of −log q(y|x) (live)", 0.5, 50.0, 20.0 if data == "mnist" else 5.0, key="ss_alpha"
+    alpha = link.slider(
+        sb, "α: weight of −log q(y|x) (live)", 0.5, 50.0, 20.0 if data == "mnist" else 5.0, key="ss_alpha"
     )
-seed = sb.number_input("Seed (which examples are labelled)", 0, 10_000, 0, key="ss_seed")
-config = SemiConfig(data=data, method=method, labels_per_class=int(per_class), alpha=alpha, seed=int(seed))
+seed = link.number_input(sb, "Seed (which examples are labelled)", 0, 10_000, 0, key="ss_seed")
+config = SemiConfig(data=data, method=method, labels_per_class=int(per_class), alpha=alpha, seed=seed)
 runner = live.start_run(
     "semi_supervised",
     config,
@@ -120,8 +122,14 @@ def draw(snap: SemiSnapshot) -> None:
 live.live_view(runner, draw, "drawing the semi-supervised runs", unit="steps")
 
 st.subheader("On MNIST: accuracy against the number of labels")
-if MEASURED["rows"]:
-    st.dataframe(MEASURED["rows"], hide_index=True)
+st.dataframe(
+    MEASURED["rows"],
+    hide_index=True,
+    column_config={
+        name: st.column_config.NumberColumn(format="percent")
+        for name in ("GAN, K + 1", "VAE, M2", "labels alone")
+    },
+)
 st.caption(
     f"Measured by `python -m bench.semi_supervised` ({MEASURED['source']}); the same held-out digits for every "
     "run. Published on full MNIST with 100 labels: M2 88.0 %, M1 + M2 96.7 % (Kingma et al. 2014); the "

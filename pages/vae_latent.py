@@ -5,7 +5,7 @@ import streamlit as st
 from lab.data import toy
 from lab.plots import vae as plots
 from lab.plots.raster import image_grid
-from lab.ui import live
+from lab.ui import link, live
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
 from lab.vae.gap import gap_at
@@ -139,7 +139,9 @@ def gap_views(snap: VAESnapshot) -> None:
             "steps)."
         )
     with right:
-        st.number_input("Held-out example x", 0, snap.n_held_out - 1, 0, key="gap_x", on_change=look_at_gap)
+        link.number_input(
+            st, "Held-out example x", 0, snap.n_held_out - 1, 0, key="gap_x", on_change=look_at_gap
+        )
         seen = st.session_state.get("vae_gap")
         if seen is None or seen[0] != snap.config or seen[1] != st.session_state["gap_x"]:
             look_at_gap()
@@ -212,8 +214,8 @@ def decoder_views(snap) -> None:
             "reconstruction E[x|z = μ(x)]."
         )
         return
-    manifold, recon, samples, path = st.tabs(
-        ["Decoded manifold", "Reconstructions", "Samples from the prior", "Interpolation"]
+    manifold, recon, samples, path = link.tabs(
+        ["Decoded manifold", "Reconstructions", "Samples from the prior", "Interpolation"], key="vae_tab"
     )
     rows, cols = snap.manifold.shape[:2]
     over = "(z₁, z₂)" if snap.config.latent_dim >= 2 else "z₁"
@@ -235,10 +237,17 @@ def decoder_views(snap) -> None:
     )
 
 
-st.sidebar.toggle(
-    "Whole run in the curves", key="vae_full_range", help="from step 0, where the ELBO starts far below"
+link.toggle(
+    st.sidebar,
+    "Whole run in the curves",
+    key="vae_full_range",
+    help="from step 0, where the ELBO starts far below",
 )
-st.sidebar.multiselect(
-    "Show q(z|x) ellipses for held-out examples", list(range(30)), default=[0, 1, 2, 3, 4], key="vae_ellipses"
+link.multiselect(
+    st.sidebar,
+    "Show q(z|x) ellipses for held-out examples",
+    list(range(30)),
+    [0, 1, 2, 3, 4],
+    key="vae_ellipses",
 )
 live.live_view(runner, draw_vae, "drawing the VAE", slower=2, unit="gradient steps")

@@ -11,7 +11,7 @@ import streamlit as st
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.trainer import GANConfig
-from lab.ui.share import config_from_link, link_to
+from lab.ui import link
 
 C = TypeVar("C", bound=GANConfig)
 
@@ -26,25 +26,6 @@ WIDTH_CHOICES = (16, 32, 64, 128, 256)
 K_RANGE, DEPTH_RANGE, NOISE_RANGE, SEED_RANGE = (1, 10), (1, 5), (1, 16), (0, 10_000)
 
 
-def _fits_widgets(c: GANConfig) -> bool:
-    """True when every value can be shown by the widgets below."""
-    return (
-        c.data in toy.NAMES_2D
-        and {c.lr_d, c.lr_g} <= set(LR_CHOICES)
-        and c.batch_size in BATCH_CHOICES
-        and c.width in WIDTH_CHOICES
-        and all(
-            lo <= v <= hi
-            for v, (lo, hi) in (
-                (c.k, K_RANGE),
-                (c.depth, DEPTH_RANGE),
-                (c.noise_dim, NOISE_RANGE),
-                (c.seed, SEED_RANGE),
-            )
-        )
-    )
-
-
 def gan_config_sidebar(defaults: C, extra: Callable[[C], dict[str, Any]] | None = None) -> C:
     """Draw the GAN's controls in the sidebar and return the config they describe (of the type
     of `defaults`).
@@ -52,24 +33,20 @@ def gan_config_sidebar(defaults: C, extra: Callable[[C], dict[str, Any]] | None 
     `extra(defaults)` draws a lesson's own controls under the training loop's and returns the
     fields they set (the D* lesson's "Inner loop to optimum").
 
-    The first values come from the page's link (see `lab.ui.share`), and the link follows
-    every change, so copying the address shares exactly this setting.
+    Every control is bound to the page's URL (see `lab.ui.link`), so copying the address shares
+    exactly this setting.
     """
-    base = defaults
-    defaults = config_from_link(base)
-    if not _fits_widgets(defaults):
-        st.warning("Ignored the settings in the link: a value is outside what the sliders offer.")
-        defaults = base
     sb = st.sidebar
-    names_2d = list(toy.NAMES_2D)
-    data = sb.selectbox(
+    data = link.selectbox(
+        sb,
         "Data p_data",
-        names_2d,
-        index=names_2d.index(defaults.data),
+        toy.NAMES_2D,
+        index=toy.NAMES_2D.index(defaults.data),
         format_func=lambda n: toy.get(n).title,
         key="data",
     )
-    loss = sb.selectbox(
+    loss = link.selectbox(
+        sb,
         "Generator loss",
         GENERATOR_LOSSES,
         index=GENERATOR_LOSSES.index(defaults.generator_loss),
@@ -78,13 +55,14 @@ def gan_config_sidebar(defaults: C, extra: Callable[[C], dict[str, Any]] | None 
         help="The lecture's three choices for the generator's step.",
     )
     sb.markdown("**Training loop** (changes apply live)")
-    k = sb.slider("k: discriminator steps per generator step", *K_RANGE, defaults.k, key="k")
-    batch = sb.select_slider("Minibatch m", BATCH_CHOICES, value=defaults.batch_size, key="batch_size")
-    lr_d = sb.select_slider("Learning rate of D", LR_CHOICES, value=defaults.lr_d, key="lr_d")
-    lr_g = sb.select_slider("Learning rate of G", LR_CHOICES, value=defaults.lr_g, key="lr_g")
+    k = link.slider(sb, "k: discriminator steps per generator step", *K_RANGE, defaults.k, key="k")
+    batch = link.select_slider(sb, "Minibatch m", BATCH_CHOICES, defaults.batch_size, key="batch_size")
+    lr_d = link.select_slider(sb, "Learning rate of D", LR_CHOICES, defaults.lr_d, key="lr_d")
+    lr_g = link.select_slider(sb, "Learning rate of G", LR_CHOICES, defaults.lr_g, key="lr_g")
     own = extra(defaults) if extra else {}
     sb.markdown("**Networks** (changes start a fresh run)")
-    optimizer = sb.radio(
+    optimizer = link.radio(
+        sb,
         "Optimizer",
         ["adam", "sgd"],
         index=["adam", "sgd"].index(defaults.optimizer),
@@ -92,12 +70,12 @@ def gan_config_sidebar(defaults: C, extra: Callable[[C], dict[str, Any]] | None 
         horizontal=True,
         key="optimizer",
     )
-    width = sb.select_slider("Width (units per layer)", WIDTH_CHOICES, value=defaults.width, key="width")
-    depth = sb.slider("Depth (hidden layers)", *DEPTH_RANGE, defaults.depth, key="depth")
-    noise_dim = sb.slider("Noise dimension of z", *NOISE_RANGE, defaults.noise_dim, key="noise_dim")
-    seed = sb.number_input("Seed", *SEED_RANGE, defaults.seed, key="seed")
-    config = replace(
-        base,
+    width = link.select_slider(sb, "Width (units per layer)", WIDTH_CHOICES, defaults.width, key="width")
+    depth = link.slider(sb, "Depth (hidden layers)", *DEPTH_RANGE, defaults.depth, key="depth")
+    noise_dim = link.slider(sb, "Noise dimension of z", *NOISE_RANGE, defaults.noise_dim, key="noise_dim")
+    seed = link.number_input(sb, "Seed", *SEED_RANGE, defaults.seed, key="seed")
+    return replace(
+        defaults,
         data=data,
         generator_loss=loss,
         k=k,
@@ -108,8 +86,6 @@ def gan_config_sidebar(defaults: C, extra: Callable[[C], dict[str, Any]] | None 
         width=width,
         depth=depth,
         noise_dim=noise_dim,
-        seed=int(seed),
+        seed=seed,
         **own,
     )
-    link_to(config, base)
-    return config

@@ -6,13 +6,15 @@ import streamlit as st
 
 from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.mnist_gan import ARCHITECTURES, MNIST_DEFAULTS, MNISTGANConfig
+from lab.ui import link
 from lab.ui.gan_controls import LOSS_LABELS, LR_CHOICES
 
 
 def mnist_gan_config_sidebar() -> MNISTGANConfig:
     """Architecture, generator loss, k, learning rates, minibatch, seed; defaults MNIST_DEFAULTS."""
     d, sb = MNIST_DEFAULTS, st.sidebar
-    architecture = sb.radio(
+    architecture = link.radio(
+        sb,
         "Networks",
         ARCHITECTURES,
         format_func={"dcgan": "small DCGAN (conv)", "mlp": "MLP pair"}.get,
@@ -20,14 +22,14 @@ def mnist_gan_config_sidebar() -> MNISTGANConfig:
         horizontal=True,
         help="Changes start a fresh run.",
     )
-    loss = sb.selectbox(
-        "Generator loss", GENERATOR_LOSSES, index=1, format_func=LOSS_LABELS.get, key="mg_loss"
+    loss = link.selectbox(
+        sb, "Generator loss", GENERATOR_LOSSES, index=1, format_func=LOSS_LABELS.get, key="mg_loss"
     )
-    k = sb.slider("k: D steps per G step (live)", 1, 5, d.k, key="mg_k")
-    lr_d = sb.select_slider("Learning rate of D (live)", LR_CHOICES, value=d.lr_d, key="mg_lr_d")
-    lr_g = sb.select_slider("Learning rate of G (live)", LR_CHOICES, value=d.lr_g, key="mg_lr_g")
-    batch = sb.select_slider("Minibatch m (live)", (32, 64, 128, 256), value=d.batch_size, key="mg_batch")
-    seed = sb.number_input("Seed", 0, 10_000, 0, key="mg_seed")
+    k = link.slider(sb, "k: D steps per G step (live)", 1, 5, d.k, key="mg_k")
+    lr_d = link.select_slider(sb, "Learning rate of D (live)", LR_CHOICES, d.lr_d, key="mg_lr_d")
+    lr_g = link.select_slider(sb, "Learning rate of G (live)", LR_CHOICES, d.lr_g, key="mg_lr_g")
+    batch = link.select_slider(sb, "Minibatch m (live)", (32, 64, 128, 256), d.batch_size, key="mg_batch")
+    seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="mg_seed")
     return MNISTGANConfig(
         architecture=architecture,
         generator_loss=loss,
@@ -38,5 +40,5 @@ def mnist_gan_config_sidebar() -> MNISTGANConfig:
         width=d.width,
         depth=d.depth,
         noise_dim=d.noise_dim,
-        seed=int(seed),
+        seed=seed,
     )

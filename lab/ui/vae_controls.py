@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.data import toy
+from lab.ui import link
 from lab.ui.gan_controls import LR_CHOICES
 from lab.vae.trainer import VAEConfig
 
@@ -15,17 +16,19 @@ BETAS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 def vae_config_sidebar() -> VAEConfig:
     """Draw the VAE's controls; MNIST gets a Bernoulli decoder by default, 2-D data a Gaussian one."""
     sb = st.sidebar
-    data = sb.selectbox(
+    data = link.selectbox(
+        sb,
         "Data",
         ("mnist", *toy.NAMES_2D),
         format_func=lambda n: "MNIST digits" if n == "mnist" else toy.get(n).title,
         key="vae_data",
     )
     is_mnist = data == "mnist"
-    latent = sb.slider("Latent dimension", 1, 32, 2, key="vae_latent")
+    latent = link.slider(sb, "Latent dimension", 1, 32, 2, key="vae_latent")
     likelihood = "gaussian"  # 2-D data is not in [0, 1]: only the Gaussian decoder fits it
     if is_mnist:
-        likelihood = sb.radio(
+        likelihood = link.radio(
+            sb,
             "Decoder p(x|z)",
             ("bernoulli", "gaussian"),
             format_func={"bernoulli": "Bernoulli", "gaussian": "Gaussian N(f(z), σ²I)"}.get,
@@ -34,24 +37,25 @@ def vae_config_sidebar() -> VAEConfig:
         )
     sigma, learn_sigma = 0.1 if is_mnist else 0.05, False
     if likelihood == "gaussian":
-        learn_sigma = sb.toggle("Learn σ", key="vae_learn_sigma", help="Changes start a fresh run.")
-        sigma = sb.select_slider(
+        learn_sigma = link.toggle(sb, "Learn σ", key="vae_learn_sigma", help="Changes start a fresh run.")
+        sigma = link.select_slider(
+            sb,
             "σ of the decoder" + (" (start value)" if learn_sigma else " (live)"),
             SIGMAS,
-            value=sigma,
+            sigma,
             key="vae_sigma",
         )
-    beta = sb.select_slider("β: weight of the KL term (live)", BETAS, value=1.0, key="vae_beta")
+    beta = link.select_slider(sb, "β: weight of the KL term (live)", BETAS, 1.0, key="vae_beta")
     architecture = (
-        sb.radio("Networks", ("mlp", "conv"), key="vae_arch", horizontal=True) if is_mnist else "mlp"
+        link.radio(sb, "Networks", ("mlp", "conv"), key="vae_arch", horizontal=True) if is_mnist else "mlp"
     )
-    lr = sb.select_slider("Learning rate (live)", LR_CHOICES, value=1e-3, key="vae_lr")
-    batch = sb.select_slider("Minibatch (live)", (32, 64, 128, 256, 512), value=128, key="vae_batch")
-    seed = sb.number_input("Seed", 0, 10_000, 0, key="vae_seed")
+    lr = link.select_slider(sb, "Learning rate (live)", LR_CHOICES, 1e-3, key="vae_lr")
+    batch = link.select_slider(sb, "Minibatch (live)", (32, 64, 128, 256, 512), 128, key="vae_batch")
+    seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="vae_seed")
     sb.markdown("**Interpolate between** held-out examples (live)")
     left, right = sb.columns(2)
-    a = left.number_input("from #", 0, 999, 0, key="vae_pair_a")
-    b = right.number_input("to #", 0, 999, 1, key="vae_pair_b")
+    a = link.number_input(left, "from #", 0, 999, 0, key="vae_pair_a")
+    b = link.number_input(right, "to #", 0, 999, 1, key="vae_pair_b")
     return VAEConfig(
         data=data,
         latent_dim=latent,
@@ -64,6 +68,6 @@ def vae_config_sidebar() -> VAEConfig:
         depth=1 if is_mnist else 2,
         lr=lr,
         batch_size=batch,
-        seed=int(seed),
-        pair=(int(a), int(b)),
+        seed=seed,
+        pair=(a, b),
     )
