@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlparse
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -323,7 +323,8 @@ def lesson_link_popover(page_path: str) -> None:
                 format_func=lambda n: f"{controls[n]} ({n})",
                 key=f"link_{kind}_{page_path}",
             )
-        base = (st.context.url or "").rstrip("/") + "/" + page_path
+        address = urlparse(st.context.url or "")  # the page's own address: keep only its server
+        base = f"{address.scheme}://{address.netloc}/{page_path}" if address.netloc else f"/{page_path}"
         st.code(
             lesson_link(base, st.query_params.to_dict(), chosen[HIDE], chosen[LOCK]),
             language=None,

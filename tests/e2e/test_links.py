@@ -1,0 +1,126 @@
+"""Lesson links in a real browser: on every page, change several controls, open the address in a
+fresh browser context, see the same settings and, with the same seed, the same first step; a
+locked control cannot be moved, a hidden one is not there."""
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.server import artifact, skip_without_browser, step_count, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+skip_without_browser()
+
+# Per page: the controls to change, each (key, how): "right" presses → on a slider, "click" flips a
+# toggle or opens a tab, "type:<n>" types a number.
+CHANGES = {
+    "gan_playground": [("k", "right"), ("lr_d", "right"), ("seed", "type:7")],
+    "optimal_d": [("d_depth", "right"), ("d_lr", "right"), ("d_seed", "type:3")],
+    "figure1": [("f1_k", "right"), ("f1_seed", "type:2")],
+    "saturation": [("marker", "right"), ("log_x", "click"), ("sat_k", "right")],
+    "vae_latent": [("vae_beta", "right"), ("vae_latent", "right"), ("vae_seed", "type:5")],
+    "mnist_gan": [("mg_k", "right"), ("mg_seed", "type:9")],
+    "density_estimation": [("de_components", "right"), ("de_seed", "type:1")],
+    "semi_supervised": [("ss_labels_moons", "right"), ("ss_seed", "type:4")],
+}
+TABS = {"saturation": "Side by side, live"}  # a tab to open first: its controls live there
+
+
+def _idle(page) -> None:
+    time.sleep(0.3)
+    wait_until_idle(page)
+
+
+def _change(page, key: str, how: str) -> None:
+    box = page.locator(f".st-key-{key}")
+    if how == "right":
+        box.locator("input[type=range]").focus()
+        page.keyboard.press("ArrowRight")
+    elif how == "click":
+        box.locator("label").first.click()
+    else:
+        field = box.locator("input")
+        field.fill(how.removeprefix("type:"))
+        field.press("Enter")
+    _idle(page)
+
+
+def _value(page, key: str) -> str:
+    box = page.locator(f".st-key-{key}")
+    if box.locator("input[type=range]").count():
+        return box.locator("input[type=range]").get_attribute("aria-valuetext")
+    if box.locator("input[type=checkbox]").count():
+        return str(box.locator("input[type=checkbox]").is_checked())
+    if box.locator("input").count():
+        return box.locator("input").input_value()
+    return box.inner_text()
+
+
+def _open(page, url: str, tab: str | None) -> None:
+    page.goto(url)
+    wait_until_idle(page, "[data-testid='stVegaLiteChart'], [data-testid='stImage']")
+    if tab and not page.get_by_role("tab", name=tab).get_attribute("aria-selected") == "true":
+        page.get_by_role("tab", name=tab).click()
+        _idle(page)
+
+
+def _first_step(page) -> tuple[list[str], bytes]:
+    """Press Step once; the metrics' values and the first chart's pixels."""
+    page.locator(".st-key-step button").click()
+    page.wait_for_function(
+        "() => !/^Step 0$/.test([...document.querySelectorAll('strong')].map(s => s.innerText).find(t => t.startsWith('Step ')) || '')"
+    )
+    _idle(page)
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    chart = page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart']").first
+    return metrics, chart.screenshot()
+
+
+@pytest.mark.parametrize("lesson", list(CHANGES))
+def test_a_link_reproduces_the_view_and_its_first_step(app_url, page, lesson):
+    _open(page, f"{app_url}/{lesson}", TABS.get(lesson))
+    for key, how in CHANGES[lesson]:
+        _change(page, key, how)
+    link = page.url
+    query = parse_qs(urlparse(link).query)
+    assert {key for key, _ in CHANGES[lesson]} <= set(query), link
+    values = {key: _value(page, key) for key, _ in CHANGES[lesson]}
+    first = _first_step(page)
+    assert step_count(page) > 0
+
+    fresh = page.context.browser.new_context(viewport=page.viewport_size).new_page()
+    _open(fresh, link, TABS.get(lesson))
+    assert {key: _value(fresh, key) for key in values} == values
+    assert _first_step(fresh) == first, "the same seed and settings gave a different first step"
+    assert fresh.locator("[data-testid='stException']").count() == 0
+    fresh.context.close()
+
+
+def test_a_locked_control_cannot_be_moved_and_a_hidden_one_is_not_there(app_url, page):
+    _open(page, f"{app_url}/gan_playground?k=3&lock=k,data&hide=width,noise_dim", None)
+    assert page.locator(".st-key-k input[type=range]").is_disabled()
+    page.locator(".st-key-k input[type=range]").focus()
+    page.keyboard.press("ArrowRight")
+    _idle(page)
+    assert _value(page, "k") == "3"
+    assert page.locator(".st-key-width").is_hidden() and page.locator(".st-key-noise_dim").is_hidden()
+    assert page.locator(".st-key-depth").is_visible()
+    assert "k = 3" in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_the_lesson_link_popover(app_url, page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _open(page, f"{app_url}/gan_playground?k=3&data=Two+moons", None)
+    page.get_by_text("Lesson link").click()
+    page.locator(".st-key-link_hide_gan_playground input").click()
+    page.get_by_role("option", name="Width (units per layer) (width)").click()
+    page.keyboard.press("Escape")
+    _idle(page)
+    code = page.locator("[data-testid='stPopoverBody'] code").inner_text()
+    assert "/gan_playground?" in code and "k=3" in code and "hide=width" in code, code
+    page.screenshot(path=artifact("lesson_link.png"))
+    fresh = page.context.browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    _open(fresh, code.strip(), None)
+    assert fresh.locator(".st-key-width").is_hidden() and _value(fresh, "k") == "3"
+    fresh.context.close()
