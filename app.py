@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.ui import link
+from lab.ui import link, projector
 from lab.ui.errors import friendly_errors
 from lab.ui.style import apply_style
 
@@ -26,6 +26,7 @@ pages = st.navigation(
 )
 notices = st.container()  # the link's refused values, above the page
 link.begin(pages.url_path)
+projector.toggle()
 with friendly_errors(f"showing {pages.title}"):
     pages.run()
 link.lesson_link_popover(pages.url_path)

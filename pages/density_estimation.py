@@ -12,7 +12,7 @@ from lab.density_estimation import (
     three_ways_snapshot,
 )
 from lab.plots import density_estimation as plots
-from lab.ui import link, live
+from lab.ui import link, live, projector
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -45,7 +45,7 @@ runner = live.start_run(
 def draw_three_ways(snap: ThreeWaysSnapshot) -> None:
     for column, chart, name in zip(st.columns(4), plots.density_panels(snap), plots.PANELS, strict=True):
         with column:
-            st.vega_lite_chart(chart, key=f"de_{name}", width="content")
+            projector.chart(st, chart, key=f"de_{name}", width="content")
     measured = int(snap.scores["step"][-1])
     st.caption(
         f"Densities at step {measured:,} (measured every {SCORE_EVERY:,} steps), each smoothed by a Gaussian of "

@@ -15,7 +15,7 @@ from lab.gan.figure1 import (
     figure1_snapshot,
 )
 from lab.plots import figure1 as plots
-from lab.ui import link, live
+from lab.ui import link, live, projector
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -48,7 +48,7 @@ def draw_figure(panels: list[Figure1Panel]) -> None:
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             st.markdown(f"**{panel.title}**")
-            st.vega_lite_chart(plots.figure1_chart(panel), key=f"figure1_{panel.title}")
+            projector.chart(st, plots.figure1_chart(panel), key=f"figure1_{panel.title}")
             a, b, c = st.columns(3)
             a.metric(
                 "JSD(p_data ‖ p_G)",

@@ -5,7 +5,7 @@ import streamlit as st
 from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot, playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as plots
-from lab.ui import link, live
+from lab.ui import link, live, projector
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -34,8 +34,8 @@ field_column, curves_column = st.columns([3, 2], gap="medium")
 
 def draw_field(snap: GANSnapshot) -> None:
     """The picture that moves: redrawn several times a second while training."""
-    st.vega_lite_chart(
-        plots.field_chart(snap, tuple(layers), true_scale=true_scale), key="field", width="content"
+    projector.chart(
+        st, plots.field_chart(snap, tuple(layers), true_scale=true_scale), key="field", width="content"
     )
     scale = (
         f"drawn at true scale, {plots.TRUE_SCALE} plot units per unit of gradient"
@@ -80,6 +80,6 @@ with field_column:
         key="surface",
         help="drawn once from the current step; toggle again to refresh",
     ):
-        st.plotly_chart(plots.d_surface(runner.snapshot()), key="d_surface")
+        projector.plotly_chart(st, plots.d_surface(runner.snapshot()), key="d_surface")
 with curves_column:
     live.live_view(runner, draw_curves, "drawing the training curves", slower=3, unit=None)

@@ -6,7 +6,7 @@ from lab.gan.mnist_gan import SCORE_EVERY, MNISTSnapshot, mnist_gan, mnist_snaps
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
-from lab.ui import live
+from lab.ui import live, projector
 from lab.ui.mnist_gan_controls import mnist_gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -56,12 +56,12 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         live.history_chart(loss_chart(snap), len(snap.history["step"]), key="mg_losses")
         h1, h2 = st.columns(2)
         with h1:
-            st.vega_lite_chart(plots.d_histograms(snap), key="mg_dhist")
+            projector.chart(st, plots.d_histograms(snap), key="mg_dhist")
             st.caption(
                 "D(x) on real and on generated digits: at the ideal equilibrium (p_G = p_data) both sit at ½."
             )
         with h2:
-            st.vega_lite_chart(plots.class_chart(snap), key="mg_classes")
+            projector.chart(st, plots.class_chart(snap), key="mg_classes")
             st.caption(
                 "Which digits G makes, as the classifier reads them: a few tall bars is mode collapse."
             )

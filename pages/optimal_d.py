@@ -17,7 +17,7 @@ from lab.gan.optimal_d import (
     proof_at,
 )
 from lab.plots import optimal_d as plots
-from lab.ui import link, live
+from lab.ui import link, live, projector
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.optimal_d_controls import d_config_sidebar, inner_loop_toggle
 from lab.ui.page import run_through_app
@@ -69,7 +69,7 @@ if part.startswith("1-D"):
         c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")
         d.metric("2·JSD (slide's D_JSD)", f"{2 * snap.jsd:.4f}")
         e.metric("max |D − D*|", f"{snap.gap:.3f}", help="over the region holding 98 % of the mass")
-        st.vega_lite_chart(plots.densities_chart(snap), key="densities")
+        projector.chart(st, plots.densities_chart(snap), key="densities")
         st.caption(
             "Areas: the densities p_data and p_G (left axis). Lines: the trained D(x) and the optimal "
             "D*(x) = p_data/(p_data + p_G) (right axis). D is trained by logistic regression: real "
@@ -77,7 +77,7 @@ if part.startswith("1-D"):
         )
         left, right = st.columns(2)
         with left:
-            st.vega_lite_chart(plots.gap_chart(snap), key="gap")
+            projector.chart(st, plots.gap_chart(snap), key="gap")
             st.caption("|D − D*| over x; grey: where 98 % of the mass lies; dashed: 0.05.")
         with right:
             live.history_chart(plots.value_chart(snap), len(snap.history["step"]), key="values")
@@ -104,8 +104,8 @@ if part.startswith("1-D"):
             marks["lecture's D*(x), r = 1"] = (proof.d_star_balanced, proof.value(proof.d_star_balanced))
         left, right = st.columns([3, 2])
         with left:
-            st.vega_lite_chart(
-                plots.proof_chart(proof.q, proof.f, proof.f_star, proof.a + proof.b, marks), key="proof"
+            projector.chart(
+                st, plots.proof_chart(proof.q, proof.f, proof.f_star, proof.a + proof.b, marks), key="proof"
             )
         with right:
             r = snap.config.ratio
@@ -138,7 +138,7 @@ else:
             st.columns(3), plots.d_star_maps(snap), ("map_d", "map_dstar", "map_gap"), strict=True
         ):
             with column:
-                st.vega_lite_chart(chart, key=key, width="content")
+                projector.chart(st, chart, key=key, width="content")
         st.metric(
             "mean |D − D*| where the mass is",
             f"{snap.gap:.2f}",

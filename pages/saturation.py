@@ -17,7 +17,7 @@ from lab.gan.saturation import (
 )
 from lab.gan.theory import expected_log_ratio
 from lab.plots import saturation as plots
-from lab.ui import link, live
+from lab.ui import link, live, projector
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 
@@ -49,7 +49,7 @@ with curves_tab:
         )
     with right:
         for i, chart in enumerate(plots.curve_charts(marker, log_x)):
-            st.vega_lite_chart(chart, key=f"curve{i}")
+            projector.chart(st, chart, key=f"curve{i}")
 
 with live_tab:
     c1, c2, c3, c4, c5 = st.columns([3, 2, 3, 3, 2])
@@ -90,8 +90,8 @@ with live_tab:
         for model, column in enumerate(st.columns(3)):
             with column:
                 st.markdown(f"**{plots.LOSS_NAMES[snap.losses[model]]}**")
-                st.vega_lite_chart(plots.samples_chart(snap, model), key=f"samples{model}", width="content")
-                st.vega_lite_chart(plots.d_histogram(snap, model), key=f"hist{model}")
+                projector.chart(st, plots.samples_chart(snap, model), key=f"samples{model}", width="content")
+                projector.chart(st, plots.d_histogram(snap, model), key=f"hist{model}")
         grads, updates = st.columns(2)
         steps_drawn = len(snap.history[0]["step"])
         live.history_chart(plots.norm_chart(snap, "g_grad_norm"), steps_drawn, key="norms", container=grads)
@@ -127,7 +127,7 @@ with live_tab:
                 "(β₂ = 0.999) its steps fall with it: over steps 200–300 it moves about 10⁵ times less than "
                 "under (2)."
             )
-            st.vega_lite_chart(plots.weight_share_chart(snap, model=0), key="weights")
+            projector.chart(st, plots.weight_share_chart(snap, model=0), key="weights")
             st.caption(
                 "On the samples of the (1) run: sort them by D(G(z)), highest first; the curves give the "
                 "share of each loss's gradient weight that the top samples carry. (3) is the diagonal, and (2) lies "
@@ -175,8 +175,10 @@ with kl_tab:
             "—" if logit is None else f"{expected_log_ratio(logit, check.p_g_density, check.cell):.4f}",
             help="press the button to train a D for this p_G",
         )
-        st.vega_lite_chart(
-            plots.log_ratio_chart(check.x, check.p_g_density, check.log_ratio_star, logit), key="log_ratio"
+        projector.chart(
+            st,
+            plots.log_ratio_chart(check.x, check.p_g_density, check.log_ratio_star, logit),
+            key="log_ratio",
         )
         st.caption(
             "Lines: log D/(1 − D) for the optimal D* (that is log p_data/p_G, taken from the log densities) "

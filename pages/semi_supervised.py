@@ -7,7 +7,7 @@ from lab.plots.raster import image_grid
 from lab.semi.measured import MEASURED
 from lab.semi.trainer import EVAL_EVERY, METHODS, SemiConfig, WithAndWithout
 from lab.semi.views import SemiSnapshot, semi_snapshot
-from lab.ui import link, live
+from lab.ui import link, live, projector
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -87,7 +87,9 @@ live.data_line(runner.trainer.runs[0].data.source, runner.trainer.runs[0].data.d
 def draw(snap: SemiSnapshot) -> None:
     if snap.data == "moons":
         for column, run in zip(st.columns(2), range(2), strict=True):
-            column.vega_lite_chart(plots.boundary_chart(snap, run), key=f"ss_boundary_{run}", width="content")
+            projector.chart(
+                column, plots.boundary_chart(snap, run), key=f"ss_boundary_{run}", width="content"
+            )
         st.caption(
             "Colour: the classifier's p(y = blue | x); black line: its decision boundary p = ½. Large dots: the "
             "labelled points; grey: unlabelled ones (their labels are never used)"

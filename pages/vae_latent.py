@@ -5,7 +5,7 @@ import streamlit as st
 from lab.data import toy
 from lab.plots import vae as plots
 from lab.plots.raster import image_grid
-from lab.ui import link, live
+from lab.ui import link, live, projector
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
 from lab.vae.gap import gap_at
@@ -73,7 +73,7 @@ def draw_vae(snap: VAESnapshot) -> None:
         chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
         chart, how = plots.latent_chart(snap, chosen)
         st.markdown(f"**Latent space**: {how}")
-        st.vega_lite_chart(chart, key="latent", width="content")
+        projector.chart(st, chart, key="latent", width="content")
         st.caption(
             "Dots: μ(x) of held-out examples, coloured by label. Black: 2σ ellipses of q(z|x) = "
             "N(μ(x), Σ(x)) for the chosen examples (2-D latent); Σ(x) is diagonal (the encoder outputs one "
@@ -83,12 +83,12 @@ def draw_vae(snap: VAESnapshot) -> None:
             st.button("t-SNE map of the latent means (takes seconds)", key="vae_tsne", on_click=compute_tsne)
             if "vae_tsne_map" in st.session_state:
                 step, frame = st.session_state["vae_tsne_map"]
-                st.vega_lite_chart(plots.tsne_chart(frame), key="tsne", width="content")
+                projector.chart(st, plots.tsne_chart(frame), key="tsne", width="content")
                 st.caption(f"t-SNE of 500 held-out μ(x) at step {step:,}: neighbours kept, distances not.")
     with right:
         st.markdown("**Aggregate posterior** E_x q(z|x) against the prior N(0, 1)")
         for dim in range(min(2, snap.mu.shape[1])):
-            st.vega_lite_chart(plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
+            projector.chart(st, plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
             st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
     for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
         with column:
@@ -166,12 +166,12 @@ def gap_views(snap: VAESnapshot) -> None:
             "ELBO(x)", f"{gap.elbo:.3f}", help="E_q[log p(x|z)] from 20,000 draws of q, minus the exact KL"
         )
         c.metric("gap = KL(q ‖ p(z|x))", f"{gap.gap:.3f}", help="log p(x) − ELBO(x), nats")
-        st.vega_lite_chart(plots.bounds_chart(gap), key="gap_bounds")
+        projector.chart(st, plots.bounds_chart(gap), key="gap_bounds")
         st.caption(
             "The importance-weighted bound at this x for K = 1, 5, 50, 500 samples of q(z|x) (each averaged over "
             "repeated draws): K = 1 is the ELBO, and the bound climbs toward log p(x) as K grows."
         )
-    st.vega_lite_chart(plots.posterior_chart(gap), key="gap_posterior", width="content")
+    projector.chart(st, plots.posterior_chart(gap), key="gap_posterior", width="content")
     st.caption(
         "Orange: the true posterior p(z|x) = p(x|z) p(z) / p(x) at this x, on the z grid. Magenta: the "
         "encoder's q(z|x) = N(μ(x), Σ(x)), its 1σ and 2σ ellipses (2-D latent) or its density (1-D). Where they "
@@ -203,7 +203,8 @@ def decoder_views(snap) -> None:
     """What the decoder makes: the decoded manifold, reconstructions, samples, interpolation."""
     if not snap.is_image:
         st.markdown("**Decoder**")
-        st.vega_lite_chart(
+        projector.chart(
+            st,
             plots.toy_decoder_chart(snap, toy.get(snap.config.data).extent),
             key="toy_decoder",
             width="content",

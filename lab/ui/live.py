@@ -16,6 +16,7 @@ import torch
 
 from lab.device import describe
 from lab.runner import Runner, RunStatus
+from lab.ui import projector
 from lab.ui.errors import friendly_errors
 
 TRAINING_THREADS = 1
@@ -169,7 +170,7 @@ def history_chart(spec: dict, points: int, key: str, container: Any = st) -> Non
     """A chart of a run's history, or, while there are fewer than two points to join, a frame of
     the same height saying where the curves will appear (never an empty or one-point chart)."""
     if points >= 2:
-        container.vega_lite_chart(spec, key=key)
+        projector.chart(container, spec, key=key)
         return
     with container.container(height=int(spec.get("height", 200)) + 60, border=True):
         st.caption(":material/play_arrow: Press Play or Step: the curves appear here as the run trains.")

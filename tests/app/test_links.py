@@ -4,13 +4,16 @@ control, a bad value is refused with a notice, ?hide= and ?lock= hide and lock c
 The other direction, a control writing its value into the address bar, happens in the browser and
 is tested there (tests/e2e/test_links.py)."""
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
 from lab.gan.trainer import GANConfig
+from lab.plots.vega import FONT_SIZE, PROJECTOR_FONT
 from lab.ui.gan_controls import LOSS_LABELS
-from tests.app.pages import open_app
+from tests.app.pages import APP, TIMEOUT
 
 KINDS = ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input", "multiselect")
 
@@ -99,7 +102,8 @@ def control(at: AppTest, key: str):
 
 
 def opened_with(page: str, params: dict[str, str | list[str]]) -> AppTest:
-    at = open_app()
+    """A fresh session that opens `page` from a link with `params`, as a new browser tab would."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page(page)
     for name, text in params.items():
         at.query_params[name] = text
@@ -171,3 +175,15 @@ def test_the_lesson_link_holds_the_settings_and_the_choices():
     at.multiselect(key="link_hide_gan_playground").set_value(["width", "seed"]).run()
     code = at.get("code")[-1].proto.code_text
     assert code == "/gan_playground?k=3&hide=width,seed&lock=k", code  # AppTest has no server address
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_projector_mode_restyles_every_chart(on):
+    at = opened_with("pages/gan_playground.py", {"projector": str(on).lower()} if on else {})
+    for _ in range(2):  # two points: the curves are drawn too
+        at.button(key="step").click().run()
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert len(specs) >= 2  # the D(x) field and the losses
+    sizes = {spec["config"]["axis"]["labelFontSize"] for spec in specs}
+    assert sizes == ({(FONT_SIZE - 1) * PROJECTOR_FONT} if on else {FONT_SIZE - 1})
+    assert any("font-size: 22px" in h.proto.body for h in at.get("html")) is on

@@ -67,7 +67,7 @@ def _open(page, url: str, tab: str | None) -> None:
 
 def _first_step(page) -> tuple[list[str], bytes]:
     """Press Step once; the metrics' values and the first chart's pixels."""
-    page.locator(".st-key-step button").click()
+    page.locator(".st-key-step button").first.click()
     page.wait_for_function(
         "() => !/^Step 0$/.test([...document.querySelectorAll('strong')].map(s => s.innerText).find(t => t.startsWith('Step ')) || '')"
     )

@@ -13,6 +13,7 @@ from lab.gan.trainer import GANConfig
 from lab.plots import playground as gan2d
 from lab.plots.contour import contour_segments
 from lab.plots.raster import colorize, png_data_url
+from lab.plots.vega import PROJECTOR_FONT, PROJECTOR_LINE, for_projector
 
 
 def test_contour_of_a_circle_lies_on_the_circle():
@@ -97,3 +98,55 @@ def test_arrows_rescaled_or_at_true_scale(snap):
     assert rescaled.max() == pytest.approx(0.24 * snap.extent, abs=2e-3)
     true = lengths(gan2d.field_chart(snap, true_scale=True))
     np.testing.assert_allclose(true, gan2d.TRUE_SCALE * gradient, atol=2e-3)
+
+
+def _marks(node, found=None) -> list[dict]:
+    found = [] if found is None else found
+    if isinstance(node, dict):
+        if "mark" in node:
+            found.append(node["mark"] if isinstance(node["mark"], dict) else {"type": node["mark"]})
+        for key, value in node.items():
+            if key not in ("datasets", "mark"):
+                _marks(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _marks(item, found)
+    return found
+
+
+def test_projector_mode_scales_fonts_and_marks_and_shares_the_data():
+    trainer = toy_gan(GANConfig(seed=0))
+    snap = playground_snapshot(trainer)
+    spec = gan2d.loss_chart(snap)
+    before = json.dumps(spec, default=str)
+    big = for_projector(spec)
+    assert json.dumps(spec, default=str) == before  # the page's spec is left as it was
+    assert big["datasets"] is spec["datasets"]  # the data are shared, not copied
+    axis = big["config"]["axis"]
+    assert axis["labelFontSize"] == spec["config"]["axis"]["labelFontSize"] * PROJECTOR_FONT
+    assert axis["labelColor"] == "#000000"
+    pairs = list(zip(_marks(spec), _marks(big), strict=True))
+    assert pairs
+    for small, large in pairs:
+        if small["type"] == "line":
+            assert large["strokeWidth"] == small.get("strokeWidth", 2.0) * PROJECTOR_LINE
+        if small["type"] in ("circle", "point"):
+            assert large["size"] == small.get("size", 30.0) * PROJECTOR_LINE**2
+
+
+def test_projector_mode_on_every_mark_kind():
+    spec = {
+        "layer": [
+            {"mark": "line"},
+            {"mark": {"type": "rule", "strokeWidth": 1.5}},
+            {"mark": {"type": "circle", "size": 10}},
+            {"mark": {"type": "line", "point": {"size": 20}}},
+            {"mark": {"type": "text", "fontSize": 12}},
+            {"mark": "area"},
+        ]
+    }
+    marks = [layer["mark"] for layer in for_projector(spec)["layer"]]
+    assert marks[0] == {"type": "line", "strokeWidth": 4.0}
+    assert marks[1]["strokeWidth"] == 3.0 and marks[2]["size"] == 40
+    assert marks[3]["point"] == {"size": 80} and marks[4]["fontSize"] == 18
+    assert marks[5] == {"type": "area"}

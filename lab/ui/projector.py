@@ -1,0 +1,59 @@
+"""Projector mode: one switch for large fonts, thick lines and high contrast, so that a lesson reads
+from the back of a room at 1280×720. Every chart of the lab is drawn through `chart` (Vega-Lite) or
+`plotly_chart`, which restyle it when the switch is on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from plotly.graph_objects import Figure
+from streamlit.delta_generator import DeltaGenerator
+
+from lab.plots.vega import PROJECTOR_FONT, for_projector
+from lab.ui import link
+
+KEY = "projector"
+
+# Larger type everywhere (Streamlit sizes its text in rem), black text, and captions and widget
+# labels as dark as the body text instead of grey.
+CSS = """
+<style>
+html { font-size: 22px !important; }
+[data-testid="stMain"], [data-testid="stSidebar"] { color: #000000; }
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"], [data-testid="stMetricLabel"] {
+  color: #000000 !important; opacity: 1 !important;
+}
+[data-testid="stMetricValue"] { font-weight: 700; }
+</style>
+"""
+
+
+def is_on() -> bool:
+    return bool(st.session_state.get(KEY, False))
+
+
+def toggle() -> bool:
+    """The switch, in the sidebar under the lessons' menu (bound to ?projector=true, so a link can
+    open a lesson in projector mode)."""
+    on = link.toggle(
+        st.sidebar,
+        "Projector mode",
+        key=KEY,
+        help="Large fonts, thick lines, high contrast: for the back of a lecture hall.",
+    )
+    if on:
+        st.html(CSS)
+    return on
+
+
+def chart(where: DeltaGenerator, spec: dict, **kwargs: Any) -> None:
+    """`where.vega_lite_chart(spec, **kwargs)`, restyled for a projector when projector mode is on."""
+    where.vega_lite_chart(for_projector(spec) if is_on() else spec, **kwargs)
+
+
+def plotly_chart(where: DeltaGenerator, figure: Figure, **kwargs: Any) -> None:
+    """`where.plotly_chart(figure, **kwargs)`, its fonts larger when projector mode is on."""
+    if is_on():
+        figure.update_layout(font={"size": 14 * PROJECTOR_FONT, "color": "#000000"})
+    where.plotly_chart(figure, **kwargs)
