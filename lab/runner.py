@@ -74,6 +74,7 @@ class Runner:
         self._trainer = trainer
         self._look = look
         self._playing = False
+        self._until: int | None = None  # play_until's target step
         self._error: str | None = None
         self._snapshot: Any = None
         self._wanted = False  # the page asked for a snapshot since the last one
@@ -94,15 +95,22 @@ class Runner:
                 self._playing = True
         self._touch()
 
+    def play_until(self, step: int) -> None:
+        """Train in the background until the run reaches `step`, then pause (a scenario's run)."""
+        with self._lock:
+            if self._error is None and self._trainer.step_count < step:
+                self._playing, self._until = True, step
+        self._touch()
+
     def pause(self) -> None:
         with self._lock:
-            self._playing = False
+            self._playing, self._until = False, None
         self._touch()
 
     def step(self, n: int = 1) -> None:
         """Pause, then advance exactly n steps now, in the caller's thread."""
         with self._lock:
-            self._playing = False
+            self._playing, self._until = False, None
             self._train(n)
             self._refresh_snapshot()
         self._touch()
@@ -190,11 +198,19 @@ class Runner:
             with self._lock:
                 if not self._playing:
                     continue
+                chunk = (
+                    self._chunk
+                    if self._until is None
+                    else min(self._chunk, self._until - self._trainer.step_count)
+                )
                 started = time.monotonic()
-                self._train(self._chunk)
+                self._train(chunk)
                 elapsed = time.monotonic() - started
+                if self._until is not None and self._trainer.step_count >= self._until:
+                    self._playing, self._until = False, None
+                    self._wanted, self._snapshot_time = True, 0.0  # draw the target step itself, below
                 # Size the next chunk so that each holds the lock for about chunk_seconds.
-                per_step = elapsed / self._chunk
+                per_step = elapsed / max(chunk, 1)
                 self._chunk = max(1, min(1000, int(self.chunk_seconds / max(per_step, 1e-6))))
                 self._measure_rate()
                 if self._wanted and time.monotonic() - self._snapshot_time >= self.snapshot_seconds:

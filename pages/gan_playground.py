@@ -5,7 +5,7 @@ import streamlit as st
 from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot, playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as plots
-from lab.ui import link, live, projector
+from lab.ui import link, live, projector, scenarios
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -20,6 +20,7 @@ st.markdown(
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
 config = gan_config_sidebar(GANConfig())
 runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
+scenarios.show("gan_playground", runner, lambda: toy_gan(config), buttons)
 layers = link.multiselect(buttons, "Show", plots.LAYERS, list(plots.LAYERS), key="layers")
 true_scale = link.toggle(
     buttons,

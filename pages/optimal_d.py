@@ -17,7 +17,7 @@ from lab.gan.optimal_d import (
     proof_at,
 )
 from lab.plots import optimal_d as plots
-from lab.ui import link, live, projector
+from lab.ui import link, live, projector, scenarios
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.optimal_d_controls import d_config_sidebar, inner_loop_toggle
 from lab.ui.page import run_through_app
@@ -61,6 +61,7 @@ if part.startswith("1-D"):
         step_help="steps of D on fresh minibatches",
         steps_per_click=per_click,
     )
+    scenarios.show("optimal_d_1d", runner, lambda: DTrainer(config), buttons)
 
     def draw_fixed_generator(snap: DSnapshot) -> None:
         a, b, c, d, e = st.columns(5)

@@ -29,6 +29,7 @@ from streamlit.delta_generator import DeltaGenerator
 BIND = "query-params"
 HIDE, LOCK = "hide", "lock"
 _CONTROLS = "link_controls"  # key -> label of every control drawn in this run
+_DEFAULTS = "link_defaults"  # key -> default value of every control drawn so far on this page
 _RESETS = "link_resets"  # key -> default, for values refused in the previous run
 _NOTICES = "link_notices"  # (page, text) of the refused values, shown while the page is open
 _PAGE = "link_page"
@@ -52,6 +53,7 @@ def begin(page: str) -> None:
     state = st.session_state
     if state.get(_PAGE) != page:
         state[_NOTICES] = []
+        state[_DEFAULTS] = {}
         state[_PAGE] = page
     state[_CONTROLS] = {}
 
@@ -77,6 +79,15 @@ def _notice(text: str) -> None:
         notices.append(text)
 
 
+def set_controls(values: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
+    """Set every control this page has drawn to `values[key]`, or to its default where `values` has
+    no key (all but those in `keep`). For a button's callback: the page then draws them so."""
+    state = st.session_state
+    for key, default in state.get(_DEFAULTS, {}).items():
+        if key not in keep:
+            state[key] = values.get(key, default)
+
+
 def _hidden() -> set[str]:
     return names_in(st.query_params.get_all(HIDE))
 
@@ -95,6 +106,7 @@ def _prepare(
     control takes several values (?layers=a&layers=b), each of which must be accepted."""
     state = st.session_state
     state.setdefault(_CONTROLS, {})[key] = label
+    state.setdefault(_DEFAULTS, {})[key] = default
     if key in _hidden():
         st.html(f"<style>.st-key-{key} {{ display: none; }}</style>")
     resets = state.setdefault(_RESETS, {})

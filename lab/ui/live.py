@@ -22,6 +22,9 @@ from lab.ui.errors import friendly_errors
 TRAINING_THREADS = 1
 """Intra-op threads per training run: small nets gain little from more, and students share cores."""
 
+WAITING = "scenario_waiting"
+"""The run (a page's name for it) whose scenario asks a question: its Play and Step wait for the answer."""
+
 REFRESH_SECONDS = 0.4
 """How often the live view redraws while a run is playing."""
 
@@ -58,7 +61,8 @@ def start_run(
     with friendly_errors(f"preparing the run ({config.describe()})"):
         runner = runner_for(page, config, make_trainer, look)
         with buttons:
-            run_buttons(runner, lambda: make_trainer(config), **button_options)
+            waiting = st.session_state.get(WAITING) == page
+            run_buttons(runner, lambda: make_trainer(config), waiting=waiting, **button_options)
         return runner
     st.stop()
 
@@ -112,9 +116,12 @@ def run_buttons(
     make_trainer: Callable[[], Any],
     step_help: str = "one generator step (after k discriminator steps)",
     steps_per_click: int = 1,
+    waiting: bool = False,
 ) -> None:
-    """Play (or Pause) on its own row, then Step and Reset."""
+    """Play (or Pause) on its own row, then Step and Reset; Play and Step are off while the run
+    has failed, or is `waiting` for the answer to a scenario's question."""
     status = runner.status()
+    blocked = status.error is not None or waiting
     if status.running:
         st.button(
             "Pause", icon=":material/pause:", on_click=runner.pause, key="pause", use_container_width=True
@@ -127,7 +134,7 @@ def run_buttons(
             key="play",
             type="primary",
             use_container_width=True,
-            disabled=status.error is not None,
+            disabled=blocked,
         )
     step, reset = st.columns(2)
     step.button(
@@ -137,7 +144,7 @@ def run_buttons(
         key="step",
         help=step_help,
         use_container_width=True,
-        disabled=status.error is not None,
+        disabled=blocked,
     )
     reset.button(
         "Reset",

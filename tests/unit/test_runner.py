@@ -43,6 +43,20 @@ def _wait_for(predicate, seconds=5.0):
     return False
 
 
+@pytest.mark.parametrize("target", [1, 7, 500])
+def test_play_until_stops_exactly_at_the_target_and_draws_it(target):
+    runner = Runner(CountingTrainer(), CountingTrainer.snapshot, snapshot_seconds=0.05)
+    try:
+        runner.play_until(target)
+        assert _wait_for(lambda: not runner.status().running)
+        time.sleep(0.05)
+        assert runner.status().step == target and runner.snapshot() == {"step": target}
+        runner.play_until(target)  # already there: nothing to do
+        assert not runner.status().running and runner.status().step == target
+    finally:
+        runner.stop()
+
+
 def test_play_trains_in_the_background_and_pause_stops():
     runner = Runner(CountingTrainer(), CountingTrainer.snapshot, snapshot_seconds=0.05)
     try:

@@ -1,0 +1,105 @@
+"""A lesson's scenarios: one button each in the sidebar; above the picture, the scenario's question
+(predict, then run), and once it ran, the answer next to what happened (see `lab.scenarios`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lab.runner import Runner
+from lab.scenarios import SCENARIOS, Scenario, find
+from lab.ui import link, live, projector
+
+ACTIVE = "scenario_active"  # {"run", "name", "answer"}: the scenario on screen
+REQUEST = "scenario_request"  # {"run", "fresh", "steps"}: what the run must do on the next page run
+
+
+def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any) -> None:
+    """The scenarios of `run` (the name the page gave live.start_run): buttons in `buttons`, and the
+    active one's panel here, above the picture. Carries out a scenario's request on the run."""
+    scenarios = SCENARIOS.get(run, ())
+    if not scenarios:
+        return
+    with buttons:
+        st.markdown("**Scenarios** (one click each)")
+        for scenario in scenarios:
+            st.button(
+                scenario.title,
+                key=f"scenario_{scenario.name}",
+                on_click=_choose,
+                args=(run, scenario),
+                icon=":material/quiz:" if scenario.question else ":material/science:",
+                use_container_width=True,
+            )
+    request = st.session_state.get(REQUEST)
+    if request and request["run"] == run:
+        del st.session_state[REQUEST]
+        if request["fresh"]:
+            runner.reset(make_trainer())
+        if request["steps"]:
+            runner.play_until(request["steps"])
+    active = st.session_state.get(ACTIVE)
+    scenario = find(run, active["name"]) if active and active["run"] == run else None
+    if scenario is not None:
+        _panel(run, scenario, active["answer"], runner)
+
+
+def _choose(run: str, scenario: Scenario) -> None:
+    """Button callback: the scenario's setting on every control, a fresh run, and either the
+    question or the run at once."""
+    link.set_controls(dict(scenario.controls), keep=(projector.KEY,))
+    st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": None}
+    st.session_state[REQUEST] = {
+        "run": run,
+        "fresh": True,
+        "steps": None if scenario.question else scenario.steps,
+    }
+    st.session_state[live.WAITING] = run if scenario.question else None
+
+
+def _answer(run: str, scenario: Scenario, key: str) -> None:
+    """ "Run it" callback: keep the student's answer, then play the run to the scenario's step."""
+    st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": st.session_state[key]}
+    st.session_state[REQUEST] = {"run": run, "fresh": False, "steps": scenario.steps}
+    st.session_state[live.WAITING] = None
+
+
+def _leave() -> None:
+    st.session_state.pop(ACTIVE, None)
+    st.session_state[live.WAITING] = None
+
+
+def _panel(run: str, scenario: Scenario, answer: int | None, runner: Runner) -> None:
+    with st.container(border=True, key="scenario_panel"):
+        head, close = st.columns([6, 1])
+        head.markdown(f":material/science: **Scenario: {scenario.title}**")
+        close.button("Leave", key="scenario_leave", on_click=_leave, icon=":material/close:")
+        question = scenario.question
+        if question is not None and answer is None:
+            key = f"scenario_answer_{run}_{scenario.name}"
+            st.radio(f"**Predict first.** {question.ask}", question.choices, index=None, key=key)
+            st.button(
+                f"Run it ({scenario.steps:,} steps)",
+                key="scenario_run",
+                on_click=_answer,
+                args=(run, scenario, key),
+                type="primary",
+                icon=":material/play_arrow:",
+                disabled=st.session_state.get(key) is None,
+            )
+            st.caption("The run starts once you have answered; Play and Step wait for it too.")
+            return
+        if question is not None:
+            right = question.choices.index(answer) == question.answer
+            verdict = ":material/check_circle: Right" if right else ":material/cancel: Not quite"
+            st.markdown(
+                f"{verdict}. You said *{answer}*; the answer is *{question.choices[question.answer]}*."
+            )
+        st.caption(scenario.look_for)
+        live.live_view(runner, lambda snap: _what_happened(scenario, snap), "reading the scenario", unit=None)
+
+
+def _what_happened(scenario: Scenario, snap: Any) -> None:
+    st.markdown(f"**What happened**, {scenario.outcome(snap)}.")

@@ -1,0 +1,62 @@
+"""Scenarios on their pages: one click sets the page to the scenario's config, a question comes
+before the run, and the answer is shown next to what happened."""
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab.scenarios import SCENARIOS
+from tests.app.pages import APP, TIMEOUT, run_line
+
+PAGES = {"gan_playground": "pages/gan_playground.py", "optimal_d_1d": "pages/optimal_d.py"}
+CASES = [(run, s) for run, scenarios in SCENARIOS.items() for s in scenarios]
+
+
+def _open(run: str, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page(PAGES[run])
+    for name, value in (params or {}).items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _answer_radio(at: AppTest):
+    return next(r for r in at.radio if r.key and r.key.startswith("scenario_answer"))
+
+
+@pytest.mark.parametrize(("run", "scenario"), CASES, ids=[f"{r}-{s.name}" for r, s in CASES])
+def test_one_click_sets_the_scenarios_config(run, scenario):
+    at = _open(run, {"seed": "3", "d_seed": "3", "lr_g": "0.005"})  # settings the scenario must undo
+    at.button(key=f"scenario_{scenario.name}").click().run()
+    assert not at.exception, at.exception
+    assert run_line(at, " · ") == scenario.config.describe()
+    panel = " ".join(m.value for m in at.markdown)
+    assert f"Scenario: {scenario.title}" in panel
+    if scenario.question:
+        assert at.button(key="play").disabled and at.button(key="step").disabled
+        assert at.button(key="scenario_run").disabled  # no answer yet
+        assert scenario.look_for not in [c.value for c in at.caption]  # the answer is not given away
+
+
+def test_predict_then_run_shows_the_answer_next_to_what_happened():
+    at = _open("optimal_d_1d")
+    at.button(key="scenario_equal").click().run()
+    _answer_radio(at).set_value("1 where the data are").run()
+    at.button(key="scenario_run").click().run()
+    assert not at.button(key="play").disabled or at.button(key="pause")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+        happened = [m.value for m in at.markdown if m.value.startswith("**What happened**")]
+        if happened and "step 500:" in happened[0]:
+            break
+    assert "step 500:" in happened[0] and "max |D − D*| = 0.00" in happened[0], happened
+    verdict = next(m.value for m in at.markdown if "You said" in m.value)
+    assert "Not quite" in verdict and "*½ everywhere*" in verdict
+    assert any("−log 4" in c.value for c in at.caption)  # the claim, shown once answered
+    at.button(key="scenario_leave").click().run()
+    assert not any("Scenario:" in m.value for m in at.markdown)
