@@ -94,9 +94,8 @@ def _panel(run: str, scenario: Scenario, answer: int | None, runner: Runner) -> 
         if question is not None:
             right = question.choices.index(answer) == question.answer
             verdict = ":material/check_circle: Right" if right else ":material/cancel: Not quite"
-            st.markdown(
-                f"{verdict}. You said *{answer}*; the answer is *{question.choices[question.answer]}*."
-            )
+            said, right_answer = link.plain(answer, 200), link.plain(question.choices[question.answer], 200)
+            st.markdown(f"{verdict}. You said “{said}”; the answer is “{right_answer}”.")
         st.caption(scenario.look_for)
         live.live_view(runner, lambda snap: _what_happened(scenario, snap), "reading the scenario", unit=None)
 

@@ -56,7 +56,7 @@ def test_predict_then_run_shows_the_answer_next_to_what_happened():
             break
     assert "step 500:" in happened[0] and "max |D − D*| = 0.00" in happened[0], happened
     verdict = next(m.value for m in at.markdown if "You said" in m.value)
-    assert "Not quite" in verdict and "*½ everywhere*" in verdict
+    assert "Not quite" in verdict and "“½ everywhere”" in verdict
     assert any("−log 4" in c.value for c in at.caption)  # the claim, shown once answered
     at.button(key="scenario_leave").click().run()
     assert not any("Scenario:" in m.value for m in at.markdown)

@@ -124,3 +124,33 @@ def test_the_lesson_link_popover(app_url, page):
     _open(fresh, code.strip(), None)
     assert fresh.locator(".st-key-width").is_hidden() and _value(fresh, "k") == "3"
     fresh.context.close()
+
+
+def test_a_scenario_asks_first_and_projector_mode_reads_from_afar(app_url, page):
+    """Screenshots for docs/: a scenario's question, its answer beside what happened, projector mode."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _open(page, f"{app_url}/optimal_d", None)
+    page.locator(".st-key-scenario_linear button").click()
+    _idle(page)
+    assert page.locator(".st-key-play button").is_disabled()
+    page.screenshot(path=artifact("scenario_question.png"))
+    page.get_by_text("no: σ(wx + b) only rises").click()
+    _idle(page)
+    page.locator(".st-key-scenario_run button").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('strong')].some(s => s.innerText.startsWith('What happened'))"
+        " && /step 2,000:/.test(document.querySelector('.st-key-scenario_panel').innerText)",
+        timeout=60_000,
+    )
+    _idle(page)
+    panel = page.locator(".st-key-scenario_panel").inner_text()
+    assert "Right" in panel and "max |D − D*|" in panel
+    page.screenshot(path=artifact("scenario_answer.png"))
+    _open(page, f"{app_url}/gan_playground?projector=true", None)
+    page.locator(".st-key-step button").first.click()
+    _idle(page)
+    page.locator(".st-key-step button").first.click()
+    _idle(page)
+    size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+    assert size == "22px", size
+    page.screenshot(path=artifact("projector_mode.png"))
