@@ -115,6 +115,22 @@ class Runner:
             self._refresh_snapshot()
         self._touch()
 
+    def manual(self, act: Callable[[Any], Any]) -> Any:
+        """Pause, then `act(trainer)` now, in the caller's thread, under the run's lock: a step by
+        hand (D only, G only, one sub-step of slow motion). Its result; None if it failed (the run
+        then shows the error, as a diverged run does)."""
+        with self._lock:
+            self._playing, self._until = False, None
+            result = None
+            if self._error is None:
+                try:
+                    result = act(self._trainer)
+                except Exception as err:  # a diverged run or anything else: pause, say it
+                    self._fail(err)
+            self._refresh_snapshot()
+        self._touch()
+        return result
+
     def reset(self, trainer: Trainer) -> None:
         """Replace the run by a fresh trainer (paused state and error cleared, playing kept)."""
         with self._lock:

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot, playground_snapshot, toy_gan
+from lab.gan.slow_motion import sub_step_view
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as plots
-from lab.ui import link, live, projector, scenarios
+from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -20,6 +21,7 @@ st.markdown(
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
 config = gan_config_sidebar(GANConfig())
 runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
+slow_motion.manual_buttons("gan_playground", runner, buttons)
 scenarios.show("gan_playground", runner, lambda: toy_gan(config), buttons)
 layers = link.multiselect(buttons, "Show", plots.LAYERS, list(plots.LAYERS), key="layers")
 true_scale = link.toggle(
@@ -34,10 +36,14 @@ field_column, curves_column = st.columns([3, 2], gap="medium")
 
 
 def draw_field(snap: GANSnapshot) -> None:
-    """The picture that moves: redrawn several times a second while training."""
-    projector.chart(
-        st, plots.field_chart(snap, tuple(layers), true_scale=true_scale), key="field", width="content"
-    )
+    """The picture that moves: redrawn several times a second while training; in slow motion,
+    the sub-step's own minibatch."""
+    sub = slow_motion.current_sub_step("gan_playground", runner)
+    shown = tuple(layers)
+    if sub is not None:
+        st.markdown(slow_motion.describe(sub, config.d_steps))
+        snap, shown = sub_step_view(snap, sub)
+    projector.chart(st, plots.field_chart(snap, shown, true_scale=true_scale), key="field", width="content")
     scale = (
         f"drawn at true scale, {plots.TRUE_SCALE} plot units per unit of gradient"
         if true_scale

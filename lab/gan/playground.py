@@ -120,9 +120,6 @@ def playground_snapshot(
     with torch.no_grad():
         logits = trainer.discriminator(torch.as_tensor(points, dtype=torch.float32))
     d_grid = torch.sigmoid(logits).view(grid_size, grid_size).cpu().numpy()
-    x = torch.as_tensor(fake[:n_arrows], device=trainer.device).requires_grad_(True)
-    loss = generator_loss(trainer.discriminator(x), trainer.losses[0]) * len(x)
-    (grad,) = torch.autograd.grad(loss, x)
     return GANSnapshot(
         step=trainer.step_count,
         config=trainer.config,
@@ -131,7 +128,7 @@ def playground_snapshot(
         grid_axis=axis,
         d_grid=d_grid,
         arrows_from=fake[:n_arrows],
-        arrows_dir=-grad.cpu().numpy(),
+        arrows_dir=generator_arrows(trainer, torch.as_tensor(fake[:n_arrows])),
         manifold=manifold(trainer),
         history=trainer.history.thinned(),
         evals=trainer.evals.thinned(),
@@ -139,6 +136,16 @@ def playground_snapshot(
         has_modes=p_data.has_modes,
         n_modes=len(p_data.modes),
     )
+
+
+def generator_arrows(trainer: GANTrainer, x: torch.Tensor) -> np.ndarray:
+    """−∂ loss/∂x at generated points x, (n, dim): the direction in which the generator's loss
+    pushes each point (model 0 and its loss; the loss is a mean, so it is scaled by n to give
+    each point's own gradient)."""
+    x = x.detach().to(trainer.device).requires_grad_(True)
+    loss = generator_loss(trainer.discriminator(x), trainer.losses[0]) * len(x)
+    (grad,) = torch.autograd.grad(loss, x)
+    return -grad.cpu().numpy()
 
 
 @torch.no_grad()

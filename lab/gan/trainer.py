@@ -185,17 +185,20 @@ class GANTrainer:
             group["lr"] = config.lr_g
 
     # ----------------------------------------------------------------------------- training
-    def _draw(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """k minibatches of real data and k + 1 of noise, shared by every model."""
+    def draw_minibatches(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """k minibatches of real data and k + 1 of noise, shared by every model: the slide's
+        "sample minibatch of m noise samples" and "of m examples" for one iteration."""
         m = self.config.batch_size
         real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, 1, m, -1)
         noise = torch.randn((k + 1) * m, self.config.noise_dim, generator=self.rng).to(self.device)
         copies = len(self.losses)
         return real.expand(-1, copies, -1, -1), noise.view(k + 1, 1, m, -1).expand(-1, copies, -1, -1)
 
-    def _d_step(self, real: torch.Tensor, noise: torch.Tensor, d_params: list) -> tuple[torch.Tensor, ...]:
-        """One ascent step of every D on log D(x) + log(1 - D(G(z))); returns (losses, real logits, fake logits)."""
+    def d_update(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """One ascent step of every D on log D(x) + log(1 - D(G(z))) for one minibatch of each;
+        returns (losses, real logits, fake logits), the logits before the step."""
         m = self.config.batch_size
+        d_params = list(self.D.parameters())
         with torch.no_grad():
             fake = self.G(noise)
         logits = self.D(torch.cat([real, fake], dim=1))
@@ -206,52 +209,66 @@ class GANTrainer:
 
     def pretrain_d(self, n: int) -> None:
         """n steps of D alone against the initial G: a strong discriminator from the start."""
-        d_params = list(self.D.parameters())
         for _ in range(n):
-            real, noise = self._draw(1)
-            self._d_step(real[0], noise[0], d_params)
+            real, noise = self.draw_minibatches(1)
+            self.d_update(real[0], noise[0])
 
     def step(self, n: int = 1) -> dict[str, float]:
         """Advance n generator steps (each after k discriminator steps); return model 0's latest metrics."""
         started = time.perf_counter()
         k = self.config.d_steps
-        d_params = list(self.D.parameters())
-        g_params = list(self.G.parameters())
         records = []
         first = self.step_count + 1
         for _ in range(n):
             # One draw per generator step, so results do not depend on how steps are chunked.
-            real, noise = self._draw(k)
+            real, noise = self.draw_minibatches(k)
             for j in range(k):
-                d_losses, real_logits, fake_logits = self._d_step(real[j], noise[j], d_params)
-            # Generator step: only G's gradients are computed; D is held fixed.
-            g_logits = self.D(self.G(noise[k]))
-            g_losses = torch.stack(
-                [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
-            )
-            before = [p.detach().clone() for p in g_params]
-            grads = _descend(self.opt_g, g_losses.sum(), g_params)
-            with torch.no_grad():
-                copies = len(self.losses)
-                grad_norm = _norm_per_copy(grads, copies)
-                update_norm = _norm_per_copy(
-                    tuple(p - b for p, b in zip(g_params, before, strict=True)), copies
-                )
-                d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
-                d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
-                records.append(
-                    torch.stack([d_losses, g_losses.detach(), d_real, d_fake, grad_norm, update_norm], dim=1)
-                )
-            self.step_count += 1
-            if self.evaluation and self.step_count % self.evaluation.every == 0:
-                self._check_finite(records[-1])
-                self.evaluate()
-        values = torch.stack(records).cpu().numpy()  # (n, models, len(HISTORY))
-        for model, history in enumerate(self.histories):
-            history.extend(range(first, self.step_count + 1), values[:, model, :])
+                d_losses, real_logits, fake_logits = self.d_update(real[j], noise[j])
+            records.append(self.count_step((d_losses, real_logits, fake_logits), self.g_update(noise[k])))
         self.seconds_training += time.perf_counter() - started
+        return self.record(first, records)
+
+    def count_step(
+        self, d_result: tuple[torch.Tensor, ...], g_result: tuple[torch.Tensor, ...]
+    ) -> torch.Tensor:
+        """Close one generator step: count it, evaluate when due; its HISTORY row per model from the
+        last D update's (losses, real logits, fake logits) and the G update's (losses, norms)."""
+        d_losses, real_logits, fake_logits = d_result
+        g_losses, grad_norm, update_norm = g_result
+        with torch.no_grad():
+            d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
+            d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
+            row = torch.stack([d_losses, g_losses, d_real, d_fake, grad_norm, update_norm], dim=1)
+        self.step_count += 1
+        if self.evaluation and self.step_count % self.evaluation.every == 0:
+            self._check_finite(row)
+            self.evaluate()
+        return row
+
+    def record(self, first: int, rows: list[torch.Tensor]) -> dict[str, float]:
+        """Add the rows of generator steps first, first + 1, ... to the histories (raising if a value
+        is not finite); model 0's latest metrics."""
+        values = torch.stack(rows).cpu().numpy()  # (n, models, len(HISTORY))
+        for model, history in enumerate(self.histories):
+            history.extend(range(first, first + len(rows)), values[:, model, :])
         self._check_finite(values)
         return {"step": self.step_count, **dict(zip(HISTORY, values[-1, 0].tolist(), strict=True))}
+
+    def g_update(self, noise: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """One descent step of every G on its loss for one noise minibatch, D held fixed (only G's
+        gradients are computed); returns (losses, gradient norms, update norms), one per model."""
+        g_params = list(self.G.parameters())
+        g_logits = self.D(self.G(noise))
+        g_losses = torch.stack(
+            [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
+        )
+        before = [p.detach().clone() for p in g_params]
+        grads = _descend(self.opt_g, g_losses.sum(), g_params)
+        with torch.no_grad():
+            copies = len(self.losses)
+            grad_norm = _norm_per_copy(grads, copies)
+            update_norm = _norm_per_copy(tuple(p - b for p, b in zip(g_params, before, strict=True)), copies)
+        return g_losses.detach(), grad_norm, update_norm
 
     def _check_finite(self, values: torch.Tensor | np.ndarray) -> None:
         if not torch.isfinite(torch.as_tensor(values)).all():

@@ -136,3 +136,23 @@ def test_true_scale_arrows_are_said():
     assert any("rescaled so the longest" in c.value for c in at.caption)
     at.toggle(key="true_scale").set_value(True).run()
     assert any("drawn at true scale" in c.value for c in at.caption)
+
+
+def test_slow_motion_walks_the_slides_loop_and_manual_steps_count_right():
+    at = _playground()
+    lines = []
+    for _ in range(4):
+        at.button(key="slow_next").click().run()
+        lines.append(next(m.value for m in at.markdown if m.value.startswith("**Slow motion")))
+    assert [line.split(":** ")[1].split(" (")[0].split(".")[0] for line in lines] == [
+        "Sample a minibatch of m noise samples z ~ p_z",
+        "Sample a minibatch of m examples x ~ p_data",
+        "Update D by ascending its stochastic gradient",
+        "Sample m noise samples z; update G by descending its stochastic gradient",
+    ]
+    assert "D's loss on this minibatch" in lines[2] and "sub-step 4 of 4" in lines[3]
+    assert step_count(at) == 1  # the four sub-steps were one generator step
+    at.button(key="step_d_only").click().run()
+    assert step_count(at) == 1 and not any(m.value.startswith("**Slow motion") for m in at.markdown)
+    at.button(key="step_g_only").click().run()
+    assert step_count(at) == 2

@@ -154,3 +154,26 @@ def test_a_scenario_asks_first_and_projector_mode_reads_from_afar(app_url, page)
     size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
     assert size == "22px", size
     page.screenshot(path=artifact("projector_mode.png"))
+
+
+def test_slow_motion_mid_iteration(app_url, page):
+    """Screenshot for docs/: the playground in slow motion, at D's update and at G's."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _open(page, f"{app_url}/gan_playground?batch_size=32", None)
+    for number in range(1, 4):
+        page.locator(".st-key-slow_next button").first.click()
+        page.wait_for_function(
+            f"() => document.querySelector('[data-testid=stMain]').innerText.includes('sub-step {number} of 4')"
+        )
+    _idle(page)
+    assert "Update D by ascending" in page.locator("[data-testid='stMain']").inner_text()
+    page.mouse.move(1000, 700)  # no tooltip over the picture
+    page.screenshot(path=artifact("slow_motion_d.png"))
+    page.locator(".st-key-slow_next button").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stMain]').innerText.includes('sub-step 4 of 4')"
+    )
+    _idle(page)
+    page.mouse.move(1000, 700)
+    page.screenshot(path=artifact("slow_motion_g.png"))
+    assert step_count(page) == 1

@@ -1,0 +1,150 @@
+"""Slow motion and manual steps: the lecture's training loop ("Actual Training Process") taken apart.
+
+One iteration of the slide's loop is, for each of the k discriminator steps,
+  1. sample a minibatch of m noise samples z ~ p_z,
+  2. sample a minibatch of m examples x ~ p_data,
+  3. update D by ascending its stochastic gradient of log D(x) + log(1 − D(G(z))),
+and then
+  4. sample m noise samples z and update G by descending the gradient of its loss.
+`SlowIteration` performs these 3k + 1 sub-steps one call at a time and returns what each one
+shows; after the last, the run is exactly where `trainer.step(1)` would have taken it.
+
+`step_d_only` and `step_g_only` are GAN Lab's manual steps: one update of D alone (no generator
+step is counted), or one generator step without its D updates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+
+from lab.gan.losses import discriminator_loss
+from lab.gan.playground import GANSnapshot, generator_arrows
+from lab.gan.trainer import GANTrainer
+
+SAMPLE_Z = "Sample a minibatch of m noise samples z ~ p_z"
+SAMPLE_X = "Sample a minibatch of m examples x ~ p_data"
+UPDATE_D = "Update D by ascending its stochastic gradient"
+UPDATE_G = "Sample m noise samples z; update G by descending its stochastic gradient"
+
+
+@dataclass(frozen=True)
+class SubStep:
+    """What one sub-step did, in the data's coordinates (model 0, on the CPU)."""
+
+    number: int  # 1, 2, ... within the iteration
+    of: int  # 3k + 1
+    title: str  # the slide's words
+    d_round: int  # which of the k discriminator steps (1-based); 0 for G's update
+    real: np.ndarray | None = None  # the minibatch x, (m, dim)
+    fake: np.ndarray | None = None  # G(z) of the minibatch, (m, dim)
+    arrows: np.ndarray | None = None  # −∂(G's loss)/∂x at each G(z), (m, dim): where G's step pushes
+    moved: np.ndarray | None = None  # G(z) after G's update, (m, dim)
+    d_loss: tuple[float, float] | None = None  # D's loss on the minibatch, before and after its update
+
+
+class SlowIteration:
+    """One generator step of `trainer`, performed one sub-step per `next()` call."""
+
+    def __init__(self, trainer: GANTrainer) -> None:
+        self.trainer = trainer
+        self.k = trainer.config.d_steps
+        self.real, self.noise = trainer.draw_minibatches(self.k)  # the same draw as step(1)
+        self.position = 0
+        self._d_result: tuple[torch.Tensor, ...] | None = None
+
+    @property
+    def sub_steps(self) -> int:
+        return 3 * self.k + 1
+
+    @property
+    def done(self) -> bool:
+        return self.position == self.sub_steps
+
+    def next(self) -> SubStep:
+        """Carry out the next sub-step; what it shows."""
+        if self.done:
+            raise RuntimeError("this iteration is over: start the next one")
+        j, part = divmod(self.position, 3)
+        self.position += 1
+        common = {"number": self.position, "of": self.sub_steps}
+        if j == self.k:
+            return self._update_g(common)
+        fake = _points(self.trainer.generate(self.noise[j][0]))
+        if part == 0:
+            return SubStep(title=SAMPLE_Z, d_round=j + 1, fake=fake, **common)
+        real = _points(self.real[j][0])
+        if part == 1:
+            return SubStep(title=SAMPLE_X, d_round=j + 1, real=real, fake=fake, **common)
+        self._d_result = self.trainer.d_update(self.real[j], self.noise[j])
+        after = _d_loss(self.trainer, self.real[j], self.noise[j])
+        before = float(self._d_result[0][0])
+        return SubStep(title=UPDATE_D, d_round=j + 1, real=real, fake=fake, d_loss=(before, after), **common)
+
+    def _update_g(self, common: dict) -> SubStep:
+        trainer, noise = self.trainer, self.noise[self.k]
+        fake = _points(trainer.generate(noise[0]))
+        arrows = generator_arrows(trainer, torch.as_tensor(fake))
+        first = trainer.step_count + 1
+        row = trainer.count_step(self._d_result, trainer.g_update(noise))
+        trainer.record(first, [row])
+        moved = _points(trainer.generate(noise[0]))
+        return SubStep(title=UPDATE_G, d_round=0, fake=fake, arrows=arrows, moved=moved, **common)
+
+
+def step_d_only(trainer: GANTrainer) -> float:
+    """One update of D on a fresh minibatch of x and of z, G held fixed; no generator step is
+    counted. D's loss on that minibatch after the update."""
+    real, noise = trainer.draw_minibatches(1)
+    trainer.d_update(real[0], noise[0])
+    return _d_loss(trainer, real[0], noise[0])
+
+
+def step_g_only(trainer: GANTrainer) -> dict[str, float]:
+    """One generator step without its D updates: D is only evaluated on the iteration's minibatch
+    (for the history), and G descends its loss against this D."""
+    real, noise = trainer.draw_minibatches(1)
+    with torch.no_grad():
+        m = trainer.config.batch_size
+        logits = trainer.D(torch.cat([real[0], trainer.G(noise[0])], dim=1))
+        d_result = (
+            discriminator_loss(logits[:, :m], logits[:, m:], dim=(1, 2)),
+            logits[:, :m],
+            logits[:, m:],
+        )
+    first = trainer.step_count + 1
+    return trainer.record(first, [trainer.count_step(d_result, trainer.g_update(noise[1]))])
+
+
+def _points(x: torch.Tensor) -> np.ndarray:
+    return x.detach().cpu().numpy()
+
+
+@torch.no_grad()
+def _d_loss(trainer: GANTrainer, real: torch.Tensor, noise: torch.Tensor) -> float:
+    m = trainer.config.batch_size
+    logits = trainer.D(torch.cat([real, trainer.G(noise)], dim=1))
+    return float(discriminator_loss(logits[:, :m], logits[:, m:], dim=(1, 2))[0])
+
+
+def sub_step_view(snap: GANSnapshot, sub: SubStep) -> tuple[GANSnapshot, tuple[str, ...]]:
+    """The playground's picture of one sub-step: `snap` (D(x) after it) with the sub-step's own
+    minibatch in place of the usual samples, and the layers that sub-step shows."""
+    empty = np.zeros((0, snap.real.shape[1]), dtype=np.float32)
+    fake = sub.moved if sub.moved is not None else sub.fake
+    view = replace(
+        snap,
+        real=sub.real if sub.real is not None else empty,
+        fake=fake if fake is not None else empty,
+        arrows_from=sub.fake if sub.arrows is not None else empty,
+        arrows_dir=sub.arrows if sub.arrows is not None else empty,
+    )
+    layers = {
+        SAMPLE_Z: ("generated samples",),
+        SAMPLE_X: ("real samples", "generated samples"),
+        UPDATE_D: ("D(x) field", "real samples", "generated samples"),
+        UPDATE_G: ("D(x) field", "generated samples", "generator gradients"),
+    }[sub.title]
+    return view, layers

@@ -1,0 +1,92 @@
+"""Manual steps and slow motion on a GAN page (see `lab.gan.slow_motion`): "D only", "G only", and
+"Next sub-step", which walks through one iteration of the slide's loop; the page then draws the
+sub-step instead of its usual sample."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from lab.gan.slow_motion import SlowIteration, SubStep, step_d_only, step_g_only
+from lab.runner import Runner
+
+KEY = "slow_motion"  # session: run -> (the iteration, its last sub-step, the run's step after it)
+
+
+def manual_buttons(run: str, runner: Runner, where: Any) -> None:
+    """The three buttons, under Play, Step and Reset."""
+    with where:
+        st.markdown("**By hand** (the slide's loop, taken apart)")
+        manual = (
+            (
+                "D only",
+                step_d_only,
+                "one update of D on a fresh minibatch of x and z; G waits (no generator step counted)",
+            ),
+            ("G only", step_g_only, "one generator step without its k discriminator steps"),
+        )
+        for column, (label, act, what) in zip(st.columns(2), manual, strict=True):
+            column.button(
+                label,
+                key=act.__name__,
+                on_click=_by_hand,
+                args=(run, runner, act),
+                help=what,
+                use_container_width=True,
+            )
+        st.button(
+            "Next sub-step",
+            key="slow_next",
+            on_click=_next_sub_step,
+            args=(run, runner),
+            icon=":material/slow_motion_video:",
+            help="slow motion: one iteration in its 3k + 1 sub-steps, in the slide's order",
+            use_container_width=True,
+        )
+
+
+def _by_hand(run: str, runner: Runner, act: Any) -> None:
+    st.session_state.setdefault(KEY, {}).pop(run, None)
+    runner.manual(act)
+
+
+def _next_sub_step(run: str, runner: Runner) -> None:
+    state = st.session_state.setdefault(KEY, {})
+    iteration = state[run][0] if run in state else None
+
+    def act(trainer: Any) -> tuple[SlowIteration, SubStep]:
+        nonlocal iteration
+        if iteration is None or iteration.done or iteration.trainer is not trainer:
+            iteration = SlowIteration(trainer)
+        return iteration, iteration.next()
+
+    result = runner.manual(act)
+    if result is None:
+        state.pop(run, None)
+    else:
+        state[run] = (*result, runner.status().step)
+
+
+def current_sub_step(run: str, runner: Runner) -> SubStep | None:
+    """The sub-step to draw: the last one taken, while the run has not moved on since (Play, Step,
+    Reset or a manual step end slow motion)."""
+    entry = st.session_state.get(KEY, {}).get(run)
+    if entry is None:
+        return None
+    iteration, sub, step = entry
+    status = runner.status()
+    if status.running or status.step != step or iteration.trainer is not runner.trainer:
+        return None
+    return sub
+
+
+def describe(sub: SubStep, k: int) -> str:
+    """The sub-step's line above the picture."""
+    round_ = f" (D step {sub.d_round} of {k})" if sub.d_round else ""
+    line = f"**Slow motion, sub-step {sub.number} of {sub.of}:** {sub.title}{round_}."
+    if sub.d_loss is not None:
+        line += f" D's loss on this minibatch: {sub.d_loss[0]:.3f} → {sub.d_loss[1]:.3f}."
+    if sub.moved is not None:
+        line += " The arrows start where the points were; the points are where G's step took them."
+    return line

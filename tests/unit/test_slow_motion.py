@@ -1,0 +1,91 @@
+"""Slow motion and manual steps: the sub-steps of one iteration add up to one ordinary step, and
+each manual step moves only the network it names."""
+
+import pytest
+import torch
+
+from lab.gan.losses import generator_loss
+from lab.gan.playground import generator_arrows, toy_gan
+from lab.gan.slow_motion import (
+    SAMPLE_X,
+    SAMPLE_Z,
+    UPDATE_D,
+    UPDATE_G,
+    SlowIteration,
+    step_d_only,
+    step_g_only,
+)
+from lab.gan.trainer import GANConfig
+
+
+def _params(net: torch.nn.Module) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in net.parameters()]
+
+
+def _same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+    return all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_the_sub_steps_of_one_iteration_are_one_step(k):
+    config = GANConfig(k=k, batch_size=32, width=16, depth=1, seed=4)
+    slow, whole = toy_gan(config, evaluate=False), toy_gan(config, evaluate=False)
+    slow.step(2)
+    whole.step(3)
+    iteration = SlowIteration(slow)
+    titles = []
+    while not iteration.done:
+        titles.append(iteration.next().title)
+    assert titles == [SAMPLE_Z, SAMPLE_X, UPDATE_D] * k + [UPDATE_G]
+    assert slow.step_count == whole.step_count == 3
+    assert _same(_params(slow.G), _params(whole.G)) and _same(_params(slow.D), _params(whole.D))
+    assert slow.history.thinned() == whole.history.thinned()
+    with pytest.raises(RuntimeError):
+        iteration.next()
+
+
+def test_what_each_sub_step_shows():
+    trainer = toy_gan(GANConfig(batch_size=64, seed=1), evaluate=False)
+    z, x, d, g = (step for step in _all(SlowIteration(trainer)))
+    assert z.fake.shape == (64, 2) and z.real is None and (z.number, z.of, z.d_round) == (1, 4, 1)
+    assert x.real.shape == (64, 2) and (x.fake == z.fake).all()
+    before, after = d.d_loss
+    assert after < before  # D's step ascends its objective: its loss on the minibatch falls
+    assert g.arrows.shape == g.fake.shape == g.moved.shape == (64, 2) and g.d_round == 0
+    assert not (g.moved == g.fake).all()  # G's update moved the points
+
+
+def _all(iteration: SlowIteration):
+    while not iteration.done:
+        yield iteration.next()
+
+
+def test_the_arrows_point_downhill_for_each_generated_point():
+    trainer = toy_gan(GANConfig(seed=2), evaluate=False)
+    trainer.step(20)
+    x = trainer.sample(50, torch.Generator().manual_seed(0))
+    arrows = torch.as_tensor(generator_arrows(trainer, x))
+
+    def per_point_loss(points: torch.Tensor) -> torch.Tensor:
+        logits = trainer.discriminator(points)
+        return torch.stack([generator_loss(logit[None], trainer.losses[0]) for logit in logits])
+
+    with torch.no_grad():
+        step = 1e-3 * arrows / arrows.norm(dim=1, keepdim=True)
+        assert (per_point_loss(x + step) < per_point_loss(x)).float().mean() > 0.95
+
+
+def test_step_d_only_moves_d_alone_and_counts_no_generator_step():
+    trainer = toy_gan(GANConfig(seed=3), evaluate=False)
+    g, d = _params(trainer.G), _params(trainer.D)
+    step_d_only(trainer)
+    assert trainer.step_count == 0 and _same(_params(trainer.G), g) and not _same(_params(trainer.D), d)
+
+
+def test_step_g_only_moves_g_alone_and_counts_one_generator_step():
+    trainer = toy_gan(GANConfig(seed=3), evaluate=False)
+    g, d = _params(trainer.G), _params(trainer.D)
+    metrics = step_g_only(trainer)
+    assert trainer.step_count == 1 and metrics["step"] == 1
+    assert _same(_params(trainer.D), d) and not _same(_params(trainer.G), g)
+    assert trainer.history.thinned()["step"] == [1]
