@@ -169,7 +169,10 @@ def gap_views(snap: VAESnapshot) -> None:
         projector.chart(st, plots.bounds_chart(gap), key="gap_bounds")
         st.caption(
             "The importance-weighted bound at this x for K = 1, 5, 50, 500 samples of q(z|x) (each averaged over "
-            "repeated draws): K = 1 is the ELBO, and the bound climbs toward log p(x) as K grows."
+            "repeated draws; bars: ±2 standard errors of that average): K = 1 is the ELBO, and the bound "
+            "climbs toward log p(x) as K grows. Each value is a Monte Carlo estimate of its bound: where q(z|x) "
+            "is a poor proposal its importance weights are heavy-tailed, and an estimate may sit above log p(x) "
+            "by about its error bar, never the bound itself."
         )
     projector.chart(st, plots.posterior_chart(gap), key="gap_posterior", width="content")
     st.caption(

@@ -352,12 +352,19 @@ def _bounds_layout(height: int) -> alt.TopLevelMixin:
             ),
         )
     )
-    return alt.layer(rules, iwae).properties(height=height, width="container")
+    noise = (
+        alt.Chart(alt.Data(name="iwae"))
+        .mark_rule(color=REAL_COLOR, strokeWidth=2)
+        .encode(x=k, y="lo:Q", y2="hi:Q")
+    )
+    return alt.layer(rules, noise, iwae).properties(height=height, width="container")
 
 
 def bounds_chart(gap: GapAtX, height: int = 240) -> dict:
-    """The IWAE bound against K (blue), under log p(x) (orange) and above the ELBO (dashed)."""
-    iwae = pd.DataFrame({"k": list(gap.iwae), "value": list(gap.iwae.values())})
+    """The IWAE bound against K (blue, with ±2 standard errors of its estimate), under log p(x)
+    (orange) and above the ELBO (dashed)."""
+    value, se = np.array(list(gap.iwae.values())), np.array([gap.iwae_se[k] for k in gap.iwae])
+    iwae = pd.DataFrame({"k": list(gap.iwae), "value": value, "lo": value - 2 * se, "hi": value + 2 * se})
     levels = pd.DataFrame({"which": ["log p(x), quadrature", "ELBO"], "value": [gap.log_px, gap.elbo]})
     return with_data(_bounds_layout(height), iwae=iwae, levels=levels)
 

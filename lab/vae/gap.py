@@ -102,7 +102,8 @@ class GapAtX:
     log_px: float  # by quadrature
     resolved: bool  # the grid resolves p(z|x) (see `resolved`); if not, log_px and the gap are not shown
     elbo: float  # E_q[log p(x|z)] (Monte Carlo, many samples) - KL(q || p(z)) (exact)
-    iwae: dict[int, float]  # K -> the importance-weighted bound from K samples
+    iwae: dict[int, float]  # K -> the importance-weighted bound from K samples (a Monte Carlo estimate)
+    iwae_se: dict[int, float]  # K -> its standard error over the repeated draws
 
     @property
     def gap(self) -> float:
@@ -139,10 +140,12 @@ def gap_at(model: VAE, x: torch.Tensor, samples: int = 20_000, seed: int = 0) ->
     shape = (VIEW_POINTS,) * model.latent_dim
     model.eval()
     found = bounds(model, x, samples, generator)
-    iwae = {}
+    iwae, iwae_se = {}, {}
     for k in IWAE_KS:
-        repeats = max(1, samples // k)
-        iwae[k] = float(bounds(model, x.expand(repeats, -1), k, generator).iwae.mean())
+        repeats = max(2, samples // k)
+        draws = bounds(model, x.expand(repeats, -1), k, generator).iwae
+        iwae[k] = float(draws.mean())
+        iwae_se[k] = float(draws.std() / math.sqrt(repeats))
     model.train()
     return GapAtX(
         x=x[0].cpu().numpy(),
@@ -155,4 +158,5 @@ def gap_at(model: VAE, x: torch.Tensor, samples: int = 20_000, seed: int = 0) ->
         resolved=resolved(model, x, torch.tensor([log_px], dtype=torch.float64)),
         elbo=float(found.elbo[0]),
         iwae=iwae,
+        iwae_se=iwae_se,
     )

@@ -70,6 +70,7 @@ def test_the_gap_shrinks_as_training_goes(trained):
 )
 @example(data="ring8", latent=2, sigma=SIGMAS[0], beta=BETAS[-1], index=0)
 @example(data="grid25", latent=1, sigma=SIGMAS[-1], beta=BETAS[0], index=1999)
+@example(data="ring8", latent=2, sigma=0.1, beta=BETAS[-1], index=1)  # heavy-tailed weights: a noisy K = 500
 def test_log_p_x_lies_above_the_iwae_bounds_and_the_elbo_at_every_setting(data, latent, sigma, beta, index):
     trainer = VAETrainer(
         VAEConfig(data=data, likelihood="gaussian", latent_dim=latent, sigma=sigma, beta=beta)
@@ -80,10 +81,12 @@ def test_log_p_x_lies_above_the_iwae_bounds_and_the_elbo_at_every_setting(data, 
         assert sigma <= 0.05, "only a sharp decoder makes the posterior narrower than the grid"
         return
     assert math.isfinite(gap.log_px) and gap.gap >= -1e-3  # KL >= 0, up to the ELBO's Monte Carlo error
-    # each IWAE value is a Monte Carlo estimate of its bound (K = 500: 40 repeats): +-0.01 nats here
-    tolerance = 0.03
-    assert all(value <= gap.log_px + tolerance for value in gap.iwae.values()), (gap.log_px, gap.iwae)
-    assert gap.iwae[500] >= gap.iwae[1] - tolerance
+    # each IWAE value is a Monte Carlo estimate of its bound (K = 500: 40 repeats): within 4 of its
+    # standard errors, and 0.01 nats, of the bound (a poor q gives heavy-tailed weights, a noisy estimate:
+    # ring8, 2-D latent, sigma 0.1, beta 8, example 1 gave K = 500 0.034 above log p(x), 2.5 errors)
+    for k, value in gap.iwae.items():
+        assert value <= gap.log_px + 4 * gap.iwae_se[k] + 0.01, (k, gap.log_px, gap.iwae, gap.iwae_se)
+    assert gap.iwae[500] >= gap.iwae[1] - 4 * (gap.iwae_se[500] + gap.iwae_se[1])
     cell = np.prod([axis[1] - axis[0] for axis in gap.view])
     assert gap.posterior.sum() * cell == pytest.approx(1.0, abs=0.02)  # the window holds the posterior
 
