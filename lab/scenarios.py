@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel
 from lab.gan.optimal_d import DConfig, DSnapshot
 from lab.gan.playground import GANSnapshot
+from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot
 from lab.gan.trainer import GANConfig
 
 
@@ -157,7 +159,123 @@ OPTIMAL_D = (
     ),
 )
 
-SCENARIOS: dict[str, tuple[Scenario, ...]] = {"gan_playground": PLAYGROUND, "optimal_d_1d": OPTIMAL_D}
+
+def saturation_outcome(snap: TripleSnapshot) -> str:
+    """How far G moved under (1) against (2), and each run's mean D(G(z))."""
+    means = ", ".join(f"({i}) {d.mean():.3f}" for i, d in enumerate(snap.d_fake, start=1))
+    return (
+        f"step {snap.step:,}: over its first steps G under (1) moved {snap.update_ratio:.4f} times as far "
+        f"as under (2); mean D(G(z)): {means}"
+    )
+
+
+def figure1_outcome(panels: list[Figure1Panel]) -> str:
+    """Each run's JSD(p_data ‖ p_G) now."""
+    jsds = "; ".join(f"{p.title}: {p.jsd:.3f}" for p in panels)
+    return f"step {panels[0].step:,}: JSD(p_data ‖ p_G), nats — {jsds}"
+
+
+LIVE_TAB = {"tab": "Side by side, live"}
+
+SATURATION = (
+    Scenario(
+        name="strong_d",
+        title="A strong D, plain SGD",
+        controls=LIVE_TAB,
+        config=STRONG_D,
+        steps=200,
+        look_for="The default strong D (ring, SGD at lr 0.05, D pre-trained 200 steps, k = 5, seed 0): over "
+        "200 G steps, G under (1) moves less than 0.2 % as far as under (2), and its D(G(z)) stays below "
+        "0.001, while under (2) and (3) D(G(z)) climbs above 0.1.",
+        outcome=saturation_outcome,
+        question=Question(
+            "D already rejects G's samples: D(G(z)) ≈ 0. Which generators will move?",
+            ("all three alike", "those under (2) and (3), not (1)", "only the one under (1)"),
+            1,
+        ),
+    ),
+    Scenario(
+        name="adam",
+        title="Adam, for a while",
+        controls={**LIVE_TAB, "sat_optimizer": "adam"},
+        config=replace(
+            STRONG_D, optimizer="adam", lr_d=OPTIMIZER_LRS["adam"][0], lr_g=OPTIMIZER_LRS["adam"][1]
+        ),
+        steps=300,
+        look_for="The same strong D with Adam (seed 0): Adam rescales the tiny gradient of (1), so for about "
+        "130 steps G under (1) keeps pace with (2); then its gradient falls some 10⁷-fold and over steps "
+        "200–300 it moves about 10⁵ times less than under (2) (the ‖Δθ_G‖ curves).",
+        outcome=saturation_outcome,
+        question=Question(
+            "Adam divides each step by the gradient's running size. Does G under (1) escape the saturation?",
+            ("yes, for good", "for a while, then it stalls again", "no, it never moves"),
+            1,
+        ),
+    ),
+    Scenario(
+        name="fair",
+        title="No head start for D",
+        controls={**LIVE_TAB, "sat_pretrain": 0, "sat_k": 1},
+        config=replace(STRONG_D, d_pretrain=0, k=1),
+        steps=200,
+        look_for="D not pre-trained and k = 1 (SGD, seed 0): D never gets far ahead, D(G(z)) stays away from "
+        "0 and (1) does not saturate: over 200 steps G under (1) moves more than 30 % as far as under (2), "
+        "its mean D(G(z)) above 0.2.",
+        outcome=saturation_outcome,
+    ),
+)
+
+FIGURE1 = (
+    Scenario(
+        name="scratch",
+        title="From scratch",
+        controls={},
+        config=Figure1Config(),
+        steps=1250,
+        look_for="One 1-D GAN from a fresh start (seed 0, k = 1): p_G closes in on p_data, and the JSD falls "
+        "under 0.02 nats by step 1,250 (then it wanders around, as a GAN does).",
+        outcome=figure1_outcome,
+    ),
+    Scenario(
+        name="far_apart",
+        title="Far apart",
+        controls={"f1_setting": "Far apart (disjoint supports)"},
+        config=Figure1Config(**FAR_APART),
+        steps=300,
+        look_for="p_G starts 8 standard deviations from p_data and D already separates them: the JSD is "
+        "log 2 ≈ 0.693 for both. Under loss (1) G stays put for 300 steps (JSD still log 2), under loss (2) "
+        "it crosses over (JSD under 0.5).",
+        outcome=figure1_outcome,
+        question=Question(
+            "p_G and p_data do not overlap and D separates them perfectly. Which loss moves G?",
+            ("(1) log(1 − D(G(z)))", "(2) −log D(G(z))", "both, at the same speed"),
+            1,
+        ),
+    ),
+    Scenario(
+        name="inner_loop",
+        title="D to its optimum against k = 1",
+        controls={"f1_compare": "inner_loop"},
+        config=Figure1Config(compare="inner_loop"),
+        steps=600,
+        look_for="Left: D trained 100 steps (to its optimum) before each G step, as the proposition assumes; "
+        "right: k = 1 (seed 0). After 600 generator steps the left JSD is under 0.01 nats and under a fifth "
+        "of the right one.",
+        outcome=figure1_outcome,
+        question=Question(
+            "After 600 generator steps, which p_G is closer to p_data?",
+            ("left: D to its optimum", "right: k = 1", "no difference"),
+            0,
+        ),
+    ),
+)
+
+SCENARIOS: dict[str, tuple[Scenario, ...]] = {
+    "gan_playground": PLAYGROUND,
+    "optimal_d_1d": OPTIMAL_D,
+    "saturation": SATURATION,
+    "figure1": FIGURE1,
+}
 """Per run (the name a page gives `live.start_run`), its scenarios."""
 
 

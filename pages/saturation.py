@@ -17,7 +17,7 @@ from lab.gan.saturation import (
 )
 from lab.gan.theory import expected_log_ratio
 from lab.plots import saturation as plots
-from lab.ui import link, live, projector
+from lab.ui import link, live, projector, scenarios
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 
@@ -84,7 +84,9 @@ with live_tab:
         d_pretrain=pretrain,
         seed=seed,
     )
-    runner = live.start_run("saturation", config, saturation_gan, triple_snapshot, st.container())
+    controls = st.container()
+    runner = live.start_run("saturation", config, saturation_gan, triple_snapshot, controls)
+    scenarios.show("saturation", runner, lambda: saturation_gan(config), controls)
 
     def draw_side_by_side(snap: TripleSnapshot) -> None:
         for model, column in enumerate(st.columns(3)):

@@ -9,7 +9,12 @@ from streamlit.testing.v1 import AppTest
 from lab.scenarios import SCENARIOS
 from tests.app.pages import APP, TIMEOUT, run_line
 
-PAGES = {"gan_playground": "pages/gan_playground.py", "optimal_d_1d": "pages/optimal_d.py"}
+PAGES = {
+    "gan_playground": "pages/gan_playground.py",
+    "optimal_d_1d": "pages/optimal_d.py",
+    "saturation": "pages/saturation.py",
+    "figure1": "pages/figure1.py",
+}
 CASES = [(run, s) for run, scenarios in SCENARIOS.items() for s in scenarios]
 
 

@@ -1,18 +1,36 @@
 """Every scenario's claim, run headless from the scenario's own config and checked in numbers."""
 
+import dataclasses
 import math
 
 import pytest
 import torch
 
+from lab.gan.figure1 import FAR_APART, Figure1Config, SideBySide, figure1_snapshot
 from lab.gan.optimal_d import DTrainer, d_snapshot
 from lab.gan.playground import playground_snapshot, toy_gan
+from lab.gan.saturation import (
+    OPTIMIZER_LRS,
+    STALL_STEPS,
+    STRONG_D,
+    saturation_gan,
+    triple_snapshot,
+    update_ratio,
+)
 from lab.gan.trainer import GANConfig
 from lab.scenarios import SCENARIOS, find
 
 
-def _modes_at(config: GANConfig, steps: int) -> tuple[float, float]:
+@pytest.fixture(autouse=True)
+def one_thread():
+    """As the app trains (lab.ui.live.TRAINING_THREADS): small nets are slower on more threads."""
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _modes_at(config: GANConfig, steps: int) -> tuple[float, float]:
     trainer = toy_gan(config)
     trainer.step(steps)
     evals = playground_snapshot(trainer).evals
@@ -73,3 +91,41 @@ def test_logistic_regression_on_x_cannot_reach_d_star():
     snap = _d_star_at("linear")
     assert snap.gap > 0.3
     assert snap.value_star - snap.value > 0.3
+
+
+def test_the_saturation_scenarios_are_the_settings_whose_claims_test_saturation_checks():
+    """strong_d and adam are the page's captions' settings, whose claims (over the same steps)
+    tests/unit/test_saturation.py checks; only "fair" is new, and checked below."""
+    strong, adam = find("saturation", "strong_d"), find("saturation", "adam")
+    assert strong.config == STRONG_D and strong.steps == STALL_STEPS
+    lr_d, lr_g = OPTIMIZER_LRS["adam"]
+    assert adam.config == dataclasses.replace(STRONG_D, optimizer="adam", lr_d=lr_d, lr_g=lr_g)
+    assert adam.steps == 300  # test_adam_rescues_loss_one_only_while_its_gradient_is_steady
+
+
+def test_without_a_head_start_loss_one_does_not_saturate():
+    s = find("saturation", "fair")
+    trainer = saturation_gan(s.config)
+    trainer.step(s.steps)
+    snap = triple_snapshot(trainer)
+    assert update_ratio(trainer.histories) > 0.3 and snap.d_fake[0].mean() > 0.2
+
+
+def test_figure1_from_scratch_reaches_a_jsd_of_002_by_its_step():
+    s = find("figure1", "scratch")
+    trainer = SideBySide(s.config)
+    trainer.step(s.steps)
+    assert trainer.runs[0].evals.last()["jsd"] <= 0.02
+
+
+def test_figure1_far_apart_is_the_setting_test_figure1_checks():
+    s = find("figure1", "far_apart")  # test_far_apart_the_jsd_reads_log_2_and_loss_one_stalls: 300 steps
+    assert s.config == Figure1Config(**FAR_APART) and s.steps == 300
+
+
+def test_d_to_its_optimum_closes_the_gap_faster_per_generator_step():
+    s = find("figure1", "inner_loop")
+    trainer = SideBySide(s.config)
+    trainer.step(s.steps)
+    optimum, k_one = (panel.jsd for panel in figure1_snapshot(trainer))
+    assert optimum < 0.01 and optimum < k_one / 5, (optimum, k_one)
