@@ -7,7 +7,7 @@ from lab.plots.raster import image_grid
 from lab.semi.measured import MEASURED
 from lab.semi.trainer import EVAL_EVERY, METHODS, SemiConfig, WithAndWithout
 from lab.semi.views import SemiSnapshot, semi_snapshot
-from lab.ui import link, live, projector
+from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -81,6 +81,7 @@ runner = live.start_run(
     step_help="25 steps of both runs",
     steps_per_click=25,
 )
+scenarios.show("semi_supervised", runner, lambda: WithAndWithout(config), buttons)
 live.data_line(runner.trainer.runs[0].data.source, runner.trainer.runs[0].data.details)
 
 

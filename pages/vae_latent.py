@@ -5,7 +5,7 @@ import streamlit as st
 from lab.data import toy
 from lab.plots import vae as plots
 from lab.plots.raster import image_grid
-from lab.ui import link, live, projector
+from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
 from lab.vae.gap import gap_at
@@ -40,6 +40,7 @@ config = vae_config_sidebar()
 runner = live.start_run(
     "vae", config, VAETrainer, vae_snapshot, buttons, step_help="one gradient step on a minibatch"
 )
+scenarios.show("vae", runner, lambda: VAETrainer(config), buttons)
 
 
 def draw_vae(snap: VAESnapshot) -> None:

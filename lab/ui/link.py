@@ -86,6 +86,8 @@ def set_controls(values: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
     for key, default in state.get(_DEFAULTS, {}).items():
         if key not in keep:
             state[key] = values.get(key, default)
+    for key, value in values.items():  # also those not drawn yet (σ appears with the Gaussian decoder)
+        state[key] = value
 
 
 def _hidden() -> set[str]:
@@ -301,7 +303,7 @@ def toggle(
 def tabs(labels: Sequence[str], *, key: str) -> Sequence[DeltaGenerator]:
     """st.tabs whose open tab is ?key=<label>: a link opens the lesson on that tab."""
     accepts, what = _one_of(labels, str)
-    _prepare(key, "tab", labels[0], accepts, what)
+    _prepare(key, "open tab", labels[0], accepts, what)
     return st.tabs(labels, key=key, bind=BIND)
 
 

@@ -14,6 +14,8 @@ PAGES = {
     "optimal_d_1d": "pages/optimal_d.py",
     "saturation": "pages/saturation.py",
     "figure1": "pages/figure1.py",
+    "vae": "pages/vae_latent.py",
+    "semi_supervised": "pages/semi_supervised.py",
 }
 CASES = [(run, s) for run, scenarios in SCENARIOS.items() for s in scenarios]
 

@@ -18,7 +18,10 @@ from lab.gan.saturation import (
     update_ratio,
 )
 from lab.gan.trainer import GANConfig
-from lab.scenarios import SCENARIOS, find
+from lab.scenarios import MOONS_VAE, SCENARIOS, find
+from lab.semi.trainer import SemiConfig, WithAndWithout
+from lab.semi.views import semi_snapshot
+from lab.vae.trainer import VAEConfig, VAETrainer
 
 
 @pytest.fixture(autouse=True)
@@ -129,3 +132,51 @@ def test_d_to_its_optimum_closes_the_gap_faster_per_generator_step():
     trainer.step(s.steps)
     optimum, k_one = (panel.jsd for panel in figure1_snapshot(trainer))
     assert optimum < 0.01 and optimum < k_one / 5, (optimum, k_one)
+
+
+def _vae_at(config: VAEConfig, steps: int):
+    trainer = VAETrainer(config)
+    trainer.step(steps)
+    return trainer
+
+
+def test_a_vanishing_sigma_makes_an_autoencoder():
+    s = find("vae", "autoencoder")
+    sharp = _vae_at(s.config, s.steps).evals.last()
+    usual = _vae_at(MOONS_VAE, s.steps).evals.last()
+    assert sharp["mse"] < 1e-3 and sharp["kl"] > 1.5 * usual["kl"], (sharp, usual)
+
+
+def test_a_large_beta_and_sigma_collapse_the_posterior():
+    s = find("vae", "collapse")
+    last = _vae_at(s.config, s.steps).evals.last()
+    assert last["kl"] < 0.01 and last["mse"] > 1.0, last
+    assert last["iwae"] == pytest.approx(last["elbo"], abs=0.01)
+
+
+def test_the_vae_gap_falls_to_a_quarter_within_its_steps():
+    s = find("vae", "gap")
+    gaps = _vae_at(s.config, s.steps).gaps.thinned()
+    assert gaps["step"][-1] == s.steps and gaps["gap"][-1] < 0.25 * gaps["gap"][0], gaps["gap"]
+
+
+def _accuracies(name: str) -> tuple[float, float]:
+    s = find("semi_supervised", name)
+    pair = WithAndWithout(s.config)
+    pair.step(s.steps)
+    return semi_snapshot(pair).latest
+
+
+def test_three_labels_per_class_is_the_setting_test_semi_checks():
+    s = find("semi_supervised", "three")  # test_the_moons_caption_gan_way_three_labels_per_class_seed_0
+    assert s.config == SemiConfig(data="moons", method="gan", labels_per_class=3, seed=0) and s.steps == 1000
+
+
+def test_one_label_per_class_still_gains_from_the_unlabelled_points():
+    semi, alone = _accuracies("one")
+    assert semi > alone + 0.05, (semi, alone)
+
+
+def test_with_plenty_of_labels_the_unlabelled_points_add_little():
+    semi, alone = _accuracies("many")
+    assert semi > 0.98 and alone > 0.98 and abs(semi - alone) < 0.01, (semi, alone)
