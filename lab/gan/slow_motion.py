@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from lab.gan.losses import discriminator_loss
 from lab.gan.playground import GANSnapshot, generator_arrows
 from lab.gan.trainer import GANTrainer
 
@@ -107,13 +106,7 @@ def step_g_only(trainer: GANTrainer) -> dict[str, float]:
     (for the history), and G descends its loss against this D."""
     real, noise = trainer.draw_minibatches(1)
     with torch.no_grad():
-        m = trainer.config.batch_size
-        logits = trainer.D(torch.cat([real[0], trainer.G(noise[0])], dim=1))
-        d_result = (
-            discriminator_loss(logits[:, :m], logits[:, m:], dim=(1, 2)),
-            logits[:, :m],
-            logits[:, m:],
-        )
+        d_result = trainer.d_loss(real[0], noise[0])
     first = trainer.step_count + 1
     return trainer.record(first, [trainer.count_step(d_result, trainer.g_update(noise[1]))])
 
@@ -124,9 +117,8 @@ def _points(x: torch.Tensor) -> np.ndarray:
 
 @torch.no_grad()
 def _d_loss(trainer: GANTrainer, real: torch.Tensor, noise: torch.Tensor) -> float:
-    m = trainer.config.batch_size
-    logits = trainer.D(torch.cat([real, trainer.G(noise)], dim=1))
-    return float(discriminator_loss(logits[:, :m], logits[:, m:], dim=(1, 2))[0])
+    """Model 0's D loss on this minibatch, now."""
+    return float(trainer.d_loss(real, noise)[0][0])
 
 
 def sub_step_view(snap: GANSnapshot, sub: SubStep) -> tuple[GANSnapshot, tuple[str, ...]]:

@@ -194,17 +194,22 @@ class GANTrainer:
         copies = len(self.losses)
         return real.expand(-1, copies, -1, -1), noise.view(k + 1, 1, m, -1).expand(-1, copies, -1, -1)
 
-    def d_update(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """One ascent step of every D on log D(x) + log(1 - D(G(z))) for one minibatch of each;
-        returns (losses, real logits, fake logits), the logits before the step."""
+    def d_loss(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Every D's loss −[log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held fixed;
+        (losses, one per model, real logits, fake logits)."""
         m = self.config.batch_size
-        d_params = list(self.D.parameters())
         with torch.no_grad():
             fake = self.G(noise)
         logits = self.D(torch.cat([real, fake], dim=1))
         real_logits, fake_logits = logits[:, :m], logits[:, m:]
-        losses = discriminator_loss(real_logits, fake_logits, dim=(1, 2))  # one per model
-        _descend(self.opt_d, losses.sum(), d_params)  # the models are independent: sum = each
+        return discriminator_loss(real_logits, fake_logits, dim=(1, 2)), real_logits, fake_logits
+
+    def d_update(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """One ascent step of every D on log D(x) + log(1 - D(G(z))) for one minibatch of each;
+        returns (losses, real logits, fake logits), the logits before the step."""
+        losses, real_logits, fake_logits = self.d_loss(real, noise)
+        # the models are independent: the sum's gradient is each model's own
+        _descend(self.opt_d, losses.sum(), list(self.D.parameters()))
         return losses.detach(), real_logits.detach(), fake_logits.detach()
 
     def pretrain_d(self, n: int) -> None:

@@ -84,8 +84,8 @@ def set_controls(values: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
     no key (all but those in `keep`). For a button's callback: the page then draws them so."""
     state = st.session_state
     for key, default in state.get(_DEFAULTS, {}).items():
-        if key not in keep:
-            state[key] = values.get(key, default)
+        if key not in keep and key not in values:
+            state[key] = default
     for key, value in values.items():  # also those not drawn yet (σ appears with the Gaussian decoder)
         state[key] = value
 
