@@ -252,7 +252,9 @@ class GANTrainer:
 
     def record(self, first: int, rows: list[torch.Tensor]) -> dict[str, float]:
         """Add the rows of generator steps first, first + 1, ... to the histories (raising if a value
-        is not finite); model 0's latest metrics."""
+        is not finite); model 0's latest metrics (only the step, when no step was taken)."""
+        if not rows:
+            return {"step": self.step_count}
         values = torch.stack(rows).cpu().numpy()  # (n, models, len(HISTORY))
         for model, history in enumerate(self.histories):
             history.extend(range(first, first + len(rows)), values[:, model, :])

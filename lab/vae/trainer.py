@@ -186,6 +186,8 @@ class VAETrainer:
                 self.evaluate()
             if self.gaps is not None and self.step_count % GAP_EVERY == 0:
                 self.measure_gap()
+        if not records:
+            return {"step": self.step_count}
         values = torch.stack(records).cpu().numpy()
         self.history.extend(range(self.step_count - n + 1, self.step_count + 1), values)
         if not np.isfinite(values).all():

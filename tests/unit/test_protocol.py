@@ -126,3 +126,13 @@ def test_save_load_continue_equals_continuing(lesson):
     resumed.step(STEPS)
     assert resumed.step_count == original.step_count == 2 * STEPS
     assert_identical(resumed.state_dict(), original.state_dict())
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_zero_steps_change_nothing(lesson):
+    """step(0) (a scenario at its first step, a caller's arithmetic) is a step like any other: none."""
+    make, _ = LESSONS[lesson]
+    trainer, untouched = make(), make()
+    trainer.step(0)
+    assert trainer.step_count == 0
+    assert_identical(trainer.state_dict(), untouched.state_dict())
