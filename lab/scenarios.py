@@ -15,8 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lab.density_estimation import ThreeWaysConfig, ThreeWaysSnapshot
 from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel
-from lab.gan.optimal_d import DConfig, DSnapshot
+from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot
+from lab.gan.optimal_d import DConfig, DSnapshot, DStarSnapshot, InnerLoopConfig
 from lab.gan.playground import GANSnapshot
 from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot
 from lab.gan.trainer import GANConfig
@@ -157,6 +159,182 @@ OPTIMAL_D = (
                 "no: σ(wx + b) only rises or only falls, and D* does both",
                 "only with a larger learning rate",
             ),
+            1,
+        ),
+    ),
+)
+
+
+def d_star_2d_outcome(snap: DStarSnapshot) -> str:
+    """The 2-D part's one number: how far the trained D is from the estimated D*."""
+    return f"step {snap.step:,}: mean |D − D*| where the mass is = {snap.gap:.3f}"
+
+
+TWO_D = {"part": "2-D: a learned generator"}
+
+OPTIMAL_D_2D = (
+    Scenario(
+        name="k_one",
+        title="k = 1: D lags behind",
+        controls=TWO_D,
+        config=InnerLoopConfig(),
+        steps=40,
+        look_for="Moons, k = 1, seed 0: one D step per G step and D never catches up with the D* of the "
+        "moving generator: after 40 generator steps the mean |D − D*| where the mass is stays above 0.25 "
+        "(the right map stays coloured).",
+        outcome=d_star_2d_outcome,
+        question=Question(
+            "D takes one step for each step of G. After 40 generator steps, how close is D to D*?",
+            ("equal: the right map is blank", "far: D lags behind the moving generator", "D is ½ everywhere"),
+            1,
+        ),
+    ),
+    Scenario(
+        name="optimum",
+        title="The inner max, solved",
+        controls={**TWO_D, "d_to_optimum": True},
+        config=InnerLoopConfig(d_to_optimum=True),
+        steps=40,
+        look_for="The same moons with 100 D steps per G step, the slide's 'solve the inner maximisation to "
+        "optimum' (seed 0): after 40 generator steps mean |D − D*| is under 0.15, against above 0.25 with k = 1.",
+        outcome=d_star_2d_outcome,
+    ),
+    Scenario(
+        name="ring",
+        title="Eight modes, D at its optimum",
+        controls={**TWO_D, "data": "ring8", "d_to_optimum": True},
+        config=InnerLoopConfig(data="ring8", d_to_optimum=True),
+        steps=40,
+        look_for="The ring of eight with D to its optimum (seed 0): D* is near 1 on the modes G has not "
+        "reached and near ½ where p_G has arrived, and the trained D matches it: mean |D − D*| under 0.1 "
+        "after 40 generator steps.",
+        outcome=d_star_2d_outcome,
+        question=Question(
+            "Where will D* = p_data / (p_data + p_G) be close to 1?",
+            ("on the modes G has not reached yet", "everywhere", "where G's samples are"),
+            0,
+        ),
+    ),
+)
+
+
+def density_outcome(snap: ThreeWaysSnapshot) -> str:
+    """Each model's two KLs at the last measurement."""
+    latest = {k: v[-1] for k, v in snap.scores.items()}
+    names = {"mixture": "mixture", "gan": "GAN", "vae": "VAE"}
+    kls = "; ".join(
+        f"{names[m]} {latest[f'{m}_forward_kl']:.3f} and {latest[f'{m}_reverse_kl']:.3f}"
+        for m in ("mixture", "gan", "vae")
+    )
+    return f"step {latest['step']:,.0f}: KL(p_data ‖ p_θ) and KL(p_θ ‖ p_data), nats — {kls}"
+
+
+DENSITY_ESTIMATION = (
+    Scenario(
+        name="one_gaussian",
+        title="One Gaussian for eight modes",
+        controls={"de_components": 1},
+        config=ThreeWaysConfig(components=1),
+        steps=0,
+        look_for="Maximum likelihood minimises KL(p_data ‖ p_θ), which punishes missing mass: one Gaussian "
+        "on the ring of 8 spreads over the whole ring and fills the empty middle. Its KL(p_θ ‖ p_data) "
+        "(mass where there is no data) is over 5 times its KL(p_data ‖ p_θ) (the mixture is fit at once).",
+        outcome=density_outcome,
+        question=Question(
+            "Maximum likelihood fits one Gaussian to the ring of eight modes. Where will it put its mass?",
+            (
+                "on one mode",
+                "over the whole ring, its empty middle included",
+                "on the ring, not in the middle",
+            ),
+            1,
+        ),
+    ),
+    Scenario(
+        name="eight",
+        title="One component per mode",
+        controls={"de_components": 8},
+        config=ThreeWaysConfig(components=8),
+        steps=0,
+        look_for="K = 8 components for the 8 modes: the model family holds p_data, and maximum likelihood "
+        "finds it: both KLs of the mixture under 0.01 nats.",
+        outcome=density_outcome,
+    ),
+    Scenario(
+        name="seeking",
+        title="Seeking against covering",
+        controls={"de_data": "grid25"},
+        config=ThreeWaysConfig(data="grid25"),
+        steps=3000,
+        look_for="The grid of 25, seed 0, at the first measurement (step 3,000): the VAE, trained by maximum "
+        "likelihood (its ELBO), covers the modes and smears mass between them; the GAN keeps to modes and "
+        "misses some. The GAN's KL(p_θ ‖ p_data) is below the VAE's and its KL(p_data ‖ p_θ) above it.",
+        outcome=density_outcome,
+        question=Question(
+            "On 25 modes, which model will put less mass where there is no data?",
+            ("the VAE", "the GAN", "neither: the same"),
+            1,
+        ),
+    ),
+)
+
+
+def mnist_outcome(snap: MNISTSnapshot) -> str:
+    """The latest scoring: Fréchet distance, digits present, Inception Score."""
+    ev = snap.evals
+    if not ev["step"]:
+        return "not scored yet"
+    return (
+        f"step {ev['step'][-1]:,.0f}: Fréchet distance {ev['frechet'][-1]:.0f}, "
+        f"{ev['digits_present'][-1]:.0f} of 10 digits present, Inception Score {ev['inception'][-1]:.2f}"
+    )
+
+
+MNIST_GAN = (
+    Scenario(
+        name="stable",
+        title="A stable GAN",
+        controls={},
+        config=MNIST_DEFAULTS,
+        steps=750,
+        look_for="The defaults (small DCGAN, loss (2), Adam at 2·10⁻⁴, seed 0): after 750 steps the Fréchet "
+        "distance has fallen from about 1,000 to under 250 and all ten digits are present.",
+        outcome=mnist_outcome,
+        question=Question(
+            "After 750 steps of the default GAN, which digits will G make?",
+            ("only ones", "a few kinds", "all ten, roughly"),
+            2,
+        ),
+    ),
+    Scenario(
+        name="loss_one",
+        title="Loss (1) on digits",
+        controls={"mg_loss": "minimax"},
+        config=replace(MNIST_DEFAULTS, generator_loss="minimax"),
+        steps=450,
+        look_for="The lecture's first loss log(1 − D(G(z))) (seed 0): D soon tells noise from digits, "
+        "D(G(z)) ≈ 0 and the gradient of (1) vanishes: after 450 steps the Fréchet distance is still above "
+        "800 and at most 4 digits are present.",
+        outcome=mnist_outcome,
+        question=Question(
+            "G now minimises log(1 − D(G(z))). After 450 steps?",
+            ("digits, as with loss (2)", "noise still: G barely moves", "all ones"),
+            1,
+        ),
+    ),
+    Scenario(
+        name="unstable",
+        title="An unstable GAN",
+        controls={"mg_lr_d": 0.1, "mg_lr_g": 0.1},
+        config=replace(MNIST_DEFAULTS, lr_d=0.1, lr_g=0.1),
+        steps=600,
+        look_for="Both learning rates at 0.1, 500 times the default (seed 0): each step overshoots, D and "
+        "G chase each other, and G collapses onto one or two kinds of stroke: after 600 steps at most 3 "
+        "digits are present and the Fréchet distance is above 500 (watch the bars of the digit chart).",
+        outcome=mnist_outcome,
+        question=Question(
+            "Both learning rates go to 0.1. What will G make after 600 steps?",
+            ("better digits, sooner", "a few kinds of digit, or blobs", "the same digits as before"),
             1,
         ),
     ),
@@ -393,6 +571,9 @@ SEMI = (
 SCENARIOS: dict[str, tuple[Scenario, ...]] = {
     "gan_playground": PLAYGROUND,
     "optimal_d_1d": OPTIMAL_D,
+    "optimal_d_2d": OPTIMAL_D_2D,
+    "density_estimation": DENSITY_ESTIMATION,
+    "mnist_gan": MNIST_GAN,
     "saturation": SATURATION,
     "figure1": FIGURE1,
     "vae": VAE,

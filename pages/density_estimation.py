@@ -12,7 +12,7 @@ from lab.density_estimation import (
     three_ways_snapshot,
 )
 from lab.plots import density_estimation as plots
-from lab.ui import link, live, projector
+from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -40,6 +40,7 @@ runner = live.start_run(
     buttons,
     step_help="one step of the GAN and the VAE",
 )
+scenarios.show("density_estimation", runner, lambda: ThreeWays(config), buttons)
 
 
 def draw_three_ways(snap: ThreeWaysSnapshot) -> None:

@@ -6,7 +6,7 @@ from lab.gan.mnist_gan import SCORE_EVERY, MNISTSnapshot, mnist_gan, mnist_snaps
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
-from lab.ui import live, projector
+from lab.ui import live, projector, scenarios
 from lab.ui.mnist_gan_controls import mnist_gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -21,6 +21,7 @@ st.markdown(
 buttons = st.sidebar.container()
 config = mnist_gan_config_sidebar()
 runner = live.start_run("mnist_gan", config, mnist_gan, mnist_snapshot, buttons)
+scenarios.show("mnist_gan", runner, lambda: mnist_gan(config), buttons)
 
 
 def draw_digits(snap: MNISTSnapshot) -> None:

@@ -133,6 +133,7 @@ if part.startswith("1-D"):
 else:
     config = gan_config_sidebar(InnerLoopConfig(), extra=inner_loop_toggle)
     runner = live.start_run("optimal_d_2d", config, inner_loop_gan, d_star_snapshot, buttons)
+    scenarios.show("optimal_d_2d", runner, lambda: inner_loop_gan(config), buttons)
 
     def draw_learned_generator(snap: DStarSnapshot) -> None:
         for column, chart, key in zip(

@@ -81,7 +81,7 @@ def _panel(run: str, scenario: Scenario, answer: int | None, runner: Runner) -> 
             key = f"scenario_answer_{run}_{scenario.name}"
             st.radio(f"**Predict first.** {question.ask}", question.choices, index=None, key=key)
             st.button(
-                f"Run it ({scenario.steps:,} steps)",
+                f"Run it ({scenario.steps:,} steps)" if scenario.steps else "Show it",
                 key="scenario_run",
                 on_click=_answer,
                 args=(run, scenario, key),

@@ -16,7 +16,11 @@ PAGES = {
     "figure1": "pages/figure1.py",
     "vae": "pages/vae_latent.py",
     "semi_supervised": "pages/semi_supervised.py",
+    "optimal_d_2d": "pages/optimal_d.py",
+    "density_estimation": "pages/density_estimation.py",
+    "mnist_gan": "pages/mnist_gan.py",
 }
+START = {"optimal_d_2d": {"part": "2-D: a learned generator"}}  # where the scenarios' buttons are
 CASES = [(run, s) for run, scenarios in SCENARIOS.items() for s in scenarios]
 
 
@@ -36,7 +40,14 @@ def _answer_radio(at: AppTest):
 
 @pytest.mark.parametrize(("run", "scenario"), CASES, ids=[f"{r}-{s.name}" for r, s in CASES])
 def test_one_click_sets_the_scenarios_config(run, scenario):
-    at = _open(run, {"seed": "3", "d_seed": "3", "lr_g": "0.005"})  # settings the scenario must undo
+    undo = {
+        "seed": "3",
+        "d_seed": "3",
+        "de_seed": "3",
+        "mg_seed": "3",
+        "lr_g": "0.005",
+    }  # the scenario resets them
+    at = _open(run, {**START.get(run, {}), **undo})
     at.button(key=f"scenario_{scenario.name}").click().run()
     assert not at.exception, at.exception
     assert run_line(at, " · ") == scenario.config.describe()
@@ -67,3 +78,15 @@ def test_predict_then_run_shows_the_answer_next_to_what_happened():
     assert any("−log 4" in c.value for c in at.caption)  # the claim, shown once answered
     at.button(key="scenario_leave").click().run()
     assert not any("Scenario:" in m.value for m in at.markdown)
+
+
+def test_a_scenario_at_step_zero_shows_its_answer_without_a_run():
+    """The mixture is fit at once: "Show it" instead of "Run it (0 steps)", and the numbers of step 0."""
+    at = _open("density_estimation")
+    at.button(key="scenario_one_gaussian").click().run()
+    assert at.button(key="scenario_run").label == "Show it"
+    _answer_radio(at).set_value("on one mode").run()
+    at.button(key="scenario_run").click().run()
+    happened = next(m.value for m in at.markdown if m.value.startswith("**What happened**"))
+    assert "step 0:" in happened and "mixture 2.4" in happened, happened
+    assert "Not quite" in next(m.value for m in at.markdown if "You said" in m.value)
