@@ -15,7 +15,7 @@ from lab.gan.figure1 import (
     figure1_snapshot,
 )
 from lab.plots import figure1 as plots
-from lab.ui import link, live, projector, scenarios
+from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -42,6 +42,7 @@ k = link.slider(sb, "k: D steps per G step (live)", 1, 10, 1, key="f1_k")
 seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="f1_seed")
 config = Figure1Config(**{**SETTINGS[setting], "compare": compare}, k=k, seed=seed)
 runner = live.start_run("figure1", config, SideBySide, figure1_snapshot, buttons)
+slow_motion.manual_buttons("figure1", runner, buttons, sub_steps=False)
 scenarios.show("figure1", runner, lambda: SideBySide(config), buttons)
 
 

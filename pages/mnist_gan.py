@@ -6,7 +6,7 @@ from lab.gan.mnist_gan import SCORE_EVERY, MNISTSnapshot, mnist_gan, mnist_snaps
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
-from lab.ui import live, projector, scenarios
+from lab.ui import live, projector, scenarios, slow_motion
 from lab.ui.mnist_gan_controls import mnist_gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -21,6 +21,7 @@ st.markdown(
 buttons = st.sidebar.container()
 config = mnist_gan_config_sidebar()
 runner = live.start_run("mnist_gan", config, mnist_gan, mnist_snapshot, buttons)
+slow_motion.manual_buttons("mnist_gan", runner, buttons)
 scenarios.show("mnist_gan", runner, lambda: mnist_gan(config), buttons)
 
 
@@ -31,6 +32,10 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         extra=f"Classifier accuracy on the held-out digits: {snap.classifier_accuracy:.1%}. "
         f"Scored every {SCORE_EVERY} generator steps.",
     )
+    sub = slow_motion.current_sub_step("mnist_gan", runner)
+    if sub is not None:
+        st.markdown(slow_motion.describe(sub, config.d_steps))
+        slow_motion.digits(sub)
     latest = {k: v[-1] for k, v in snap.evals.items()} if snap.evals["step"] else None
 
     def score(name: str, form: str) -> str:

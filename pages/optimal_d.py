@@ -17,7 +17,7 @@ from lab.gan.optimal_d import (
     proof_at,
 )
 from lab.plots import optimal_d as plots
-from lab.ui import link, live, projector, scenarios
+from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.optimal_d_controls import d_config_sidebar, inner_loop_toggle
 from lab.ui.page import run_through_app
@@ -133,9 +133,13 @@ if part.startswith("1-D"):
 else:
     config = gan_config_sidebar(InnerLoopConfig(), extra=inner_loop_toggle)
     runner = live.start_run("optimal_d_2d", config, inner_loop_gan, d_star_snapshot, buttons)
+    slow_motion.manual_buttons("optimal_d_2d", runner, buttons)
     scenarios.show("optimal_d_2d", runner, lambda: inner_loop_gan(config), buttons)
 
     def draw_learned_generator(snap: DStarSnapshot) -> None:
+        sub = slow_motion.current_sub_step("optimal_d_2d", runner)
+        if sub is not None:
+            st.markdown(slow_motion.describe(sub, config.d_steps) + " The maps show D after it.")
         for column, chart, key in zip(
             st.columns(3), plots.d_star_maps(snap), ("map_d", "map_dstar", "map_gap"), strict=True
         ):

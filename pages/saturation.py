@@ -17,7 +17,7 @@ from lab.gan.saturation import (
 )
 from lab.gan.theory import expected_log_ratio
 from lab.plots import saturation as plots
-from lab.ui import link, live, projector, scenarios
+from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 
@@ -86,9 +86,14 @@ with live_tab:
     )
     controls = st.container()
     runner = live.start_run("saturation", config, saturation_gan, triple_snapshot, controls)
+    slow_motion.manual_buttons("saturation", runner, controls)
     scenarios.show("saturation", runner, lambda: saturation_gan(config), controls)
 
     def draw_side_by_side(snap: TripleSnapshot) -> None:
+        sub = slow_motion.current_sub_step("saturation", runner)
+        if sub is not None:
+            line = slow_motion.describe(sub, config.d_steps)
+            st.markdown(line + " All three runs take it on the same minibatch; D's loss is the (1) run's.")
         for model, column in enumerate(st.columns(3)):
             with column:
                 st.markdown(f"**{plots.LOSS_NAMES[snap.losses[model]]}**")

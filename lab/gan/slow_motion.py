@@ -10,12 +10,19 @@ and then
 shows; after the last, the run is exactly where `trainer.step(1)` would have taken it.
 
 `step_d_only` and `step_g_only` are GAN Lab's manual steps: one update of D alone (no generator
-step is counted), or one generator step without its D updates.
+step is counted), or one generator step without its D updates; `for_each_run` applies either to
+every run of a side-by-side lesson.
+
+Looking never changes the run: what a sub-step shows is computed with the networks' buffers (batch
+norm's running averages) put back afterwards, so that the iteration ends exactly where `step(1)` would.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import torch
@@ -39,7 +46,9 @@ class SubStep:
     d_round: int  # which of the k discriminator steps (1-based); 0 for G's update
     real: np.ndarray | None = None  # the minibatch x, (m, dim)
     fake: np.ndarray | None = None  # G(z) of the minibatch, (m, dim)
-    arrows: np.ndarray | None = None  # −∂(G's loss)/∂x at each G(z), (m, dim): where G's step pushes
+    arrows: np.ndarray | None = (
+        None  # −∂(G's loss)/∂x at each G(z), (m, 2), on 2-D data: where G's step pushes
+    )
     moved: np.ndarray | None = None  # G(z) after G's update, (m, dim)
     d_loss: tuple[float, float] | None = None  # D's loss on the minibatch, before and after its update
 
@@ -71,7 +80,7 @@ class SlowIteration:
         common = {"number": self.position, "of": self.sub_steps}
         if j == self.k:
             return self._update_g(common)
-        fake = _points(self.trainer.generate(self.noise[j][0]))
+        fake = _generated(self.trainer, self.noise[j][0])
         if part == 0:
             return SubStep(title=SAMPLE_Z, d_round=j + 1, fake=fake, **common)
         real = _points(self.real[j][0])
@@ -84,12 +93,15 @@ class SlowIteration:
 
     def _update_g(self, common: dict) -> SubStep:
         trainer, noise = self.trainer, self.noise[self.k]
-        fake = _points(trainer.generate(noise[0]))
-        arrows = generator_arrows(trainer, torch.as_tensor(fake))
+        fake = _generated(trainer, noise[0])
+        arrows = None
+        if fake.shape[1] == 2:  # arrows are drawn in the plane
+            with _looking(trainer):
+                arrows = generator_arrows(trainer, torch.as_tensor(fake))
         first = trainer.step_count + 1
         row = trainer.count_step(self._d_result, trainer.g_update(noise))
         trainer.record(first, [row])
-        moved = _points(trainer.generate(noise[0]))
+        moved = _generated(trainer, noise[0])
         return SubStep(title=UPDATE_G, d_round=0, fake=fake, arrows=arrows, moved=moved, **common)
 
 
@@ -105,7 +117,7 @@ def step_g_only(trainer: GANTrainer) -> dict[str, float]:
     """One generator step without its D updates: D is only evaluated on the iteration's minibatch
     (for the history), and G descends its loss against this D."""
     real, noise = trainer.draw_minibatches(1)
-    with torch.no_grad():
+    with torch.no_grad(), _looking(trainer):
         d_result = trainer.d_loss(real[0], noise[0])
     first = trainer.step_count + 1
     return trainer.record(first, [trainer.count_step(d_result, trainer.g_update(noise[1]))])
@@ -115,10 +127,40 @@ def _points(x: torch.Tensor) -> np.ndarray:
     return x.detach().cpu().numpy()
 
 
+def for_each_run(act: Callable[[GANTrainer], Any]) -> Callable[[Any], list[Any]]:
+    """`act` on every run of a side-by-side trainer (one with `runs`), or on the trainer itself."""
+
+    def on_each(trainer: Any) -> list[Any]:
+        return [act(run) for run in getattr(trainer, "runs", [trainer])]
+
+    return on_each
+
+
+@contextmanager
+def _looking(trainer: GANTrainer) -> Iterator[None]:
+    """Whatever runs inside leaves G's and D's buffers (batch norm's running averages) as they were."""
+    nets = (trainer.G, trainer.D)
+    saved = [{name: b.clone() for name, b in net.named_buffers()} for net in nets]
+    try:
+        yield
+    finally:
+        for net, buffers in zip(nets, saved, strict=True):
+            for name, b in net.named_buffers():
+                b.copy_(buffers[name])
+
+
+@torch.no_grad()
+def _generated(trainer: GANTrainer, noise: torch.Tensor) -> np.ndarray:
+    """G(z) of model 0 as the step computes it (training mode), the run left as it was."""
+    with _looking(trainer):
+        return _points(trainer.generate(noise))
+
+
 @torch.no_grad()
 def _d_loss(trainer: GANTrainer, real: torch.Tensor, noise: torch.Tensor) -> float:
     """Model 0's D loss on this minibatch, now."""
-    return float(trainer.d_loss(real, noise)[0][0])
+    with _looking(trainer):
+        return float(trainer.d_loss(real, noise)[0][0])
 
 
 def sub_step_view(snap: GANSnapshot, sub: SubStep) -> tuple[GANSnapshot, tuple[str, ...]]:

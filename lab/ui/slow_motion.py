@@ -1,6 +1,8 @@
 """Manual steps and slow motion on a GAN page (see `lab.gan.slow_motion`): "D only", "G only", and
 "Next sub-step", which walks through one iteration of the slide's loop; the page then draws the
-sub-step instead of its usual sample."""
+sub-step instead of its usual sample (the playground its minibatch in the plane, the MNIST GAN its
+digits, the other pages the sub-step's line above their pictures). On a side-by-side lesson (Figure 1)
+the manual steps move every run; slow motion needs one loop, so it is offered where there is one."""
 
 from __future__ import annotations
 
@@ -8,14 +10,15 @@ from typing import Any
 
 import streamlit as st
 
-from lab.gan.slow_motion import SlowIteration, SubStep, step_d_only, step_g_only
+from lab.gan.slow_motion import SlowIteration, SubStep, for_each_run, step_d_only, step_g_only
+from lab.plots.raster import image_grid
 from lab.runner import Runner
 
 KEY = "slow_motion"  # session: run -> (the iteration, its last sub-step, the run's step after it)
 
 
-def manual_buttons(run: str, runner: Runner, where: Any) -> None:
-    """The three buttons, under Play, Step and Reset."""
+def manual_buttons(run: str, runner: Runner, where: Any, sub_steps: bool = True) -> None:
+    """The buttons, under Play, Step and Reset: D only and G only, and (`sub_steps`) Next sub-step."""
     with where:
         st.markdown("**By hand** (the slide's loop, taken apart)")
         manual = (
@@ -35,6 +38,8 @@ def manual_buttons(run: str, runner: Runner, where: Any) -> None:
                 help=what,
                 use_container_width=True,
             )
+        if not sub_steps:
+            return
         st.button(
             "Next sub-step",
             key="slow_next",
@@ -48,7 +53,7 @@ def manual_buttons(run: str, runner: Runner, where: Any) -> None:
 
 def _by_hand(run: str, runner: Runner, act: Any) -> None:
     st.session_state.setdefault(KEY, {}).pop(run, None)
-    runner.manual(act)
+    runner.manual(for_each_run(act))
 
 
 def _next_sub_step(run: str, runner: Runner) -> None:
@@ -81,12 +86,28 @@ def current_sub_step(run: str, runner: Runner) -> SubStep | None:
     return sub
 
 
-def describe(sub: SubStep, k: int) -> str:
-    """The sub-step's line above the picture."""
+def describe(sub: SubStep, k: int, arrows: bool = False) -> str:
+    """The sub-step's line above the picture (`arrows`: the picture draws G's arrows)."""
     round_ = f" (D step {sub.d_round} of {k})" if sub.d_round else ""
     line = f"**Slow motion, sub-step {sub.number} of {sub.of}:** {sub.title}{round_}."
     if sub.d_loss is not None:
         line += f" D's loss on this minibatch: {sub.d_loss[0]:.3f} → {sub.d_loss[1]:.3f}."
-    if sub.moved is not None:
+    if arrows and sub.arrows is not None:
         line += " The arrows start where the points were; the points are where G's step took them."
     return line
+
+
+def digits(sub: SubStep, shown: int = 32) -> None:
+    """An MNIST sub-step's digits (values in [-1, 1]): the minibatch x and G(z); after G's update,
+    G(z) before and after it."""
+    panels = []
+    if sub.real is not None:
+        panels.append(("the minibatch x ~ p_data", sub.real))
+    if sub.fake is not None:
+        panels.append(
+            ("G(z) before G's update" if sub.moved is not None else "G(z) of the minibatch z", sub.fake)
+        )
+    if sub.moved is not None:
+        panels.append(("G(z) after G's update, the same z", sub.moved))
+    for column, (caption, images) in zip(st.columns(len(panels)), panels, strict=True):
+        column.image(image_grid((images[:shown] + 1.0) / 2.0, 8, scale=2), caption=caption)

@@ -1,10 +1,14 @@
 """Slow motion and manual steps: the sub-steps of one iteration add up to one ordinary step, and
 each manual step moves only the network it names."""
 
+import dataclasses
+
 import pytest
 import torch
 
+from lab.gan.figure1 import Figure1Config, SideBySide
 from lab.gan.losses import generator_loss
+from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan
 from lab.gan.playground import generator_arrows, toy_gan
 from lab.gan.slow_motion import (
     SAMPLE_X,
@@ -12,10 +16,12 @@ from lab.gan.slow_motion import (
     UPDATE_D,
     UPDATE_G,
     SlowIteration,
+    for_each_run,
     step_d_only,
     step_g_only,
 )
 from lab.gan.trainer import GANConfig
+from tests.unit.test_protocol import assert_identical
 
 
 def _params(net: torch.nn.Module) -> list[torch.Tensor]:
@@ -89,3 +95,25 @@ def test_step_g_only_moves_g_alone_and_counts_one_generator_step():
     assert trainer.step_count == 1 and metrics["step"] == 1
     assert _same(_params(trainer.D), d) and not _same(_params(trainer.G), g)
     assert trainer.history.thinned()["step"] == [1]
+
+
+def test_on_mnist_the_sub_steps_are_one_step_and_looking_leaves_batch_norm_alone():
+    """The DCGAN has batch norm: drawing G(z) in training mode would move its running averages,
+    and the iteration would end elsewhere than step(1)."""
+    config = dataclasses.replace(MNIST_DEFAULTS, batch_size=16, k=2)
+    slow, whole = mnist_gan(config), mnist_gan(config)
+    steps = list(_all(SlowIteration(slow)))
+    whole.step(1)
+    assert_identical(slow.state_dict(), whole.state_dict())
+    assert steps[1].real.shape == (16, 784) and steps[-1].moved.shape == (16, 784)
+    assert steps[-1].arrows is None  # arrows only in the plane
+
+
+def test_manual_steps_on_a_side_by_side_lesson_move_every_run():
+    trainer = SideBySide(Figure1Config(compare="losses", width=8))
+    before = [_params(run.D) for run in trainer.runs]
+    losses = for_each_run(step_d_only)(trainer)
+    assert len(losses) == len(trainer.runs) == 2
+    assert all(not _same(_params(run.D), d) for run, d in zip(trainer.runs, before, strict=True))
+    for_each_run(step_g_only)(trainer)
+    assert [run.step_count for run in trainer.runs] == [1, 1]
