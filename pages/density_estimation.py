@@ -44,7 +44,9 @@ scenarios.show("density_estimation", runner, lambda: ThreeWays(config), buttons)
 
 
 def draw_three_ways(snap: ThreeWaysSnapshot) -> None:
-    for column, chart, name in zip(st.columns(4), plots.density_panels(snap), plots.PANELS, strict=True):
+    for column, chart, name in zip(
+        projector.columns(st, 4, per_row=2), plots.density_panels(snap), plots.PANELS, strict=True
+    ):
         with column:
             projector.chart(st, chart, key=f"de_{name}", width="content")
     measured = int(snap.scores["step"][-1])

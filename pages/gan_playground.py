@@ -32,7 +32,7 @@ true_scale = link.toggle(
 )
 
 
-field_column, curves_column = st.columns([3, 2], gap="medium")
+field_column, curves_column = projector.columns(st, [3, 2], gap="medium")
 
 
 def draw_field(snap: GANSnapshot) -> None:

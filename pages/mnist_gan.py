@@ -42,7 +42,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         """The latest score, or a dash before the first scoring (G at step 0 is noise)."""
         return "—" if latest is None else format(round(latest[name], 9) + 0.0, form)  # never "-0.00"
 
-    cols = st.columns(5)
+    cols = projector.columns(st, 5, per_row=3)
     cols[0].metric("Fréchet distance", score("frechet", ".1f"), help="lower is better; real vs real ≈ 5")
     cols[1].metric("Inception Score", score("inception", ".2f"), help="MNIST analogue, 1 to 10")
     cols[2].metric("confidence", score("confidence", ".0%"), help="mean max_y p(y|x)")
@@ -52,7 +52,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         help="each ≥ 2 % of samples",
     )
     cols[4].metric("class entropy", score("entropy", ".2f"), help="nats; log 10 = 2.30 is uniform")
-    left, right = st.columns([2, 3])
+    left, right = projector.columns(st, [2, 3])
     with left:
         st.image(image_grid(snap.samples, 8, scale=3), caption="G(z) at the same 64 z every refresh.")
         st.image(
@@ -71,7 +71,9 @@ def draw_digits(snap: MNISTSnapshot) -> None:
             st.caption(
                 "Which digits G makes, as the classifier reads them: a few tall bars is mode collapse."
             )
-    for column, chart, key in zip(st.columns(4), plots.score_charts(snap), plots.SCORE_TITLES, strict=True):
+    for column, chart, key in zip(
+        projector.columns(st, 4, per_row=2), plots.score_charts(snap), plots.SCORE_TITLES, strict=True
+    ):
         with column:
             live.history_chart(chart, len(snap.evals["step"]), key=f"mg_score_{key}")
 

@@ -64,7 +64,7 @@ if part.startswith("1-D"):
     scenarios.show("optimal_d_1d", runner, lambda: DTrainer(config), buttons)
 
     def draw_fixed_generator(snap: DSnapshot) -> None:
-        a, b, c, d, e = st.columns(5)
+        a, b, c, d, e = projector.columns(st, 5, per_row=3)
         a.metric("V(D, G)", f"{snap.value:.4f}", help="of the trained D, by quadrature")
         b.metric("V(D*, G)", f"{snap.value_star:.4f}", help="= −log 4 + 2 JSD: the ceiling")
         c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")
@@ -141,7 +141,10 @@ else:
         if sub is not None:
             st.markdown(slow_motion.describe(sub, config.d_steps) + " The maps show D after it.")
         for column, chart, key in zip(
-            st.columns(3), plots.d_star_maps(snap), ("map_d", "map_dstar", "map_gap"), strict=True
+            projector.columns(st, 3, per_row=2),
+            plots.d_star_maps(snap),
+            ("map_d", "map_dstar", "map_gap"),
+            strict=True,
         ):
             with column:
                 projector.chart(st, chart, key=key, width="content")

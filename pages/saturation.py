@@ -52,7 +52,7 @@ with curves_tab:
             projector.chart(st, chart, key=f"curve{i}")
 
 with live_tab:
-    c1, c2, c3, c4, c5 = st.columns([3, 2, 3, 3, 2])
+    c1, c2, c3, c4, c5 = projector.columns(st, [3, 2, 3, 3, 2], per_row=3)
     data = link.selectbox(c1, "Data", ["ring8", "grid25", "moons", "spiral", "gaussian"], key="sat_data")
     optimizer = link.radio(
         c2,

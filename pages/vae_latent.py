@@ -48,7 +48,7 @@ def draw_vae(snap: VAESnapshot) -> None:
     ev = snap.evals
     gaussian = snap.config.likelihood == "gaussian"
     full_range = st.session_state.get("vae_full_range", False)
-    cols = st.columns(6 if gaussian else 5)
+    cols = projector.columns(st, 6 if gaussian else 5, per_row=3)
     cols[0].metric(
         "held-out ELBO",
         f"{ev['elbo'][-1]:.2f}",
@@ -69,7 +69,7 @@ def draw_vae(snap: VAESnapshot) -> None:
     )
     if gaussian:
         cols[5].metric("σ of the decoder", f"{snap.sigma:.3g}")
-    left, right = st.columns([3, 2])
+    left, right = projector.columns(st, [3, 2])
     with left:
         chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
         chart, how = plots.latent_chart(snap, chosen)
@@ -91,7 +91,7 @@ def draw_vae(snap: VAESnapshot) -> None:
         for dim in range(min(2, snap.mu.shape[1])):
             projector.chart(st, plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
             st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
-    for column, part in zip(st.columns(3), plots.PART_COLORS, strict=True):
+    for column, part in zip(projector.columns(st, 3), plots.PART_COLORS, strict=True):
         with column:
             live.history_chart(
                 plots.curves_chart(snap, part, full_range=full_range),

@@ -38,7 +38,7 @@ def _d_histogram_layout(height: int) -> alt.TopLevelMixin:
     )
 
 
-def d_histograms(snap: MNISTSnapshot, height: int = 200) -> dict:
+def d_histograms(snap: MNISTSnapshot, height: int = 300) -> dict:
     """D(x) on real digits and on generated ones (25 bins on [0, 1]); D = 1/2 for both at equilibrium."""
     frames = []
     for which, values in (("real x", snap.d_real), ("generated G(z)", snap.d_fake)):
@@ -70,7 +70,7 @@ def _class_layout(height: int) -> alt.TopLevelMixin:
     return alt.layer(bars, uniform, floor).properties(height=height, width="container")
 
 
-def class_chart(snap: MNISTSnapshot, height: int = 200) -> dict:
+def class_chart(snap: MNISTSnapshot, height: int = 300) -> dict:
     """Predicted digits of generated samples; dashed: 10 % each, as in MNIST. The axis runs from 0 to
     50 %, or to the largest fraction when one digit takes more (a collapse is never cut off)."""
     classes = pd.DataFrame({"digit": np.arange(10), "fraction": snap.class_histogram})

@@ -62,6 +62,8 @@ def for_projector(spec: dict) -> dict:
         for name in ("labelFontSize", "titleFontSize"):
             fonts[name] = fonts.get(name, FONT_SIZE - 4) * PROJECTOR_FONT
         fonts.update(labelColor=INK, titleColor=INK)
+        if part == "legend":
+            fonts["titleLimit"] = 0  # larger type: show the whole title rather than cut it short
         config[part] = fonts
     config["axis"].update(domainColor=INK, tickColor=INK, domainWidth=2, tickWidth=2)
     config["title"] = {**config.get("title", {}), "fontSize": FONT_SIZE * PROJECTOR_FONT, "color": INK}
@@ -77,6 +79,9 @@ def _thicker(node):
     if not isinstance(node, dict):
         return node
     out = {k: (v if k in ("datasets", "data", "values") else _thicker(v)) for k, v in node.items()}
+    title = out.get("title")
+    if isinstance(title, dict) and "fontSize" in title:  # a chart's own title size, set in its spec
+        out["title"] = {**title, "fontSize": title["fontSize"] * PROJECTOR_FONT, "color": INK}
     if "mark" in out:
         out["mark"] = _thicker_mark(out["mark"])
     return out

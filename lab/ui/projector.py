@@ -47,6 +47,23 @@ def toggle() -> bool:
     return on
 
 
+def columns(
+    where: DeltaGenerator, spec: int | list[float], per_row: int = 1, **kwargs: Any
+) -> list[DeltaGenerator]:
+    """`where.columns(spec)`; in projector mode the same number of places, `per_row` to a row, one row
+    under the other: at 1280×720 with larger type, five metrics side by side cut their numbers short
+    and a chart squeezed into a narrow column shrinks its labels back to small print."""
+    if not is_on():
+        return where.columns(spec, **kwargs)
+    count = spec if isinstance(spec, int) else len(spec)
+    if per_row == 1:
+        return [where.container() for _ in range(count)]
+    places: list[DeltaGenerator] = []
+    while len(places) < count:
+        places.extend(where.columns(min(per_row, count - len(places)), **kwargs))
+    return places
+
+
 def chart(where: DeltaGenerator, spec: dict, **kwargs: Any) -> None:
     """`where.vega_lite_chart(spec, **kwargs)`, restyled for a projector when projector mode is on."""
     where.vega_lite_chart(for_projector(spec) if is_on() else spec, **kwargs)

@@ -150,3 +150,10 @@ def test_projector_mode_on_every_mark_kind():
     assert marks[1]["strokeWidth"] == 3.0 and marks[2]["size"] == 40
     assert marks[3]["point"] == {"size": 80} and marks[4]["fontSize"] == 18
     assert marks[5] == {"type": "area"}
+
+
+def test_projector_mode_enlarges_a_title_sized_in_the_chart_and_shows_legend_titles_whole():
+    spec = {"title": {"text": "D(x), trained", "fontSize": 16}, "layer": [{"mark": "rect"}]}
+    big = for_projector(spec)
+    assert big["title"]["fontSize"] == 16 * PROJECTOR_FONT and spec["title"]["fontSize"] == 16
+    assert big["config"]["legend"]["titleLimit"] == 0
