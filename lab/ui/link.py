@@ -99,13 +99,19 @@ def _locked() -> set[str]:
 
 
 def _prepare(
-    key: str, label: str, default: Any, accepts: Callable[[str], bool], what: str, many: bool = False
+    key: str,
+    label: str,
+    default: Any,
+    accepts: Callable[[str], bool],
+    what: str,
+    keep: Callable[[list[str]], list[Any]] | None = None,
 ) -> None:
     """What every control does before its widget: register, hide, and check the link's value.
 
     A refused value is said, and the control is set back to `default` in the next run (in this
-    one, the link's value still seeds the widget: Streamlit reads the URL first). `many`: the
-    control takes several values (?layers=a&layers=b), each of which must be accepted."""
+    one, the link's value still seeds the widget: Streamlit reads the URL first). `keep`: the
+    control takes several values (?layers=a&layers=b); the accepted ones are kept, as `keep` turns
+    them into values (Streamlit's binding keeps them in the address), the default if none is."""
     state = st.session_state
     state.setdefault(_CONTROLS, {})[key] = label
     state.setdefault(_DEFAULTS, {})[key] = default
@@ -116,13 +122,14 @@ def _prepare(
         state[key] = resets.pop(key)
         return
     values = st.query_params.get_all(key)
-    raw = ", ".join(values) if many else values[-1] if values else None
-    if raw is not None and not all(accepts(v) for v in (values if many else [raw])):
-        _notice(
-            f"The link's {key}={plain(raw)} was refused: “{plain(label, 60)}” takes {what}. It is at its default."
-        )
-        resets[key] = default
-        state[_RERUN] = True
+    raw = ", ".join(values) if keep else values[-1] if values else None
+    if raw is None or all(accepts(v) for v in (values if keep else [raw])):
+        return
+    kept = keep([v for v in values if accepts(v)]) if keep else []
+    then = "The others are kept." if kept else "It is at its default."
+    _notice(f"The link's {key}={plain(raw)} was refused: “{plain(label, 60)}” takes {what}. {then}")
+    resets[key] = kept or default
+    state[_RERUN] = True
 
 
 def _number(text: str, kind: type) -> float | None:
@@ -286,7 +293,18 @@ def multiselect(
 ) -> list[Any]:
     """st.multiselect bound to ?key=a&key=b (the options' labels), each of the link's values one of `options`."""
     accepts, what = _one_of(options, format_func)
-    _prepare(key, label, list(default), accepts, what, many=True)
+    labels = [str(format_func(o)) for o in options]
+
+    def keep(texts: list[str]) -> list[Any]:
+        """The options the accepted texts name (by label, or by number for numeric options)."""
+        return [
+            options[labels.index(text)]
+            if text in labels
+            else next(o for o in options if isinstance(o, int | float) and _number(text, float) == o)
+            for text in texts
+        ]
+
+    _prepare(key, label, list(default), accepts, what, keep=keep)
     return where.multiselect(
         label, options, default, format_func, key=key, help=help, bind=BIND, disabled=key in _locked()
     )
