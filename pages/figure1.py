@@ -42,11 +42,15 @@ k = link.slider(sb, "k: D steps per G step (live)", 1, 10, 1, key="f1_k")
 seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="f1_seed")
 config = Figure1Config(**{**SETTINGS[setting], "compare": compare}, k=k, seed=seed)
 runner = live.start_run("figure1", config, SideBySide, figure1_snapshot, buttons)
-slow_motion.manual_buttons("figure1", runner, buttons, sub_steps=False)
+slow_motion.manual_buttons("figure1", runner, buttons)
 scenarios.show("figure1", runner, lambda: SideBySide(config), buttons)
 
 
 def draw_figure(panels: list[Figure1Panel]) -> None:
+    sub = slow_motion.current_sub_step("figure1", runner)
+    if sub is not None:
+        line = slow_motion.describe(sub, config.d_steps if compare != "inner_loop" else OPTIMUM_D_STEPS)
+        st.markdown(line + " Both runs take it on their own minibatch; D's loss is the left run's.")
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             st.markdown(f"**{panel.title}**")

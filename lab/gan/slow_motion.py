@@ -11,7 +11,7 @@ shows; after the last, the run is exactly where `trainer.step(1)` would have tak
 
 `step_d_only` and `step_g_only` are GAN Lab's manual steps: one update of D alone (no generator
 step is counted), or one generator step without its D updates; `for_each_run` applies either to
-every run of a side-by-side lesson.
+every run of a side-by-side lesson, and `slow_iteration` takes their iterations in lockstep.
 
 Looking never changes the run: what a sub-step shows is computed with the networks' buffers (batch
 norm's running averages) put back afterwards, so that the iteration ends exactly where `step(1)` would.
@@ -103,6 +103,30 @@ class SlowIteration:
         trainer.record(first, [row])
         moved = _generated(trainer, noise[0])
         return SubStep(title=UPDATE_G, d_round=0, fake=fake, arrows=arrows, moved=moved, **common)
+
+
+class Lockstep:
+    """One generator step of every run of a side-by-side trainer (one with `runs`), each run's
+    next sub-step per `next()` call; a run whose iteration is shorter (fewer D steps) waits, done."""
+
+    def __init__(self, trainer: Any) -> None:
+        self.trainer = trainer
+        self.parts = [SlowIteration(run) for run in trainer.runs]
+
+    @property
+    def done(self) -> bool:
+        return all(part.done for part in self.parts)
+
+    def next(self) -> SubStep:
+        """Each unfinished run's next sub-step; what the first of them shows."""
+        if self.done:
+            raise RuntimeError("this iteration is over: start the next one")
+        return [part.next() for part in self.parts if not part.done][0]
+
+
+def slow_iteration(trainer: Any) -> SlowIteration | Lockstep:
+    """The iteration to take apart: the trainer's own, or its runs' in lockstep."""
+    return Lockstep(trainer) if hasattr(trainer, "runs") else SlowIteration(trainer)
 
 
 def step_d_only(trainer: GANTrainer) -> float:

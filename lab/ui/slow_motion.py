@@ -2,7 +2,7 @@
 "Next sub-step", which walks through one iteration of the slide's loop; the page then draws the
 sub-step instead of its usual sample (the playground its minibatch in the plane, the MNIST GAN its
 digits, the other pages the sub-step's line above their pictures). On a side-by-side lesson (Figure 1)
-the manual steps move every run; slow motion needs one loop, so it is offered where there is one."""
+every run takes the step or sub-step."""
 
 from __future__ import annotations
 
@@ -10,15 +10,23 @@ from typing import Any
 
 import streamlit as st
 
-from lab.gan.slow_motion import SlowIteration, SubStep, for_each_run, step_d_only, step_g_only
+from lab.gan.slow_motion import (
+    Lockstep,
+    SlowIteration,
+    SubStep,
+    for_each_run,
+    slow_iteration,
+    step_d_only,
+    step_g_only,
+)
 from lab.plots.raster import image_grid
 from lab.runner import Runner
 
 KEY = "slow_motion"  # session: run -> (the iteration, its last sub-step, the run's step after it)
 
 
-def manual_buttons(run: str, runner: Runner, where: Any, sub_steps: bool = True) -> None:
-    """The buttons, under Play, Step and Reset: D only and G only, and (`sub_steps`) Next sub-step."""
+def manual_buttons(run: str, runner: Runner, where: Any) -> None:
+    """The buttons, under Play, Step and Reset: D only, G only, and Next sub-step."""
     with where:
         st.markdown("**By hand** (the slide's loop, taken apart)")
         manual = (
@@ -38,8 +46,6 @@ def manual_buttons(run: str, runner: Runner, where: Any, sub_steps: bool = True)
                 help=what,
                 use_container_width=True,
             )
-        if not sub_steps:
-            return
         st.button(
             "Next sub-step",
             key="slow_next",
@@ -60,10 +66,10 @@ def _next_sub_step(run: str, runner: Runner) -> None:
     state = st.session_state.setdefault(KEY, {})
     iteration = state[run][0] if run in state else None
 
-    def act(trainer: Any) -> tuple[SlowIteration, SubStep]:
+    def act(trainer: Any) -> tuple[SlowIteration | Lockstep, SubStep]:
         nonlocal iteration
         if iteration is None or iteration.done or iteration.trainer is not trainer:
-            iteration = SlowIteration(trainer)
+            iteration = slow_iteration(trainer)
         return iteration, iteration.next()
 
     result = runner.manual(act)

@@ -10,6 +10,7 @@ PAGES = {  # page, the link that opens the part with a GAN, and its k (the defau
     "mnist_gan": ("pages/mnist_gan.py", {}, 1),
     "optimal_d_2d": ("pages/optimal_d.py", {"part": "2-D: a learned generator"}, 1),
     "saturation": ("pages/saturation.py", {"tab": "Side by side, live"}, 5),
+    "figure1": ("pages/figure1.py", {}, 1),  # both runs, in lockstep
 }
 
 
@@ -47,13 +48,3 @@ def test_slow_motion_and_manual_steps(page):
     assert step_count(at) == 1 and _slow_line(at) is None
     at.button(key="step_g_only").click().run()
     assert step_count(at) == 2
-
-
-def test_figure1_steps_both_runs_by_hand_and_has_no_slow_motion():
-    at = _open("pages/figure1.py", {})
-    assert not [b for b in at.button if b.key == "slow_next"]
-    at.button(key="step_d_only").click().run()
-    assert step_count(at) == 0
-    at.button(key="step_g_only").click().run()
-    assert not at.exception, at.exception
-    assert step_count(at) == 1

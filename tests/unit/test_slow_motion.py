@@ -17,6 +17,7 @@ from lab.gan.slow_motion import (
     UPDATE_G,
     SlowIteration,
     for_each_run,
+    slow_iteration,
     step_d_only,
     step_g_only,
 )
@@ -117,3 +118,19 @@ def test_manual_steps_on_a_side_by_side_lesson_move_every_run():
     assert all(not _same(_params(run.D), d) for run, d in zip(trainer.runs, before, strict=True))
     for_each_run(step_g_only)(trainer)
     assert [run.step_count for run in trainer.runs] == [1, 1]
+
+
+@pytest.mark.parametrize("compare", ["losses", "inner_loop"])
+def test_side_by_side_runs_take_their_sub_steps_in_lockstep(compare):
+    """Figure 1's two runs: one iteration of each, the shorter one (k = 1 against 100 D steps)
+    waiting once done; together exactly one step(1) of both."""
+    config = Figure1Config(compare=compare, width=8)
+    slow, whole = SideBySide(config), SideBySide(config)
+    iteration = slow_iteration(slow)
+    count = 0
+    while not iteration.done:
+        iteration.next()
+        count += 1
+    assert count == max(3 * run.config.d_steps + 1 for run in slow.runs)
+    whole.step(1)
+    assert_identical(slow.state_dict(), whole.state_dict())
