@@ -32,7 +32,7 @@ st.markdown(
 curves_tab, live_tab, kl_tab = link.tabs(["The three losses", "Side by side, live", "(3) as a KL"], key="tab")
 
 with curves_tab:
-    left, right = st.columns([2, 5])
+    left, right = projector.columns(st, [2, 5])
     with left:
         marker = link.select_slider(
             st,

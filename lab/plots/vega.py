@@ -63,7 +63,7 @@ def for_projector(spec: dict) -> dict:
             fonts[name] = fonts.get(name, FONT_SIZE - 4) * PROJECTOR_FONT
         fonts.update(labelColor=INK, titleColor=INK)
         if part == "legend":
-            fonts["titleLimit"] = 0  # larger type: show the whole title rather than cut it short
+            fonts.update(titleLimit=0, labelLimit=0)  # larger type: show them whole rather than cut short
         config[part] = fonts
     config["axis"].update(domainColor=INK, tickColor=INK, domainWidth=2, tickWidth=2)
     config["title"] = {**config.get("title", {}), "fontSize": FONT_SIZE * PROJECTOR_FONT, "color": INK}

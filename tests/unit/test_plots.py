@@ -156,4 +156,4 @@ def test_projector_mode_enlarges_a_title_sized_in_the_chart_and_shows_legend_tit
     spec = {"title": {"text": "D(x), trained", "fontSize": 16}, "layer": [{"mark": "rect"}]}
     big = for_projector(spec)
     assert big["title"]["fontSize"] == 16 * PROJECTOR_FONT and spec["title"]["fontSize"] == 16
-    assert big["config"]["legend"]["titleLimit"] == 0
+    assert big["config"]["legend"]["titleLimit"] == big["config"]["legend"]["labelLimit"] == 0
