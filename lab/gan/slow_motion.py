@@ -51,6 +51,7 @@ class SubStep:
     )
     moved: np.ndarray | None = None  # G(z) after G's update, (m, dim)
     d_loss: tuple[float, float] | None = None  # D's loss on the minibatch, before and after its update
+    d_gradient: float | None = None  # ‖∇θ_D‖ of that loss, the gradient D's update follows
 
 
 class SlowIteration:
@@ -86,10 +87,19 @@ class SlowIteration:
         real = _points(self.real[j][0])
         if part == 1:
             return SubStep(title=SAMPLE_X, d_round=j + 1, real=real, fake=fake, **common)
+        gradient = _d_gradient_norm(self.trainer, self.real[j], self.noise[j])
         self._d_result = self.trainer.d_update(self.real[j], self.noise[j])
         after = _d_loss(self.trainer, self.real[j], self.noise[j])
         before = float(self._d_result[0][0])
-        return SubStep(title=UPDATE_D, d_round=j + 1, real=real, fake=fake, d_loss=(before, after), **common)
+        return SubStep(
+            title=UPDATE_D,
+            d_round=j + 1,
+            real=real,
+            fake=fake,
+            d_loss=(before, after),
+            d_gradient=gradient,
+            **common,
+        )
 
     def _update_g(self, common: dict) -> SubStep:
         trainer, noise = self.trainer, self.noise[self.k]
@@ -178,6 +188,15 @@ def _generated(trainer: GANTrainer, noise: torch.Tensor) -> np.ndarray:
     """G(z) of model 0 as the step computes it (training mode), the run left as it was."""
     with _looking(trainer):
         return _points(trainer.generate(noise))
+
+
+def _d_gradient_norm(trainer: GANTrainer, real: torch.Tensor, noise: torch.Tensor) -> float:
+    """‖∇θ_D‖ of model 0's D loss on this minibatch (the other models' slices of the batched
+    parameters get no gradient from it)."""
+    with _looking(trainer):
+        loss = trainer.d_loss(real, noise)[0][0]
+        grads = torch.autograd.grad(loss, list(trainer.D.parameters()), allow_unused=True)
+    return float(torch.sqrt(sum((g**2).sum() for g in grads if g is not None)))
 
 
 @torch.no_grad()

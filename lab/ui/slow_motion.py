@@ -97,7 +97,8 @@ def describe(sub: SubStep, k: int, arrows: bool = False) -> str:
     round_ = f" (D step {sub.d_round} of {k})" if sub.d_round else ""
     line = f"**Slow motion, sub-step {sub.number} of {sub.of}:** {sub.title}{round_}."
     if sub.d_loss is not None:
-        line += f" D's loss on this minibatch: {sub.d_loss[0]:.3f} → {sub.d_loss[1]:.3f}."
+        line += f" D's loss on this minibatch: {sub.d_loss[0]:.3f} → {sub.d_loss[1]:.3f}"
+        line += f" (its gradient ‖∇θ_D‖ = {sub.d_gradient:.3g})." if sub.d_gradient is not None else "."
     if arrows and sub.arrows is not None:
         line += " The arrows start where the points were; the points are where G's step took them."
     return line

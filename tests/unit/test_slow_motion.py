@@ -53,11 +53,16 @@ def test_the_sub_steps_of_one_iteration_are_one_step(k):
 
 def test_what_each_sub_step_shows():
     trainer = toy_gan(GANConfig(batch_size=64, seed=1), evaluate=False)
+    trainer_before = toy_gan(GANConfig(batch_size=64, seed=1), evaluate=False)  # D's gradient, by hand
+    x_real, z_noise = (draw[0] for draw in trainer_before.draw_minibatches(1))
     z, x, d, g = (step for step in _all(SlowIteration(trainer)))
     assert z.fake.shape == (64, 2) and z.real is None and (z.number, z.of, z.d_round) == (1, 4, 1)
     assert x.real.shape == (64, 2) and (x.fake == z.fake).all()
     before, after = d.d_loss
     assert after < before  # D's step ascends its objective: its loss on the minibatch falls
+    loss = trainer_before.d_loss(x_real, z_noise)[0][0]
+    grads = torch.autograd.grad(loss, list(trainer_before.D.parameters()))
+    assert d.d_gradient == pytest.approx(float(torch.sqrt(sum((g**2).sum() for g in grads))), rel=1e-5)
     assert g.arrows.shape == g.fake.shape == g.moved.shape == (64, 2) and g.d_round == 0
     assert not (g.moved == g.fake).all()  # G's update moved the points
 
