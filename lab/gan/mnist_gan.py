@@ -21,13 +21,16 @@ ARCHITECTURES = ("dcgan", "mlp")
 @dataclass(frozen=True)
 class MNISTGANConfig(GANConfig):
     """The loop's settings on MNIST, and which nets: the small DCGAN or an MLP pair (width, depth).
-    The defaults make recognisable digits within about a minute on a laptop CPU."""
+    The defaults make recognisable digits within half a minute on a laptop CPU: Adam at 5·10⁻³ (with
+    β₁ = 0.5) for both nets, 25 times the DCGAN paper's 2·10⁻⁴, reaches in 300 steps a Fréchet
+    distance that 2·10⁻⁴ needs about 1,000 for (seeds 0-2: 91, 109, 94 at step 300; 2·10⁻⁴: 902 at
+    300, 135 at 900), and stays stable (seed 0: 31 at step 2,400)."""
 
     data: str = "mnist"
     architecture: str = "dcgan"
     batch_size: int = 64
-    lr_d: float = 2e-4
-    lr_g: float = 2e-4
+    lr_d: float = 5e-3
+    lr_g: float = 5e-3
     width: int = 256
     depth: int = 2
     noise_dim: int = 64
