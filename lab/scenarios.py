@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lab.density_estimation import ThreeWaysConfig, ThreeWaysSnapshot
+from lab.density_estimation import MODELS, ThreeWaysConfig, ThreeWaysSnapshot
 from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel
 from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot
 from lab.gan.optimal_d import DConfig, DSnapshot, DStarSnapshot, InnerLoopConfig
@@ -223,8 +223,7 @@ def density_outcome(snap: ThreeWaysSnapshot) -> str:
     latest = {k: v[-1] for k, v in snap.scores.items()}
     names = {"mixture": "mixture", "gan": "GAN", "vae": "VAE"}
     kls = "; ".join(
-        f"{names[m]} {latest[f'{m}_forward_kl']:.3f} and {latest[f'{m}_reverse_kl']:.3f}"
-        for m in ("mixture", "gan", "vae")
+        f"{names[m]} {latest[f'{m}_forward_kl']:.3f} and {latest[f'{m}_reverse_kl']:.3f}" for m in MODELS
     )
     return f"step {latest['step']:,.0f}: KL(p_data ‖ p_θ) and KL(p_θ ‖ p_data), nats — {kls}"
 

@@ -49,8 +49,10 @@ scenarios.show("figure1", runner, lambda: SideBySide(config), buttons)
 def draw_figure(panels: list[Figure1Panel]) -> None:
     sub = slow_motion.current_sub_step("figure1", runner)
     if sub is not None:
-        line = slow_motion.describe(sub, config.d_steps if compare != "inner_loop" else OPTIMUM_D_STEPS)
-        st.markdown(line + " Both runs take it on their own minibatch; D's loss is the left run's.")
+        st.markdown(
+            slow_motion.describe(sub)
+            + " Both runs take it on their own minibatch; D's loss is the left run's."
+        )
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             st.markdown(f"**{panel.title}**")

@@ -41,7 +41,7 @@ def draw_field(snap: GANSnapshot) -> None:
     sub = slow_motion.current_sub_step("gan_playground", runner)
     shown = tuple(layers)
     if sub is not None:
-        st.markdown(slow_motion.describe(sub, config.d_steps, arrows=True))
+        st.markdown(slow_motion.describe(sub, arrows=True))
         snap, shown = sub_step_view(snap, sub)
     projector.chart(st, plots.field_chart(snap, shown, true_scale=true_scale), key="field", width="content")
     scale = (

@@ -34,7 +34,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
     )
     sub = slow_motion.current_sub_step("mnist_gan", runner)
     if sub is not None:
-        st.markdown(slow_motion.describe(sub, config.d_steps))
+        st.markdown(slow_motion.describe(sub))
         slow_motion.digits(sub)
     latest = {k: v[-1] for k, v in snap.evals.items()} if snap.evals["step"] else None
 

@@ -139,7 +139,7 @@ else:
     def draw_learned_generator(snap: DStarSnapshot) -> None:
         sub = slow_motion.current_sub_step("optimal_d_2d", runner)
         if sub is not None:
-            st.markdown(slow_motion.describe(sub, config.d_steps) + " The maps show D after it.")
+            st.markdown(slow_motion.describe(sub) + " The maps show D after it.")
         for column, chart, key in zip(
             projector.columns(st, 3, per_row=2),
             plots.d_star_maps(snap),

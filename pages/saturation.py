@@ -92,7 +92,7 @@ with live_tab:
     def draw_side_by_side(snap: TripleSnapshot) -> None:
         sub = slow_motion.current_sub_step("saturation", runner)
         if sub is not None:
-            line = slow_motion.describe(sub, config.d_steps)
+            line = slow_motion.describe(sub)
             st.markdown(line + " All three runs take it on the same minibatch; D's loss is the (1) run's.")
         for model, column in enumerate(st.columns(3)):
             with column:

@@ -11,7 +11,7 @@ shows; after the last, the run is exactly where `trainer.step(1)` would have tak
 
 `step_d_only` and `step_g_only` are GAN Lab's manual steps: one update of D alone (no generator
 step is counted), or one generator step without its D updates; `for_each_run` applies either to
-every run of a side-by-side lesson, and `slow_iteration` takes their iterations in lockstep.
+every run of a side-by-side lesson, and `Lockstep` takes their iterations together.
 
 Looking never changes the run: what a sub-step shows is computed with the networks' buffers (batch
 norm's running averages) put back afterwards, so that the iteration ends exactly where `step(1)` would.
@@ -46,12 +46,16 @@ class SubStep:
     d_round: int  # which of the k discriminator steps (1-based); 0 for G's update
     real: np.ndarray | None = None  # the minibatch x, (m, dim)
     fake: np.ndarray | None = None  # G(z) of the minibatch, (m, dim)
-    arrows: np.ndarray | None = (
-        None  # −∂(G's loss)/∂x at each G(z), (m, 2), on 2-D data: where G's step pushes
-    )
+    # −∂(G's loss)/∂x at each G(z), (m, 2), on 2-D data: where G's step pushes
+    arrows: np.ndarray | None = None
     moved: np.ndarray | None = None  # G(z) after G's update, (m, dim)
     d_loss: tuple[float, float] | None = None  # D's loss on the minibatch, before and after its update
     d_gradient: float | None = None  # ‖∇θ_D‖ of that loss, the gradient D's update follows
+
+    @property
+    def d_steps(self) -> int:
+        """k of the iteration this sub-step belongs to (it has 3k + 1 sub-steps)."""
+        return (self.of - 1) // 3
 
 
 class SlowIteration:
@@ -116,12 +120,13 @@ class SlowIteration:
 
 
 class Lockstep:
-    """One generator step of every run of a side-by-side trainer (one with `runs`), each run's
-    next sub-step per `next()` call; a run whose iteration is shorter (fewer D steps) waits, done."""
+    """One generator step of every run of a trainer (`runs_of`), each run's next sub-step per
+    `next()` call; a run whose iteration is shorter (fewer D steps) waits, done. With one run this is
+    that run's `SlowIteration`."""
 
     def __init__(self, trainer: Any) -> None:
         self.trainer = trainer
-        self.parts = [SlowIteration(run) for run in trainer.runs]
+        self.parts = [SlowIteration(run) for run in runs_of(trainer)]
 
     @property
     def done(self) -> bool:
@@ -134,9 +139,9 @@ class Lockstep:
         return [part.next() for part in self.parts if not part.done][0]
 
 
-def slow_iteration(trainer: Any) -> SlowIteration | Lockstep:
-    """The iteration to take apart: the trainer's own, or its runs' in lockstep."""
-    return Lockstep(trainer) if hasattr(trainer, "runs") else SlowIteration(trainer)
+def runs_of(trainer: Any) -> list[GANTrainer]:
+    """The GANs a lesson trains: the runs of a side-by-side trainer, or the trainer itself."""
+    return list(getattr(trainer, "runs", [trainer]))
 
 
 def step_d_only(trainer: GANTrainer) -> float:
@@ -165,7 +170,7 @@ def for_each_run(act: Callable[[GANTrainer], Any]) -> Callable[[Any], list[Any]]
     """`act` on every run of a side-by-side trainer (one with `runs`), or on the trainer itself."""
 
     def on_each(trainer: Any) -> list[Any]:
-        return [act(run) for run in getattr(trainer, "runs", [trainer])]
+        return [act(run) for run in runs_of(trainer)]
 
     return on_each
 

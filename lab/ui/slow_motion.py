@@ -12,10 +12,8 @@ import streamlit as st
 
 from lab.gan.slow_motion import (
     Lockstep,
-    SlowIteration,
     SubStep,
     for_each_run,
-    slow_iteration,
     step_d_only,
     step_g_only,
 )
@@ -66,10 +64,10 @@ def _next_sub_step(run: str, runner: Runner) -> None:
     state = st.session_state.setdefault(KEY, {})
     iteration = state[run][0] if run in state else None
 
-    def act(trainer: Any) -> tuple[SlowIteration | Lockstep, SubStep]:
+    def act(trainer: Any) -> tuple[Lockstep, SubStep]:
         nonlocal iteration
         if iteration is None or iteration.done or iteration.trainer is not trainer:
-            iteration = slow_iteration(trainer)
+            iteration = Lockstep(trainer)
         return iteration, iteration.next()
 
     result = runner.manual(act)
@@ -92,9 +90,9 @@ def current_sub_step(run: str, runner: Runner) -> SubStep | None:
     return sub
 
 
-def describe(sub: SubStep, k: int, arrows: bool = False) -> str:
+def describe(sub: SubStep, arrows: bool = False) -> str:
     """The sub-step's line above the picture (`arrows`: the picture draws G's arrows)."""
-    round_ = f" (D step {sub.d_round} of {k})" if sub.d_round else ""
+    round_ = f" (D step {sub.d_round} of {sub.d_steps})" if sub.d_round else ""
     line = f"**Slow motion, sub-step {sub.number} of {sub.of}:** {sub.title}{round_}."
     if sub.d_loss is not None:
         line += f" D's loss on this minibatch: {sub.d_loss[0]:.3f} → {sub.d_loss[1]:.3f}"

@@ -22,6 +22,18 @@ def open_page(path: str) -> AppTest:
     return at
 
 
+def opened_with(page: str, params: dict[str, str | list[str]]) -> AppTest:
+    """A fresh session that opens `page` (pages/<name>.py) from a link with `params`, as a new
+    browser tab would."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page(page)
+    for name, text in params.items():
+        at.query_params[name] = text
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def step_count(at: AppTest) -> int:
     """The step number in the status line ('**Step 1,234** · ...')."""
     line = next(md.value for md in at.markdown if md.value.startswith("**Step "))

@@ -13,7 +13,7 @@ from streamlit.testing.v1.errors import AppTestError
 from lab.gan.trainer import GANConfig
 from lab.plots.vega import FONT_SIZE, PROJECTOR_FONT
 from lab.ui.gan_controls import LOSS_LABELS
-from tests.app.pages import APP, TIMEOUT
+from tests.app.pages import opened_with
 
 KINDS = ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input", "multiselect")
 
@@ -99,17 +99,6 @@ def control(at: AppTest, key: str):
             if widget.key == key:
                 return widget
     raise KeyError(key)
-
-
-def opened_with(page: str, params: dict[str, str | list[str]]) -> AppTest:
-    """A fresh session that opens `page` from a link with `params`, as a new browser tab would."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(page)
-    for name, text in params.items():
-        at.query_params[name] = text
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.mark.parametrize("page", list(LINKS))

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.scenarios import SCENARIOS
-from tests.app.pages import APP, TIMEOUT, run_line
+from tests.app.pages import opened_with, run_line
 
 PAGES = {
     "gan_playground": "pages/gan_playground.py",
@@ -25,13 +25,7 @@ CASES = [(run, s) for run, scenarios in SCENARIOS.items() for s in scenarios]
 
 
 def _open(run: str, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(PAGES[run])
-    for name, value in (params or {}).items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return opened_with(PAGES[run], params or {})
 
 
 def _answer_radio(at: AppTest):

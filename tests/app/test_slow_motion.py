@@ -4,7 +4,7 @@ says which one, and D only / G only counting generator steps right."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import APP, TIMEOUT, step_count
+from tests.app.pages import opened_with, step_count
 
 PAGES = {  # page, the link that opens the part with a GAN, and its k (the defaults)
     "mnist_gan": ("pages/mnist_gan.py", {}, 1),
@@ -14,16 +14,6 @@ PAGES = {  # page, the link that opens the part with a GAN, and its k (the defau
 }
 
 
-def _open(path: str, params: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(path)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _slow_line(at: AppTest) -> str | None:
     return next((m.value for m in at.markdown if m.value.startswith("**Slow motion")), None)
 
@@ -31,7 +21,7 @@ def _slow_line(at: AppTest) -> str | None:
 @pytest.mark.parametrize("page", PAGES)
 def test_slow_motion_and_manual_steps(page):
     path, params, k = PAGES[page]
-    at = _open(path, params)
+    at = opened_with(path, params)
     for number in range(1, 3 * k + 2):
         at.button(key="slow_next").click().run()
         assert not at.exception, at.exception

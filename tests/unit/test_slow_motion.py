@@ -15,9 +15,9 @@ from lab.gan.slow_motion import (
     SAMPLE_Z,
     UPDATE_D,
     UPDATE_G,
+    Lockstep,
     SlowIteration,
     for_each_run,
-    slow_iteration,
     step_d_only,
     step_g_only,
 )
@@ -40,10 +40,9 @@ def test_the_sub_steps_of_one_iteration_are_one_step(k):
     slow.step(2)
     whole.step(3)
     iteration = SlowIteration(slow)
-    titles = []
-    while not iteration.done:
-        titles.append(iteration.next().title)
-    assert titles == [SAMPLE_Z, SAMPLE_X, UPDATE_D] * k + [UPDATE_G]
+    steps = list(_all(iteration))
+    assert [s.title for s in steps] == [SAMPLE_Z, SAMPLE_X, UPDATE_D] * k + [UPDATE_G]
+    assert {s.d_steps for s in steps} == {k}  # what the page's line says, read off the sub-step
     assert slow.step_count == whole.step_count == 3
     assert _same(_params(slow.G), _params(whole.G)) and _same(_params(slow.D), _params(whole.D))
     assert slow.history.thinned() == whole.history.thinned()
@@ -131,7 +130,7 @@ def test_side_by_side_runs_take_their_sub_steps_in_lockstep(compare):
     waiting once done; together exactly one step(1) of both."""
     config = Figure1Config(compare=compare, width=8)
     slow, whole = SideBySide(config), SideBySide(config)
-    iteration = slow_iteration(slow)
+    iteration = Lockstep(slow)
     count = 0
     while not iteration.done:
         iteration.next()
