@@ -49,10 +49,12 @@ scenarios.show("figure1", runner, lambda: SideBySide(config), buttons)
 def draw_figure(panels: list[Figure1Panel]) -> None:
     sub = slow_motion.current_sub_step("figure1", runner)
     if sub is not None:
-        st.markdown(
-            slow_motion.describe(sub)
-            + " Both runs take it on their own minibatch; D's loss is the left run's."
+        both = (
+            " Both runs take it on their own minibatch; D's loss is the left run's."
+            if len(panels) > 1
+            else ""
         )
+        st.markdown(slow_motion.describe(sub) + both)
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             st.markdown(f"**{panel.title}**")

@@ -4,6 +4,7 @@ says which one, and D only / G only counting generator steps right."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.gan.figure1 import COMPARISONS
 from tests.app.pages import opened_with, step_count
 
 PAGES = {  # page, the link that opens the part with a GAN, and its k (the defaults)
@@ -33,8 +34,16 @@ def test_slow_motion_and_manual_steps(page):
             captions = [img.caption for image in at.get("image") for img in image.proto.imgs]
             assert any("x ~ p_data" in c for c in captions) == (number == 2), captions
             assert any("after G's update" in c for c in captions) == (number == 4), captions
+    if page == "figure1":  # one run by default: no word of a second one
+        assert "Both runs" not in line
     assert step_count(at) == 1  # the 3k + 1 sub-steps were one generator step
     at.button(key="step_d_only").click().run()
     assert step_count(at) == 1 and _slow_line(at) is None
     at.button(key="step_g_only").click().run()
     assert step_count(at) == 2
+
+
+def test_figure1_says_both_runs_take_the_sub_step_when_there_are_two():
+    at = opened_with("pages/figure1.py", {"f1_compare": COMPARISONS["losses"]})  # links carry labels
+    at.button(key="slow_next").click().run()
+    assert "Both runs take it" in _slow_line(at)
