@@ -7,7 +7,8 @@ that the page makes also counts as a heartbeat. When nobody has looked for `idle
 it at once (the page calls it when its session ends). No thread outlives its page.
 
 Any trainer works that follows `Trainer`; the page hands the runner a `look` function, trainer ->
-snapshot, which only reads the trainer (looking never changes a run).
+snapshot, which only reads the trainer (looking never changes a run). The runner records the
+run's `timeline` with it: a snapshot at step 0 and every `timeline.every` steps, whoever watches.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from lab.timeline import Timeline
 
 
 class TrainingDiverged(RuntimeError):
@@ -82,6 +85,7 @@ class Runner:
         self._rate = (time.monotonic(), trainer.step_count, 0.0)  # (time, step, steps/s)
         self._snapshot_time = 0.0
         self._last_seen = time.monotonic()
+        self._timeline = Timeline()
 
     # --------------------------------------------------------------------- page-side calls
     @property
@@ -125,16 +129,19 @@ class Runner:
             if self._error is None:
                 try:
                     result = act(self._trainer)
+                    self._record()
                 except Exception as err:  # a diverged run or anything else: pause, say it
                     self._fail(err)
             self._refresh_snapshot()
         self._touch()
         return result
 
-    def reset(self, trainer: Trainer) -> None:
-        """Replace the run by a fresh trainer (paused state and error cleared, playing kept)."""
+    def reset(self, trainer: Trainer, timeline: Timeline | None = None) -> None:
+        """Replace the run by a fresh trainer (paused state and error cleared, playing kept), or
+        by a loaded one with its `timeline`."""
         with self._lock:
             self._trainer = trainer
+            self._timeline = Timeline() if timeline is None else timeline
             self._error = None
             self._snapshot = None
             self._chunk = 1
@@ -168,6 +175,24 @@ class Runner:
         self._touch()
         with self._lock:
             return look(self._trainer)
+
+    def recorded_steps(self) -> list[int]:
+        """The steps the timeline holds a frame of."""
+        self._touch()
+        with self._lock:
+            return self._timeline.steps
+
+    def frame(self, step: int) -> Any:
+        """What the run showed at a recorded `step`."""
+        self._touch()
+        with self._lock:
+            return self._timeline.frame(step)
+
+    def read_run(self, look: Callable[[Any, Timeline], Any]) -> Any:
+        """`look(trainer, timeline)` now, under the run's lock (saving or exporting the run)."""
+        self._touch()
+        with self._lock:
+            return look(self._trainer, self._timeline)
 
     def status(self) -> RunStatus:
         self._touch()
@@ -237,11 +262,19 @@ class Runner:
             time.sleep(0)  # let the page's thread take the lock between chunks
 
     def _train(self, n: int) -> None:
-        """Advance n steps, turning a diverged run into a paused one with a message."""
+        """Advance n steps, stopping at each step the timeline records; a diverged run turns into a
+        paused one with a message."""
         if self._error is not None:
             return
         try:
-            self._trainer.step(n)
+            self._record()  # step 0, before the first step
+            goal = self._trainer.step_count + n
+            while self._trainer.step_count < goal:
+                now = self._trainer.step_count
+                self._trainer.step(min(goal, self._timeline.next_step(now)) - now)
+                if self._trainer.step_count == now:
+                    raise RuntimeError(f"{type(self._trainer).__name__}.step made no step")
+                self._record()
         except Exception as err:  # a diverged run (TrainingDiverged) or anything else: pause, say it
             self._fail(err)
 
@@ -259,6 +292,11 @@ class Runner:
         if now - then >= every:
             rate = (self._trainer.step_count - step_then) / (now - then)
             self._rate = (now, self._trainer.step_count, rate)
+
+    def _record(self) -> None:
+        """A frame for the timeline, if one belongs at this step."""
+        if self._timeline.due(self._trainer.step_count):
+            self._timeline.record(self._trainer.step_count, self._look(self._trainer))
 
     def _refresh_snapshot(self) -> None:
         self._snapshot_time = time.monotonic()
