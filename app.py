@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.ui import link, projector
+from lab.ui import keep, link, projector
 from lab.ui.errors import friendly_errors
 from lab.ui.style import apply_style
 
@@ -30,4 +30,5 @@ projector.toggle()
 with friendly_errors(f"showing {pages.title}"):
     pages.run()
 link.lesson_link_popover(pages.url_path)
+keep.figure_export()
 link.finish(notices)

@@ -66,7 +66,9 @@ class Runner:
         chunk_seconds: float = 0.05,
         snapshot_seconds: float = 0.2,
         idle_seconds: float = 60.0,
+        name: str = "run",
     ) -> None:
+        self.name = name  # the page's name for the run (its widgets' keys start with it)
         self.chunk_seconds = chunk_seconds
         self.snapshot_seconds = snapshot_seconds
         self.idle_seconds = idle_seconds

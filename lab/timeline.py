@@ -96,6 +96,10 @@ class Timeline:
         """The frame recorded at `step` (one of `steps`)."""
         return self._frames[step]
 
+    def frames(self) -> list[Any]:
+        """The frames, in the order of `steps` (a new list: safe to use outside the run's lock)."""
+        return [self._frames[step] for step in self.steps]
+
     def latest(self) -> tuple[int, Any] | None:
         """The last recorded (step, frame), or None before the first."""
         return (max(self._frames), self._frames[max(self._frames)]) if self._frames else None

@@ -32,7 +32,7 @@ _CONTROLS = "link_controls"  # key -> label of every control drawn in this run
 _DEFAULTS = "link_defaults"  # key -> default value of every control drawn so far on this page
 _RESETS = "link_resets"  # key -> default, for values refused in the previous run
 _NOTICES = "link_notices"  # (page, text) of the refused values, shown while the page is open
-_PAGE = "link_page"
+PAGE = "link_page"  # the page this session shows
 _RERUN = "link_rerun"  # a value was refused in this run: run once more
 
 
@@ -51,10 +51,10 @@ def names_in(values: list[str]) -> set[str]:
 def begin(page: str) -> None:
     """Before a page runs: forget the last run's controls, and the last page's notices."""
     state = st.session_state
-    if state.get(_PAGE) != page:
+    if state.get(PAGE) != page:
         state[_NOTICES] = []
         state[_DEFAULTS] = {}
-        state[_PAGE] = page
+        state[PAGE] = page
     state[_CONTROLS] = {}
 
 
@@ -88,6 +88,17 @@ def set_controls(values: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
             state[key] = default
     for key, value in values.items():  # also those not drawn yet (σ appears with the Gaussian decoder)
         state[key] = value
+
+
+def current_values() -> dict[str, Any]:
+    """The value of every control drawn so far on this page, by key (what a saved run restores)."""
+    state = st.session_state
+    return {key: state[key] for key in state.get(_DEFAULTS, {}) if key in state}
+
+
+def locked() -> set[str]:
+    """The controls this page's link locks (?lock=...)."""
+    return _locked()
 
 
 def _hidden() -> set[str]:

@@ -16,7 +16,7 @@ import torch
 
 from lab.device import describe
 from lab.runner import Runner, RunStatus
-from lab.ui import projector
+from lab.ui import keep, projector
 from lab.ui.errors import friendly_errors
 
 TRAINING_THREADS = 1
@@ -44,7 +44,7 @@ def _session_runner(page: str, _make: Callable[[], Any], _look: Callable[[Any], 
     """One Runner per page and browser session; stopped when the session ends."""
     torch.set_num_threads(TRAINING_THREADS)
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    return Runner(_make(), _look)
+    return Runner(_make(), _look, name=page)
 
 
 def start_run(
@@ -59,10 +59,12 @@ def start_run(
     `look(trainer)` is the page's snapshot. If the run cannot be made (no data, a bad setting),
     the page shows why and stops there."""
     with friendly_errors(f"preparing the run ({config.describe()})"):
+        keep.take_loaded(page, config, lambda: _session_runner(page, lambda: make_trainer(config), look))
         runner = runner_for(page, config, make_trainer, look)
         with buttons:
             waiting = st.session_state.get(WAITING) == page
             run_buttons(runner, lambda: make_trainer(config), waiting=waiting, **button_options)
+            keep.keep_popover(page, runner, make_trainer)
         return runner
     st.stop()
 
@@ -74,20 +76,26 @@ def live_view(
     slower: float = 1.0,
     unit: str | None = "generator steps",
 ) -> None:
-    """Draw the run's latest snapshot with `draw(snapshot)`, under its status line (left out when
-    `unit` is None), and again every refresh while it plays; a failure is shown as a message."""
+    """Draw the run's latest snapshot with `draw(snapshot)`, under its status line, and again every
+    refresh while it plays; a failure is shown as a message. The page's main view (with a `unit`)
+    has the timeline's scrubber under it; a view rewound there draws the recorded frame instead."""
     status = runner.status()
 
     @st.fragment(run_every=refresh_every(status, slower))
     def view() -> None:
         now = runner.status()
         with friendly_errors(what):
-            if unit:
+            rewound = keep.rewound_to(runner, now)
+            if unit and rewound is not None:
+                keep.rewound_line(rewound, now)
+            elif unit:
                 status_line(now, runner.trainer.device, runner.trainer.config.describe(), unit=unit)
-            draw(runner.snapshot())
+            draw(runner.snapshot() if rewound is None else runner.frame(rewound))
         rerun_if_paused_meanwhile(status, now)
 
     view()
+    if unit:
+        keep.scrubber(runner, status)
 
 
 def runner_for(

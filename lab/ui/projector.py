@@ -11,7 +11,7 @@ from plotly.graph_objects import Figure
 from streamlit.delta_generator import DeltaGenerator
 
 from lab.plots.vega import PROJECTOR_FONT, for_projector
-from lab.ui import link
+from lab.ui import keep, link
 
 KEY = "projector"
 
@@ -65,8 +65,12 @@ def columns(
 
 
 def chart(where: DeltaGenerator, spec: dict, **kwargs: Any) -> None:
-    """`where.vega_lite_chart(spec, **kwargs)`, restyled for a projector when projector mode is on."""
-    where.vega_lite_chart(for_projector(spec) if is_on() else spec, **kwargs)
+    """`where.vega_lite_chart(spec, **kwargs)`, restyled for a projector when projector mode is on
+    (and kept by its key for the page's "Export a figure")."""
+    shown = for_projector(spec) if is_on() else spec
+    where.vega_lite_chart(shown, **kwargs)
+    if "key" in kwargs:
+        keep.remember_chart(kwargs["key"], shown)
 
 
 def plotly_chart(where: DeltaGenerator, figure: Figure, **kwargs: Any) -> None:

@@ -1,0 +1,227 @@
+"""Keep a run: rewind it on its timeline, save it to a file and load it back, export its history.
+
+Every lesson gets these through `lab.ui.live` (start_run draws the "Keep this run" popover under
+the run's buttons, live_view the timeline's scrubber under the picture); a page adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lab import export, saved_run
+from lab.plots.pictures import timeline_gif
+from lab.runner import Runner, RunStatus
+from lab.saved_run import RunFileError
+from lab.ui import link
+
+_LOADED = "keep_loaded"  # page -> LoadedRun, waiting for the page to draw its controls as saved
+_MESSAGES = "keep_messages"  # page -> (kind, text) of the last save or load
+_CHARTS = "keep_charts"  # page -> {chart key: the Vega-Lite spec drawn last under that key}
+
+
+# ------------------------------------------------------------------------------ timeline
+def _rewind_key(runner: Runner) -> str:
+    return f"{runner.name}_rewind"
+
+
+def rewound_to(runner: Runner, status: RunStatus) -> int | None:
+    """The recorded step the student rewound to, or None when the view shows the run as it is now.
+    A rewind holds only while the run stays where it was when the student rewound: Play, Step,
+    a manual step, Reset or loading a run brings the view back to now."""
+    state = st.session_state
+    step, at = state.get(_rewind_key(runner)), state.get(_rewind_key(runner) + "_at")
+    if status.running or step is None or at != status.step or step == status.step:
+        return None
+    return step
+
+
+def _rewound(runner: Runner) -> None:
+    st.session_state[_rewind_key(runner) + "_at"] = runner.status().step
+
+
+def scrubber(runner: Runner, status: RunStatus) -> None:
+    """Under the live view: a slider over the recorded steps (while the run is paused)."""
+    steps = runner.recorded_steps()
+    options = sorted({*steps, status.step})
+    if len(options) < 2:
+        return
+    if status.running:
+        st.caption(f":material/history: Timeline: {len(steps)} frames recorded. Pause to rewind.")
+        return
+    key = _rewind_key(runner)
+    if rewound_to(runner, status) is None:
+        st.session_state[key] = status.step
+    st.select_slider(
+        ":material/history: Timeline: rewind to a recorded step",
+        options,
+        key=key,
+        on_change=_rewound,
+        args=(runner,),
+        format_func=lambda s: f"now · step {s:,}" if s == status.step else f"step {s:,}",
+        help="The run records what it showed every few steps, more thinly as it grows (at most "
+        "60 frames). Play goes on from the latest step.",
+    )
+
+
+def rewound_line(step: int, status: RunStatus) -> None:
+    """The status line of a rewound view."""
+    st.markdown(f"**Rewound to step {step:,}** of {status.step:,} · paused")
+    st.caption("What the run showed then. Press Play to go on from the latest step.")
+
+
+# ------------------------------------------------------------------------ save, load, export
+def keep_popover(page: str, runner: Runner, make_trainer: Callable[[Any], Any]) -> None:
+    """Save the run, load a saved one, export its metric history: one popover under the buttons."""
+    controls = link.current_values()  # read now: a download is served outside the page's run
+    with st.popover(
+        "Keep this run", icon=":material/inventory_2:", use_container_width=True, key=f"{page}_keep"
+    ):
+        st.download_button(
+            "Save the run",
+            data=lambda: runner.read_run(
+                lambda trainer, timeline: saved_run.save(page, trainer, timeline, controls)
+            ),
+            file_name=f"{page}{saved_run.SUFFIX}",
+            mime="application/octet-stream",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"{page}_save",
+            use_container_width=True,
+            help="One file: settings, networks, optimizers, random state, history and timeline. "
+            "Load it here later: the run goes on exactly as if it had never stopped.",
+        )
+        st.file_uploader(
+            "Load a saved run",
+            type=[saved_run.SUFFIX.lstrip(".")],
+            key=f"{page}_load",
+            on_change=_load,
+            args=(page, make_trainer),
+            max_upload_size=saved_run.MAX_BYTES // 2**20,
+            help="A file saved on this lesson. It replaces the current run (which is kept if the file is refused).",
+        )
+        message = st.session_state.get(_MESSAGES, {}).pop(page, None)
+        if message is not None:
+            kind, text = message
+            (st.success if kind == "success" else st.error)(text, icon=":material/inventory_2:")
+            st.toast(text, icon=":material/inventory_2:")
+        st.markdown("**Export**")
+        st.download_button(
+            "Metric history (CSV)",
+            data=lambda: runner.read(lambda trainer: export.history_csv(trainer.state_dict())),
+            file_name=f"{page}-history.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/table:",
+            key=f"{page}_csv",
+            use_container_width=True,
+            help="Every number the run recorded, one row per step (a column per curve).",
+        )
+        st.download_button(
+            "Timeline as GIF",
+            data=lambda: timeline_gif(page, runner.read_run(lambda _, timeline: timeline.frames())),
+            file_name=f"{page}-timeline.gif",
+            mime="image/gif",
+            on_click="ignore",
+            icon=":material/animation:",
+            key=f"{page}_gif",
+            use_container_width=True,
+            help="What the run made at every recorded step, as an animation for slides "
+            "(drawn when you press: a few seconds per ten frames).",
+        )
+
+
+def remember_chart(key: str, spec: dict) -> None:
+    """Keep the chart drawn under `key` on this page, for "Export a figure"."""
+    page = st.session_state.get(link.PAGE)
+    charts = st.session_state.setdefault(_CHARTS, {})
+    if page not in charts:
+        charts.clear()  # a new page: the last page's charts are gone from the screen
+        charts[page] = {}
+    charts[page][key] = spec
+
+
+def figure_export() -> None:
+    """In the sidebar: the page's charts as PNG or SVG files, drawn by vl-convert (no screenshot)."""
+    charts = st.session_state.get(_CHARTS, {}).get(st.session_state.get(link.PAGE), {})
+    if not charts:
+        return
+    with st.sidebar.popover(
+        "Export a figure", icon=":material/image:", use_container_width=True, key="keep_figures"
+    ):
+        key = st.selectbox("Figure", sorted(charts), format_func=_chart_name, key="keep_figure")
+        png, svg = st.columns(2)
+        png.download_button(
+            "PNG",
+            data=lambda: export.in_own_process(export.chart_png, [charts[key]])[0],
+            file_name=f"{key}.png",
+            mime="image/png",
+            on_click="ignore",
+            key="keep_png",
+            use_container_width=True,
+        )
+        svg.download_button(
+            "SVG",
+            data=lambda: export.in_own_process(export.chart_svg, [charts[key]])[0],
+            file_name=f"{key}.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+            key="keep_svg",
+            use_container_width=True,
+        )
+        st.caption("As it is drawn now, at twice the screen's resolution (PNG) or as vectors (SVG).")
+
+
+def _chart_name(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _say(page: str, kind: str, text: str) -> None:
+    st.session_state.setdefault(_MESSAGES, {})[page] = (kind, text)
+
+
+def _load(page: str, make_trainer: Callable[[Any], Any]) -> None:
+    """The uploader's callback: read the file; if it is a run of this page, set the page's controls
+    to the saved ones (the run itself replaces the current one in the next page run: `take_loaded`)."""
+    file = st.session_state.get(f"{page}_load")
+    if file is None:
+        return
+    try:
+        loaded = saved_run.load(file.getvalue(), page, make_trainer)
+        state = st.session_state
+        held = sorted(k for k in link.locked() if k in loaded.controls and loaded.controls[k] != state.get(k))
+        if held:
+            raise RunFileError(
+                f"this lesson link locks {', '.join(held)}, which the saved run sets otherwise"
+            )
+    except RunFileError as err:
+        _say(
+            page,
+            "error",
+            f"{link.plain(file.name, 60)} was not loaded: {link.plain(str(err), 300)}. "
+            "The current run is as it was.",
+        )
+        return
+    st.session_state.setdefault(_LOADED, {})[page] = loaded
+    link.set_controls(loaded.controls)
+
+
+def take_loaded(page: str, config: Any, runner: Callable[[], Runner]) -> None:
+    """If a run of `page` was just loaded, make it the page's run (paused), once the page's controls
+    describe its config."""
+    loaded = st.session_state.get(_LOADED, {}).pop(page, None)
+    if loaded is None:
+        return
+    if loaded.config != config:
+        _say(
+            page,
+            "error",
+            "The page's controls could not be set to the saved run's settings: nothing was loaded.",
+        )
+        return
+    run = runner()
+    run.reset(loaded.trainer, loaded.timeline)
+    run.pause()
+    _say(page, "success", f"Loaded the saved run at step {loaded.trainer.step_count:,}. Press Play to go on.")

@@ -1,0 +1,93 @@
+"""Keeping a run, in AppTest: the timeline's scrubber rewinds the view and Step brings it back; a
+loaded run replaces the page's run with its settings; every lesson has the Keep popover."""
+
+from __future__ import annotations
+
+import pytest
+
+from lab import saved_run
+from lab.gan.playground import toy_gan
+from lab.gan.trainer import GANConfig
+from lab.timeline import Timeline
+from tests.app.pages import open_page, step_count
+
+SCRUBBER = "gan_playground_rewind"
+
+
+def _markdown(at) -> str:
+    return " ".join(md.value for md in at.markdown)
+
+
+def test_the_scrubber_rewinds_the_view_and_a_step_brings_it_back():
+    at = open_page("pages/gan_playground.py")
+    for _ in range(3):
+        at.button(key="step").click().run()
+    scrubber = at.select_slider(key=SCRUBBER)
+    assert scrubber.options == ["step 0", "now · step 3"]
+    scrubber.set_value(0).run()
+    assert not at.exception, at.exception
+    assert "**Rewound to step 0** of 3" in _markdown(at)
+    assert "**Step " not in _markdown(at)
+    at.button(key="step").click().run()
+    assert step_count(at) == 4
+    assert "Rewound" not in _markdown(at)
+    assert at.select_slider(key=SCRUBBER).value == 4
+
+
+def test_a_loaded_run_replaces_the_page_run_with_its_settings():
+    """What the uploader's callback leaves for the next page run: the loaded run and its controls
+    (here k = 3 and a batch of 64, both unlike the page's defaults)."""
+    config = GANConfig(k=3, batch_size=64)
+    trainer = toy_gan(config)
+    trainer.step(12)
+    timeline = Timeline(every=4)
+    raw = saved_run.save("gan_playground", trainer, timeline, {"k": 3, "batch_size": 64})
+    loaded = saved_run.load(raw, "gan_playground", toy_gan)
+
+    at = open_page("pages/gan_playground.py")
+    at.button(key="step").click().run()
+    at.session_state["keep_loaded"] = {"gan_playground": loaded}
+    at.session_state["k"] = 3
+    at.session_state["batch_size"] = 64
+    at.run()
+    assert not at.exception, at.exception
+    assert step_count(at) == 12
+    assert at.slider(key="k").value == 3
+    assert any("Loaded the saved run at step 12" in s.value for s in at.success)
+    at.button(key="step").click().run()
+    trainer.step(1)
+    assert step_count(at) == 13
+
+
+def test_a_loaded_run_whose_settings_the_page_cannot_show_is_not_loaded():
+    trainer = toy_gan(GANConfig(k=3))
+    loaded = saved_run.load(
+        saved_run.save("gan_playground", trainer, Timeline(), {}), "gan_playground", toy_gan
+    )
+    at = open_page("pages/gan_playground.py")
+    at.button(key="step").click().run()
+    at.session_state["keep_loaded"] = {"gan_playground": loaded}  # controls left as they are: k = 1
+    at.run()
+    assert any("nothing was loaded" in e.value for e in at.error)
+    assert step_count(at) == 1
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "density_estimation",
+        "gan_playground",
+        "optimal_d",
+        "figure1",
+        "saturation",
+        "vae_latent",
+        "mnist_gan",
+        "semi_supervised",
+    ],
+)
+def test_every_lesson_can_save_load_and_export(page):
+    at = open_page(f"pages/{page}.py")
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Save the run", "Metric history (CSV)", "Timeline as GIF", "PNG", "SVG"} <= set(labels)
+    assert at.get("file_uploader")
+    assert at.selectbox(key="keep_figure").options  # the charts this page drew
