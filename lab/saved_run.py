@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from lab.data import own
 from lab.timeline import Timeline
 
 FORMAT = "GAN · VAE Lab saved run"
@@ -144,6 +145,9 @@ def save(lesson: str, trainer: Any, timeline: Timeline, controls: dict[str, Any]
             "frames": encode([timeline.frame(s) for s in timeline.steps], arrays),
         },
     }
+    data = getattr(trainer.config, "data", None)
+    if isinstance(data, str) and own.is_own(data):  # a student's own points travel with the run
+        meta["own_points"] = encode(own.points_of(data), arrays)
     buffer = io.BytesIO()
     torch.save(
         {
@@ -185,6 +189,8 @@ def load(raw: bytes, lesson: str, make_trainer: Callable[[Any], Any]) -> LoadedR
             f"the run was saved on another lesson ({saved_lesson[:40]}): open that lesson to load it"
         )
     try:
+        if "own_points" in meta:  # the student's own data, back on this server before the config names it
+            own.register(np.asarray(decode(meta["own_points"], arrays), dtype=np.float64))
         config = decode(meta["config"], arrays)
         controls = decode(meta["controls"], arrays)
         saved = meta["timeline"]

@@ -19,7 +19,7 @@ st.markdown(
 )
 
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
-config = gan_config_sidebar(GANConfig())
+config = gan_config_sidebar(GANConfig(), page="gan_playground")
 runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
 slow_motion.manual_buttons("gan_playground", runner, buttons)
 scenarios.show("gan_playground", runner, lambda: toy_gan(config), buttons)

@@ -131,7 +131,7 @@ if part.startswith("1-D"):
 
     live.live_view(runner, draw_fixed_generator, "drawing D against D*", unit="D steps")
 else:
-    config = gan_config_sidebar(InnerLoopConfig(), extra=inner_loop_toggle)
+    config = gan_config_sidebar(InnerLoopConfig(), extra=inner_loop_toggle, page="optimal_d_2d")
     runner = live.start_run("optimal_d_2d", config, inner_loop_gan, d_star_snapshot, buttons)
     slow_motion.manual_buttons("optimal_d_2d", runner, buttons)
     scenarios.show("optimal_d_2d", runner, lambda: inner_loop_gan(config), buttons)

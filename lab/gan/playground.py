@@ -69,11 +69,15 @@ def toy_scores(trainer: GANTrainer, rng: torch.Generator) -> dict[str, float]:
 
 
 _SMOOTHED: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
+SMOOTHED_KEPT = 16
+"""Data sets whose smoothed p_data is kept (students' own data sets come and go)."""
 
 
 def _smoothed_p_data(name: str) -> tuple[np.ndarray, np.ndarray, float]:
     """(grid axis, p_data smoothed by JSD_BANDWIDTH on the grid, cell area): computed once per data set."""
     if name not in _SMOOTHED:
+        for old in list(_SMOOTHED)[: len(_SMOOTHED) - SMOOTHED_KEPT + 1]:  # forget the oldest
+            _SMOOTHED.pop(old, None)
         p_data = toy.get(name)
         size = jsd_grid_size(p_data.extent)
         axis, points, cell = grid_2d(p_data.extent, size)

@@ -11,7 +11,7 @@ import streamlit as st
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.trainer import GANConfig
-from lab.ui import link
+from lab.ui import link, own_data
 
 C = TypeVar("C", bound=GANConfig)
 
@@ -26,25 +26,31 @@ WIDTH_CHOICES = (16, 32, 64, 128, 256)
 K_RANGE, DEPTH_RANGE, NOISE_RANGE, SEED_RANGE = (1, 10), (1, 5), (1, 16), (0, 10_000)
 
 
-def gan_config_sidebar(defaults: C, extra: Callable[[C], dict[str, Any]] | None = None) -> C:
+def gan_config_sidebar(
+    defaults: C, extra: Callable[[C], dict[str, Any]] | None = None, page: str | None = None
+) -> C:
     """Draw the GAN's controls in the sidebar and return the config they describe (of the type
     of `defaults`).
 
     `extra(defaults)` draws a lesson's own controls under the training loop's and returns the
-    fields they set (the D* lesson's "Inner loop to optimum").
+    fields they set (the D* lesson's "Inner loop to optimum"). With `page` (the run's name), the
+    student can upload or draw their own p_data (`lab.ui.own_data`).
 
     Every control is bound to the page's URL (see `lab.ui.link`), so copying the address shares
     exactly this setting.
     """
     sb = st.sidebar
+    names = own_data.options(page, toy.NAMES_2D) if page else toy.NAMES_2D
     data = link.selectbox(
         sb,
         "Data p_data",
-        toy.NAMES_2D,
-        index=toy.NAMES_2D.index(defaults.data),
+        names,
+        index=names.index(defaults.data),
         format_func=lambda n: toy.get(n).title,
         key="data",
     )
+    if page:
+        own_data.panel(sb, page, "data", data)
     loss = link.selectbox(
         sb,
         "Generator loss",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.data import toy
-from lab.ui import link
+from lab.ui import link, own_data
 from lab.ui.gan_controls import LR_CHOICES
 from lab.vae.trainer import VAEConfig
 
@@ -14,15 +14,17 @@ BETAS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def vae_config_sidebar() -> VAEConfig:
-    """Draw the VAE's controls; MNIST gets a Bernoulli decoder by default, 2-D data a Gaussian one."""
+    """Draw the VAE's controls; MNIST gets a Bernoulli decoder by default, 2-D data (a toy
+    distribution or the student's own, `lab.ui.own_data`) a Gaussian one."""
     sb = st.sidebar
     data = link.selectbox(
         sb,
         "Data",
-        ("mnist", *toy.NAMES_2D),
+        own_data.options("vae", ("mnist", *toy.NAMES_2D)),
         format_func=lambda n: "MNIST digits" if n == "mnist" else toy.get(n).title,
         key="vae_data",
     )
+    own_data.panel(sb, "vae", "vae_data", data)
     is_mnist = data == "mnist"
     latent = link.slider(sb, "Latent dimension", 1, 32, 2, key="vae_latent")
     likelihood = "gaussian"  # 2-D data is not in [0, 1]: only the Gaussian decoder fits it

@@ -16,12 +16,14 @@ import pytest
 import torch
 
 from lab import saved_run
+from lab.data import own
 from lab.density_estimation import ThreeWays
 from lab.gan.figure1 import SideBySide
 from lab.gan.mnist_gan import mnist_gan
 from lab.gan.optimal_d import DTrainer, inner_loop_gan
 from lab.gan.playground import toy_gan
 from lab.gan.saturation import saturation_gan
+from lab.gan.trainer import GANConfig
 from lab.runner import Runner
 from lab.saved_run import RunFileError
 from lab.semi.trainer import WithAndWithout
@@ -210,3 +212,17 @@ def test_the_codec_refuses_what_it_cannot_rebuild_safely():
 
     with pytest.raises(TypeError):  # not the lab's: cannot be saved
         saved_run.encode(Local(1), [])
+
+
+def test_a_run_on_a_students_own_points_loads_on_a_server_that_never_saw_them():
+    points = np.random.default_rng(0).normal(size=(50, 2))
+    config = GANConfig(data=own.register(points), width=16, depth=1, batch_size=32)
+    original = toy_gan(config)
+    original.step(3)
+    raw = saved_run.save("gan_playground", original, Timeline(), {})
+    own._RECENT.clear(), own._IN_USE.clear()  # another server, or this one much later
+    loaded = saved_run.load(raw, "gan_playground", toy_gan)
+    assert loaded.config == config
+    original.step(3)
+    loaded.trainer.step(3)
+    assert_identical(loaded.trainer.state_dict(), original.state_dict())
