@@ -4,9 +4,9 @@ What a download costs for a typical lab chart: the playground's D(x) field with 
 (`field_chart` at its page size, 520 px, of a default GAN after 200 steps) converted by vl-convert
 to PNG (scale 2 and 1) and SVG; the first call of the process, which starts vl-convert's JavaScript
 engine, and the median of the calls after it; the same PNG without the G manifold layer (its many
-clipped lines are most of the rasterising time); and an animated GIF of a run's samples over time:
-`--frames` field charts, `--steps-between` training steps apart, each rendered to PNG at scale 1,
-then encoded by `gif`. Training time is not counted.
+clipped lines are most of the rasterising time); and the page's "Timeline as GIF" of `--frames`
+playground frames, `--steps-between` training steps apart (`lab.plots.pictures.timeline_gif`:
+pictures drawn at scale 1 in a child process, then encoded). Training time is not counted.
 Last line: JSON with every row.
 """
 
@@ -21,9 +21,10 @@ from collections.abc import Callable
 import torch
 
 from bench.common import TRAINING_THREADS
-from lab.export import chart_png, chart_svg, gif
+from lab.export import chart_png, chart_svg
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
+from lab.plots.pictures import timeline_gif
 from lab.plots.playground import LAYERS, field_chart
 
 
@@ -62,15 +63,12 @@ def main() -> None:
         "svg_ms": median_ms(lambda: chart_svg(spec), args.repeats),
     }
 
-    frames, render = [], 0.0
+    frames = []
     for _ in range(args.frames):
         trainer.step(args.steps_between)
-        chart = field_chart(playground_snapshot(trainer), LAYERS)
-        took, picture = seconds(lambda chart=chart: chart_png(chart, scale=1.0))
-        render += took
-        frames.append(picture)
-    encode, animation = seconds(lambda: gif(frames, seconds_per_frame=0.2))
-    rows |= {"gif_render_s": render, "gif_encode_s": encode, "gif_total_s": render + encode}
+        frames.append(playground_snapshot(trainer))
+    took, animation = seconds(lambda: timeline_gif("gan_playground", frames))
+    rows |= {"gif_s": took}
     sizes = {"png_kb": len(png) / 1024, "svg_kb": len(svg) / 1024, "gif_kb": len(animation) / 1024}
 
     notes = {
@@ -80,9 +78,7 @@ def main() -> None:
         "png_no_manifold_ms": "PNG, scale 2, without the G manifold layer",
         "svg_first_ms": "first SVG (after the first PNG)",
         "svg_ms": "SVG",
-        "gif_render_s": f"{args.frames} field charts to PNG at scale 1",
-        "gif_encode_s": f"gif() of those {args.frames} frames",
-        "gif_total_s": "a run's samples over time as a GIF, training not counted",
+        "gif_s": f"'Timeline as GIF' of {args.frames} frames (drawn in a child process)",
     }
     print(f"{'measure':<20} {'value':>9}  note")
     for name, value in rows.items():

@@ -22,15 +22,17 @@ threads wait): export on a click, never on every refresh.
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import io
 import json
 import math
-import multiprocessing
+import pickle
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -44,14 +46,28 @@ FONT = "DejaVu Sans, sans-serif"
 """The font of an exported chart that names none: DejaVu Sans has every character the lab writes."""
 
 
+_CHILD = "import pickle, sys; f, items = pickle.load(sys.stdin.buffer); pickle.dump([f(i) for i in items], sys.stdout.buffer)"
+
+
 def in_own_process(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-    """`[function(item) for item in items]`, computed in a fresh process. vl-convert holds Python's
-    GIL while it draws, so drawing in the server's process would stall every student's training
-    thread; in a child process the server only waits on a pipe. (`function` and the items must
-    pickle; the child is spawned, never forked from the threaded server.)"""
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return list(pool.map(function, items))
+    """`[function(item) for item in items]`, computed in a fresh Python process. vl-convert holds
+    Python's GIL while it draws, so drawing in the server's process would stall every student's
+    training thread; meanwhile the server only waits on a pipe. (`function` and the items must
+    pickle. A plain `python -c` child, not multiprocessing: Streamlit runs the app as `__main__`,
+    which multiprocessing's children would import and run again.)"""
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD],
+        input=pickle.dumps((function, list(items))),
+        capture_output=True,
+        cwd=Path(__file__).resolve().parents[1],  # where `lab` is imported from
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"drawing in a child process failed: {done.stderr.decode(errors='replace')[-800:]}"
+        )
+    return pickle.loads(done.stdout)  # our own child's answer
 
 
 def chart_png(spec: dict, scale: float = 2.0) -> bytes:

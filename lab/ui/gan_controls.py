@@ -40,7 +40,7 @@ def gan_config_sidebar(
     exactly this setting.
     """
     sb = st.sidebar
-    names = own_data.options(page, toy.NAMES_2D) if page else toy.NAMES_2D
+    names = own_data.options(page, toy.NAMES_2D, "data") if page else toy.NAMES_2D
     data = link.selectbox(
         sb,
         "Data p_data",

@@ -59,9 +59,16 @@ def drawing(page: str) -> Drawing:
     return st.session_state.setdefault(f"own_{page}", Drawing())
 
 
-def options(page: str, names: Sequence[str]) -> tuple[str, ...]:
-    """A data selector's options: `names`, and the student's own data sets used on this page."""
-    return (*names, *drawing(page).used)
+def options(page: str, names: Sequence[str], select_key: str) -> tuple[str, ...]:
+    """A data selector's options: `names`, and the student's own data sets used on this page —
+    among them the one the selector is set to, if the server holds it (a saved run just loaded)."""
+    state, chosen = drawing(page), st.session_state.get(select_key)
+    if isinstance(chosen, str) and own.is_own(chosen) and chosen not in state.used:
+        try:
+            state.used[chosen] = toy.get(chosen)
+        except ValueError:  # not on this server: the selector refuses it like any unknown value
+            pass
+    return (*names, *state.used)
 
 
 def panel(where: DeltaGenerator, page: str, select_key: str, data: str) -> None:

@@ -20,7 +20,7 @@ def vae_config_sidebar() -> VAEConfig:
     data = link.selectbox(
         sb,
         "Data",
-        own_data.options("vae", ("mnist", *toy.NAMES_2D)),
+        own_data.options("vae", ("mnist", *toy.NAMES_2D), "vae_data"),
         format_func=lambda n: "MNIST digits" if n == "mnist" else toy.get(n).title,
         key="vae_data",
     )

@@ -3,13 +3,16 @@ loaded run replaces the page's run with its settings; every lesson has the Keep 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from lab import saved_run
+from lab.data import own
 from lab.gan.playground import toy_gan
 from lab.gan.trainer import GANConfig
 from lab.timeline import Timeline
-from tests.app.pages import open_page, step_count
+from tests.app.pages import APP, TIMEOUT, open_page, run_line, step_count
 
 SCRUBBER = "gan_playground_rewind"
 
@@ -91,3 +94,23 @@ def test_every_lesson_can_save_load_and_export(page):
     assert {"Save the run", "Metric history (CSV)", "Timeline as GIF", "PNG", "SVG"} <= set(labels)
     assert at.get("file_uploader")
     assert at.selectbox(key="keep_figure").options  # the charts this page drew
+
+
+def test_a_run_on_own_data_loads_in_a_session_that_never_drew_it():
+    """The file carries the points: loading registers them, and the data selector offers them."""
+    points = np.random.default_rng(1).normal(size=(40, 2))
+    config = GANConfig(data=own.register(points))
+    trainer = toy_gan(config)
+    trainer.step(5)
+    raw = saved_run.save("gan_playground", trainer, Timeline(), {"data": config.data})
+    own._RECENT.clear(), own._IN_USE.clear()  # the server was restarted since
+    loaded = saved_run.load(raw, "gan_playground", toy_gan)
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).switch_page("pages/gan_playground.py")
+    at.session_state["keep_loaded"] = {"gan_playground": loaded}  # as the upload's callback leaves it
+    at.session_state["data"] = config.data
+    at.run()
+    assert not at.exception, at.exception
+    assert step_count(at) == 5
+    assert run_line(at, " · k = ").startswith("Your data: 40 points")
+    assert "kernel density estimate of your 40 points" in " ".join(c.value for c in at.caption)
