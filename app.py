@@ -26,6 +26,7 @@ pages = st.navigation(
 )
 notices = st.container()  # the link's refused values, above the page
 link.begin(pages.url_path)
+keep.begin()
 projector.toggle()
 with friendly_errors(f"showing {pages.title}"):
     pages.run()

@@ -30,6 +30,7 @@ import pickle
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -55,7 +56,21 @@ def in_own_process(function: Callable[[Any], Any], items: Sequence[Any]) -> list
     training thread; meanwhile the server only waits on a pipe. (`function` and the items must
     pickle. A plain `python -c` child, not multiprocessing: Streamlit runs the app as `__main__`,
     which multiprocessing's children would import and run again.)"""
-    done = subprocess.run(
+    with _DRAWING:
+        done = _run_child(function, items)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"drawing in a child process failed: {done.stderr.decode(errors='replace')[-800:]}"
+        )
+    return pickle.loads(done.stdout)  # our own child's answer
+
+
+_DRAWING = threading.BoundedSemaphore(2)
+"""Drawing children at once, in the whole server (a class pressing Export together waits its turn)."""
+
+
+def _run_child(function: Callable[[Any], Any], items: Sequence[Any]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-c", _CHILD],
         input=pickle.dumps((function, list(items))),
         capture_output=True,
@@ -63,11 +78,6 @@ def in_own_process(function: Callable[[Any], Any], items: Sequence[Any]) -> list
         timeout=600,
         check=False,
     )
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"drawing in a child process failed: {done.stderr.decode(errors='replace')[-800:]}"
-        )
-    return pickle.loads(done.stdout)  # our own child's answer
 
 
 def chart_png(spec: dict, scale: float = 2.0) -> bytes:

@@ -138,10 +138,12 @@ class Runner:
         self._touch()
         return result
 
-    def reset(self, trainer: Trainer, timeline: Timeline | None = None) -> None:
-        """Replace the run by a fresh trainer (paused state and error cleared, playing kept), or
-        by a loaded one with its `timeline`."""
+    def reset(self, trainer: Trainer, timeline: Timeline | None = None, pause: bool = False) -> None:
+        """Replace the run by a fresh trainer (paused state and error cleared, playing kept unless
+        `pause`), or by a loaded one with its `timeline`."""
         with self._lock:
+            if pause:
+                self._playing, self._until = False, None
             self._trainer = trainer
             self._timeline = Timeline() if timeline is None else timeline
             self._error = None

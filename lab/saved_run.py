@@ -8,8 +8,8 @@ that is not a tensor (config, controls, the frames' structure) travels as JSON t
 the frames' arrays travel as tensors beside that text.
 
 A file that is not a saved run, is cut short, comes from another lesson or another version of
-the format, or is over `MAX_BYTES` is refused with a `RunFileError` that says which, before
-anything of the page's current run is touched.
+the format, is over `MAX_BYTES` (or would expand past it) is refused with a `RunFileError` that
+says which; the page (lab.ui.keep) changes nothing of its run until the file has passed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import io
 import json
 import pickle
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,8 +50,20 @@ class LoadedRun:
 
     config: Any
     controls: dict[str, Any]
-    trainer: Any
+    state: dict[str, Any]
     timeline: Timeline
+
+    def build(self, make_trainer: Callable[[Any], Any]) -> Any:
+        """The run's trainer, `make_trainer(config)` with the saved state loaded; RunFileError if the
+        state does not fit it."""
+        try:
+            trainer = make_trainer(self.config)
+            trainer.load_state_dict(self.state)
+        except Exception as err:
+            raise RunFileError(
+                f"the saved run does not fit this lesson's model ({type(err).__name__})"
+            ) from None
+        return trainer
 
 
 # ------------------------------------------------------------------------ the plain codec
@@ -162,9 +175,10 @@ def save(lesson: str, trainer: Any, timeline: Timeline, controls: dict[str, Any]
     return buffer.getvalue()
 
 
-def load(raw: bytes, lesson: str, make_trainer: Callable[[Any], Any]) -> LoadedRun:
-    """Read a run of `lesson` from the bytes of a file and rebuild its trainer with
-    `make_trainer(config)`; RunFileError, saying why, for anything else."""
+def load(raw: bytes, lesson: str) -> LoadedRun:
+    """Read a run of `lesson` from the bytes of a file; RunFileError, saying why, for anything else.
+    Its trainer is built later (`LoadedRun.build`), once the page's controls have produced its config:
+    a file cannot ask for nets larger than a control allows."""
     if len(raw) > MAX_BYTES:
         raise RunFileError(
             f"the file is {len(raw) / 2**20:.0f} MB, over the limit of {MAX_BYTES // 2**20} MB"
@@ -182,7 +196,7 @@ def load(raw: bytes, lesson: str, make_trainer: Callable[[Any], Any]) -> LoadedR
         meta = json.loads(content["meta"])
         arrays = list(content["arrays"])
         saved_lesson = str(meta["lesson"])
-    except (KeyError, TypeError, ValueError):
+    except Exception:
         raise RunFileError("the file is damaged: its description cannot be read") from None
     if saved_lesson != lesson:
         raise RunFileError(
@@ -195,27 +209,55 @@ def load(raw: bytes, lesson: str, make_trainer: Callable[[Any], Any]) -> LoadedR
         controls = decode(meta["controls"], arrays)
         saved = meta["timeline"]
         frames = decode(saved["frames"], arrays)
-        timeline = Timeline.from_state(saved | {"frames": dict(zip(saved["steps"], frames, strict=True))})
-    except (KeyError, TypeError, ValueError, IndexError) as err:
-        raise RunFileError(f"the file is damaged: its settings cannot be read ({err})") from None
-    try:
-        trainer = make_trainer(config)
-        trainer.load_state_dict(content["state"])
-    except Exception as err:
-        raise RunFileError(f"the saved run does not fit this lesson's model ({type(err).__name__})") from None
-    return LoadedRun(config, controls if isinstance(controls, dict) else {}, trainer, timeline)
+        timeline = Timeline.from_state(dict(zip(saved["steps"], frames, strict=True)), int(saved["every"]))
+        if not isinstance(controls, dict):
+            raise TypeError("controls")
+    except Exception as err:  # whatever a crafted file holds, a message and never a traceback
+        raise RunFileError(
+            f"the file is damaged: its settings cannot be read ({type(err).__name__})"
+        ) from None
+    return LoadedRun(config, controls, content["state"], timeline)
 
 
 def _unpickle(raw: bytes) -> Any:
     """torch.load with weights_only=True: tensors, numbers, strings and containers only. A saved
-    run is a zip archive (what torch.save writes); anything else is not one."""
+    run is a zip archive (what torch.save writes, entries stored uncompressed): anything else is not
+    one, and an archive that would expand past MAX_BYTES, or tensors that claim more memory than the
+    file holds (an expanded view), are refused before they take the server's memory."""
     if raw[:4] != b"PK\x03\x04":
         raise RunFileError("this is not a saved run of GAN · VAE Lab")
     try:
-        return torch.load(io.BytesIO(raw), weights_only=True, map_location="cpu")
+        entries = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except Exception:
+        raise RunFileError("the file is damaged or cut short (truncated)") from None
+    if (
+        any(e.compress_type != zipfile.ZIP_STORED for e in entries)
+        or sum(e.file_size for e in entries) > MAX_BYTES
+    ):
+        raise RunFileError("the file would expand past the size limit: refused")
+    try:
+        content = torch.load(io.BytesIO(raw), weights_only=True, map_location="cpu")
     except pickle.UnpicklingError:
         raise RunFileError(
             "the file holds something other than numbers and tensors: refused, nothing in it was run"
         ) from None
     except Exception:
         raise RunFileError("the file is damaged or cut short (truncated)") from None
+    _check_tensors(content)
+    return content
+
+
+def _check_tensors(node: Any, depth: int = 0) -> None:
+    """Every tensor in `node` plain: dense, contiguous, no gradient, no larger than its storage."""
+    if depth > 50:
+        raise RunFileError("the file is damaged: nested too deep")
+    if isinstance(node, torch.Tensor):
+        plain = node.layout == torch.strided and node.is_contiguous() and not node.requires_grad
+        if not plain or node.numel() * node.element_size() > node.untyped_storage().nbytes():
+            raise RunFileError("the file holds a tensor that is not plain data: refused")
+    elif isinstance(node, dict):
+        for value in node.values():
+            _check_tensors(value, depth + 1)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            _check_tensors(value, depth + 1)

@@ -75,15 +75,16 @@ SMOOTHED_KEPT = 16
 
 def _smoothed_p_data(name: str) -> tuple[np.ndarray, np.ndarray, float]:
     """(grid axis, p_data smoothed by JSD_BANDWIDTH on the grid, cell area): computed once per data set."""
-    if name not in _SMOOTHED:
+    kept = _SMOOTHED.get(name)  # one read: another session's thread may evict it meanwhile
+    if kept is None:
         for old in list(_SMOOTHED)[: len(_SMOOTHED) - SMOOTHED_KEPT + 1]:  # forget the oldest
             _SMOOTHED.pop(old, None)
         p_data = toy.get(name)
         size = jsd_grid_size(p_data.extent)
         axis, points, cell = grid_2d(p_data.extent, size)
         density = p_data.smoothed(JSD_BANDWIDTH).log_prob(points).exp().numpy().reshape(size, size)
-        _SMOOTHED[name] = (axis, density, cell)
-    return _SMOOTHED[name]
+        kept = _SMOOTHED[name] = (axis, density, cell)
+    return kept
 
 
 def jsd_grid_size(extent: float) -> int:

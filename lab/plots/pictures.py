@@ -72,7 +72,7 @@ def _semi(snap: Any) -> dict | bytes:
 
 PICTURES: dict[str, Callable[[Any], dict | bytes]] = {
     "gan_playground": lambda snap: _titled([playground.field_chart(snap, GIF_LAYERS)], snap),
-    "optimal_d": lambda snap: _titled([optimal_d.densities_chart(snap)], snap),
+    "optimal_d_1d": lambda snap: _titled([optimal_d.densities_chart(snap)], snap),
     "optimal_d_2d": lambda snap: _titled(optimal_d.d_star_maps(snap)[:2], snap),
     "figure1": lambda panels: side_by_side(
         [figure1.figure1_chart(panel) for panel in panels], f"step {panels[0].step:,}"
@@ -83,7 +83,7 @@ PICTURES: dict[str, Callable[[Any], dict | bytes]] = {
         [saturation.LOSS_NAMES[loss] for loss in snap.losses],
     ),
     "density_estimation": lambda snap: _titled(density_estimation.density_panels(snap), snap),
-    "vae_latent": _vae,
+    "vae": _vae,
     "mnist_gan": lambda snap: image_grid(snap.samples, 8, scale=3),
     "semi_supervised": _semi,
 }

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from lab.ui import link
+
 log = logging.getLogger("lab")
 
 
@@ -18,4 +20,4 @@ def friendly_errors(what: str) -> Iterator[None]:
         yield
     except Exception as err:  # the point is to catch everything
         log.exception("error while %s", what)
-        st.error(f"Something went wrong while {what}: {err}")
+        st.error(f"Something went wrong while {what}: {link.plain(str(err), 500)}")

@@ -19,6 +19,7 @@ from lab.ui import link
 
 _LOADED = "keep_loaded"  # page -> LoadedRun, waiting for the page to draw its controls as saved
 _MESSAGES = "keep_messages"  # page -> (kind, text) of the last save or load
+_RESTORE = "keep_restore"  # control values to put back before the next run (a refused load)
 _CHARTS = "keep_charts"  # page -> {chart key: the Vega-Lite spec drawn last under that key}
 
 
@@ -31,9 +32,10 @@ def rewound_to(runner: Runner, status: RunStatus) -> int | None:
     """The recorded step the student rewound to, or None when the view shows the run as it is now.
     A rewind holds only while the run stays where it was when the student rewound: Play, Step,
     a manual step, Reset or loading a run brings the view back to now."""
-    state = st.session_state
-    step, at = state.get(_rewind_key(runner)), state.get(_rewind_key(runner) + "_at")
+    state, key = st.session_state, _rewind_key(runner)
+    step, at = state.get(key), state.get(key + "_at")
     if status.running or step is None or at != status.step or step == status.step:
+        state.pop(key + "_at", None)  # a rewind made at another step never comes back
         return None
     return step
 
@@ -98,7 +100,7 @@ def keep_popover(page: str, runner: Runner, make_trainer: Callable[[Any], Any]) 
             type=[saved_run.SUFFIX.lstrip(".")],
             key=f"{page}_load",
             on_change=_load,
-            args=(page, make_trainer),
+            args=(page,),
             max_upload_size=saved_run.MAX_BYTES // 2**20,
             help="A file saved on this lesson. It replaces the current run (which is kept if the file is refused).",
         )
@@ -121,7 +123,9 @@ def keep_popover(page: str, runner: Runner, make_trainer: Callable[[Any], Any]) 
         )
         st.download_button(
             "Timeline as GIF",
-            data=lambda: timeline_gif(page, runner.read_run(lambda _, timeline: timeline.frames())),
+            data=lambda: timeline_gif(
+                page, runner.read_run(lambda _, timeline: timeline.frames()) or [runner.snapshot()]
+            ),
             file_name=f"{page}-timeline.gif",
             mime="image/gif",
             on_click="ignore",
@@ -182,46 +186,60 @@ def _say(page: str, kind: str, text: str) -> None:
     st.session_state.setdefault(_MESSAGES, {})[page] = (kind, text)
 
 
-def _load(page: str, make_trainer: Callable[[Any], Any]) -> None:
+def _load(page: str) -> None:
     """The uploader's callback: read the file; if it is a run of this page, set the page's controls
-    to the saved ones (the run itself replaces the current one in the next page run: `take_loaded`)."""
+    to the saved ones (locked ones excepted) and keep the run for the next page run (`take_loaded`),
+    with the controls as they were, to put back if it is refused there."""
     file = st.session_state.get(f"{page}_load")
     if file is None:
         return
     try:
-        loaded = saved_run.load(file.getvalue(), page, make_trainer)
-        state = st.session_state
-        held = sorted(k for k in link.locked() if k in loaded.controls and loaded.controls[k] != state.get(k))
+        loaded = saved_run.load(file.getvalue(), page)
+        state, ours = st.session_state, link.control_keys()
+        controls = {key: value for key, value in loaded.controls.items() if key in ours}
+        held = sorted(k for k in link.locked() if k in controls and controls[k] != state.get(k))
         if held:
             raise RunFileError(
                 f"this lesson link locks {', '.join(held)}, which the saved run sets otherwise"
             )
     except RunFileError as err:
-        _say(
-            page,
-            "error",
-            f"{link.plain(file.name, 60)} was not loaded: {link.plain(str(err), 300)}. "
-            "The current run is as it was.",
-        )
+        _refused(page, file.name, err)
         return
-    st.session_state.setdefault(_LOADED, {})[page] = loaded
-    link.set_controls(loaded.controls)
+    st.session_state.setdefault(_LOADED, {})[page] = (loaded, link.current_values())
+    link.set_controls(controls, keep=tuple(link.locked()))
 
 
-def take_loaded(page: str, config: Any, runner: Callable[[], Runner]) -> None:
+def _refused(page: str, name: str, err: Exception) -> None:
+    _say(
+        page,
+        "error",
+        f"{link.plain(name, 60)} was not loaded: {link.plain(str(err), 300)}. The current run is as it was.",
+    )
+
+
+def take_loaded(
+    page: str, config: Any, make_trainer: Callable[[Any], Any], runner: Callable[[], Runner]
+) -> None:
     """If a run of `page` was just loaded, make it the page's run (paused), once the page's controls
-    describe its config."""
-    loaded = st.session_state.get(_LOADED, {}).pop(page, None)
-    if loaded is None:
+    have produced its config. If they have not, or its state does not fit the nets they make, put
+    the controls back as they were (`begin`, in the next run) and leave the current run alone."""
+    entry = st.session_state.get(_LOADED, {}).pop(page, None)
+    if entry is None:
         return
-    if loaded.config != config:
-        _say(
-            page,
-            "error",
-            "The page's controls could not be set to the saved run's settings: nothing was loaded.",
-        )
-        return
-    run = runner()
-    run.reset(loaded.trainer, loaded.timeline)
-    run.pause()
-    _say(page, "success", f"Loaded the saved run at step {loaded.trainer.step_count:,}. Press Play to go on.")
+    loaded, before = entry
+    try:
+        if loaded.config != config:
+            raise RunFileError("the page's controls cannot be set to the saved run's settings")
+        trainer = loaded.build(make_trainer)
+    except RunFileError as err:
+        _refused(page, "The saved run", err)
+        st.session_state[_RESTORE] = before
+        st.rerun()
+    runner().reset(trainer, loaded.timeline, pause=True)
+    _say(page, "success", f"Loaded the saved run at step {trainer.step_count:,}. Press Play to go on.")
+
+
+def begin() -> None:
+    """Before a page runs (app.py): the controls of a refused load go back to what they were."""
+    for key, value in st.session_state.pop(_RESTORE, {}).items():
+        st.session_state[key] = value

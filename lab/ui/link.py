@@ -90,6 +90,11 @@ def set_controls(values: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
         state[key] = value
 
 
+def control_keys() -> set[str]:
+    """The keys of every control drawn so far on this page."""
+    return set(st.session_state.get(_DEFAULTS, {}))
+
+
 def current_values() -> dict[str, Any]:
     """The value of every control drawn so far on this page, by key (what a saved run restores)."""
     state = st.session_state

@@ -16,7 +16,7 @@ import torch
 
 from lab.device import describe
 from lab.runner import Runner, RunStatus
-from lab.ui import keep, projector
+from lab.ui import keep, link, projector
 from lab.ui.errors import friendly_errors
 
 TRAINING_THREADS = 1
@@ -59,7 +59,9 @@ def start_run(
     `look(trainer)` is the page's snapshot. If the run cannot be made (no data, a bad setting),
     the page shows why and stops there."""
     with friendly_errors(f"preparing the run ({config.describe()})"):
-        keep.take_loaded(page, config, lambda: _session_runner(page, lambda: make_trainer(config), look))
+        keep.take_loaded(
+            page, config, make_trainer, lambda: _session_runner(page, lambda: make_trainer(config), look)
+        )
         runner = runner_for(page, config, make_trainer, look)
         with buttons:
             waiting = st.session_state.get(WAITING) == page
@@ -178,6 +180,10 @@ def status_line(status: RunStatus, device: torch.device, run: str, unit: str = "
 
 def data_line(source: str, details: str = "", extra: str = "") -> None:
     """Which data the run trains on, on one line; why (a failed download, say) folded in its help."""
+    source, details = (
+        link.plain(source, 200),
+        link.plain(details, 600),
+    )  # a rewound frame may come from a file
     st.caption(f":material/dataset: Data: {source}.{' ' + extra if extra else ''}", help=details or None)
 
 

@@ -45,11 +45,11 @@ def test_a_loaded_run_replaces_the_page_run_with_its_settings():
     trainer.step(12)
     timeline = Timeline(every=4)
     raw = saved_run.save("gan_playground", trainer, timeline, {"k": 3, "batch_size": 64})
-    loaded = saved_run.load(raw, "gan_playground", toy_gan)
+    loaded = saved_run.load(raw, "gan_playground")
 
     at = open_page("pages/gan_playground.py")
     at.button(key="step").click().run()
-    at.session_state["keep_loaded"] = {"gan_playground": loaded}
+    at.session_state["keep_loaded"] = {"gan_playground": (loaded, {})}
     at.session_state["k"] = 3
     at.session_state["batch_size"] = 64
     at.run()
@@ -62,17 +62,32 @@ def test_a_loaded_run_replaces_the_page_run_with_its_settings():
     assert step_count(at) == 13
 
 
-def test_a_loaded_run_whose_settings_the_page_cannot_show_is_not_loaded():
-    trainer = toy_gan(GANConfig(k=3))
-    loaded = saved_run.load(
-        saved_run.save("gan_playground", trainer, Timeline(), {}), "gan_playground", toy_gan
+@pytest.mark.parametrize("why", ["settings", "weights"])
+def test_a_run_refused_after_the_controls_moved_puts_them_back_and_keeps_the_run(why):
+    """The uploader's callback has set the controls (here a batch of 64 and nets 64 wide); the
+    page's run then finds the file's config (k = 3) or its weights (32 wide) do not fit: the
+    controls go back and the run at step 2 goes on."""
+    saved = (
+        GANConfig(k=3, batch_size=64, width=64) if why == "settings" else GANConfig(batch_size=64, width=32)
     )
+    loaded = saved_run.load(
+        saved_run.save("gan_playground", toy_gan(saved), Timeline(), {}), "gan_playground"
+    )
+    if why == "weights":
+        loaded.config = GANConfig(batch_size=64, width=64)  # a crafted file: its config names other nets
     at = open_page("pages/gan_playground.py")
-    at.button(key="step").click().run()
-    at.session_state["keep_loaded"] = {"gan_playground": loaded}  # controls left as they are: k = 1
+    for _ in range(2):
+        at.button(key="step").click().run()
+    at.session_state["keep_loaded"] = {"gan_playground": (loaded, {"batch_size": 128, "width": 128})}
+    at.session_state["batch_size"] = 64
+    at.session_state["width"] = 64
     at.run()
-    assert any("nothing was loaded" in e.value for e in at.error)
-    assert step_count(at) == 1
+    assert not at.exception, at.exception
+    assert any("was not loaded" in e.value for e in at.error)
+    assert step_count(at) == 2
+    assert (at.select_slider(key="batch_size").value, at.select_slider(key="width").value) == (128, 128)
+    at.button(key="step").click().run()
+    assert step_count(at) == 3  # the same run, one step further
 
 
 @pytest.mark.parametrize(
@@ -104,10 +119,10 @@ def test_a_run_on_own_data_loads_in_a_session_that_never_drew_it():
     trainer.step(5)
     raw = saved_run.save("gan_playground", trainer, Timeline(), {"data": config.data})
     own._RECENT.clear(), own._IN_USE.clear()  # the server was restarted since
-    loaded = saved_run.load(raw, "gan_playground", toy_gan)
+    loaded = saved_run.load(raw, "gan_playground")
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).switch_page("pages/gan_playground.py")
-    at.session_state["keep_loaded"] = {"gan_playground": loaded}  # as the upload's callback leaves it
+    at.session_state["keep_loaded"] = {"gan_playground": (loaded, {})}  # as the upload's callback leaves it
     at.session_state["data"] = config.data
     at.run()
     assert not at.exception, at.exception

@@ -40,7 +40,7 @@ def test_save_export_and_load_a_run(app_url, page, tmp_path):
 
     _open(page, "gan_playground_keep")
     raw = _download(page, "gan_playground_save")
-    assert saved_run.load(raw, "gan_playground", toy_gan).trainer.step_count == 3
+    assert saved_run.load(raw, "gan_playground").build(toy_gan).step_count == 3
     rows = list(csv.DictReader(io.StringIO(_download(page, "gan_playground_csv").decode())))
     assert [row["step"] for row in rows] == ["0", "1", "2", "3"]
     gif = Image.open(io.BytesIO(_download(page, "gan_playground_gif")))

@@ -4,6 +4,8 @@ chart's own data; the GIF has a frame per recorded step."""
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageSequence
@@ -14,13 +16,13 @@ from tests.unit.test_protocol import LESSONS
 
 RUNS = {  # a page's run -> its trainer in tests/unit/test_protocol.py
     "gan_playground": "playground",
-    "optimal_d": "optimal_d_1d",
+    "optimal_d_1d": "optimal_d_1d",
     "optimal_d_2d": "optimal_d_2d",
     "figure1": "figure1",
     "saturation": "saturation",
     "density_estimation": "density_estimation",
-    "vae_latent": "vae_toy",
-    "vae_latent/mnist": "vae_mnist",
+    "vae": "vae_toy",
+    "vae/mnist": "vae_mnist",
     "mnist_gan": "mnist_gan_dcgan",
     "semi_supervised": "semi_gan_moons",
     "semi_supervised/m2 mnist": "semi_m2_mnist",
@@ -35,7 +37,12 @@ def _snapshot(lesson: str, steps: int = 2):
 
 
 def test_every_page_run_has_a_picture():
-    assert {run.split("/")[0] for run in RUNS} == set(PICTURES)
+    """The names the pages give their runs (read off pages/*.py) are the names of the pictures."""
+    names = set()
+    for page in Path(__file__).resolve().parents[2].glob("pages/*.py"):
+        names |= set(re.findall(r'live\.start_run\(\s*"(\w+)"', page.read_text()))
+    assert len(names) == 9
+    assert {run.split("/")[0] for run in RUNS} == set(PICTURES) == names
 
 
 @pytest.mark.parametrize("run", RUNS)
