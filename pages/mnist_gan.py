@@ -54,9 +54,17 @@ def draw_digits(snap: MNISTSnapshot) -> None:
     cols[4].metric("class entropy", score("entropy", ".2f"), help="nats; log 10 = 2.30 is uniform")
     left, right = projector.columns(st, [2, 3])
     with left:
-        st.image(image_grid(snap.samples, 8, scale=3), caption="G(z) at the same 64 z every refresh.")
-        st.image(
-            image_grid(snap.walk, 10, scale=2), caption="Latent walk: G along a line between two fixed z."
+        projector.image(
+            st,
+            image_grid(snap.samples, 8, scale=3),
+            key="mg_samples",
+            caption="G(z) at the same 64 z every refresh.",
+        )
+        projector.image(
+            st,
+            image_grid(snap.walk, 10, scale=2),
+            key="mg_walk",
+            caption="Latent walk: G along a line between two fixed z.",
         )
     with right:
         live.history_chart(loss_chart(snap), len(snap.history["step"]), key="mg_losses")

@@ -106,10 +106,17 @@ def draw(snap: SemiSnapshot) -> None:
         a.metric(snap.titles[0], f"{snap.latest[0]:.1%}", help=measured)
         b.metric(snap.titles[1], f"{snap.latest[1]:.1%}", help=measured)
         if snap.generated is not None:
-            st.image(image_grid(snap.generated, columns=20), caption="What G makes (fixed noise).")
+            projector.image(
+                st,
+                image_grid(snap.generated, columns=20),
+                key="ss_generated",
+                caption="What G makes (fixed noise).",
+            )
         else:
-            st.image(
+            projector.image(
+                st,
                 image_grid(snap.analogies, columns=11),
+                key="ss_analogies",
                 caption="Style and class apart: left, a held-out digit; right, its style z (the mean of q(z|x, y)) "
                 "decoded with each label y = 0 … 9 (Kingma et al. 2014, Figure 1).",
             )

@@ -225,19 +225,30 @@ def decoder_views(snap) -> None:
     rows, cols = snap.manifold.shape[:2]
     over = "(z₁, z₂)" if snap.config.latent_dim >= 2 else "z₁"
     rest = ", other z's at 0" if snap.config.latent_dim > 2 else ""
-    manifold.image(
+    projector.image(
+        manifold,
         image_grid(snap.manifold.reshape(-1, 784), cols),
+        key="vae_manifold",
         caption=f"E[x|z] over a {rows}×{cols} grid of {over} at the prior's quantiles{rest}",
     )
     pairs = list(snap.originals) + list(snap.reconstructions)
-    recon.image(
+    projector.image(
+        recon,
         image_grid(pairs, len(snap.originals), scale=3),
+        key="vae_reconstructions",
         caption="Top: held-out digits. Bottom: E[x|z = μ(x)].",
     )
-    samples.image(image_grid(snap.prior_samples, 8, scale=3), caption="E[x|z] for z ~ N(0, I).")
+    projector.image(
+        samples,
+        image_grid(snap.prior_samples, 8, scale=3),
+        key="vae_samples",
+        caption="E[x|z] for z ~ N(0, I).",
+    )
     a, b = snap.config.pair
-    path.image(
+    projector.image(
+        path,
         image_grid(snap.interpolation, 10, scale=3),
+        key="vae_interpolation",
         caption=f"E[x|z] along the line from μ(x#{a}) to μ(x#{b}).",
     )
 

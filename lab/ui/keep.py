@@ -137,18 +137,24 @@ def keep_popover(page: str, runner: Runner, make_trainer: Callable[[Any], Any]) 
         )
 
 
-def remember_chart(key: str, spec: dict) -> None:
-    """Keep the chart drawn under `key` on this page, for "Export a figure"."""
+def remember_chart(key: str, figure: dict | bytes) -> None:
+    """Keep what was drawn under `key` on this page (a Vega-Lite spec, or a picture's PNG), for
+    "Export a figure"."""
     page = st.session_state.get(link.PAGE)
     charts = st.session_state.setdefault(_CHARTS, {})
     if page not in charts:
         charts.clear()  # a new page: the last page's charts are gone from the screen
         charts[page] = {}
-    charts[page][key] = spec
+    charts[page][key] = figure
+
+
+def _png(figure: dict | bytes) -> bytes:
+    return figure if isinstance(figure, bytes) else export.in_own_process(export.chart_png, [figure])[0]
 
 
 def figure_export() -> None:
-    """In the sidebar: the page's charts as PNG or SVG files, drawn by vl-convert (no screenshot)."""
+    """In the sidebar: the page's charts as PNG or SVG files, drawn by vl-convert (no screenshot),
+    and its pictures (digit grids) as PNG. (The 3-D surface is Plotly's: its camera button saves it.)"""
     charts = st.session_state.get(_CHARTS, {}).get(st.session_state.get(link.PAGE), {})
     if not charts:
         return
@@ -159,7 +165,7 @@ def figure_export() -> None:
         png, svg = st.columns(2)
         png.download_button(
             "PNG",
-            data=lambda: export.in_own_process(export.chart_png, [charts[key]])[0],
+            data=lambda: _png(charts[key]),
             file_name=f"{key}.png",
             mime="image/png",
             on_click="ignore",
@@ -174,8 +180,10 @@ def figure_export() -> None:
             on_click="ignore",
             key="keep_svg",
             use_container_width=True,
+            disabled=isinstance(charts.get(key), bytes),
+            help="Charts only: a picture of digits is pixels (PNG).",
         )
-        st.caption("As it is drawn now, at twice the screen's resolution (PNG) or as vectors (SVG).")
+        st.caption("As it is drawn now: a chart at twice the screen's resolution (PNG) or as vectors (SVG).")
 
 
 def _chart_name(key: str) -> str:

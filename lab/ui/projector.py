@@ -73,6 +73,12 @@ def chart(where: DeltaGenerator, spec: dict, **kwargs: Any) -> None:
         keep.remember_chart(kwargs["key"], shown)
 
 
+def image(where: DeltaGenerator, png: bytes, *, key: str, **kwargs: Any) -> None:
+    """`where.image(png, **kwargs)` (a digit grid), kept by `key` for the page's "Export a figure"."""
+    where.image(png, **kwargs)
+    keep.remember_chart(key, png)
+
+
 def plotly_chart(where: DeltaGenerator, figure: Figure, **kwargs: Any) -> None:
     """`where.plotly_chart(figure, **kwargs)`, its fonts larger when projector mode is on."""
     if is_on():

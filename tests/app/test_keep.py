@@ -129,3 +129,12 @@ def test_a_run_on_own_data_loads_in_a_session_that_never_drew_it():
     assert step_count(at) == 5
     assert run_line(at, " · k = ").startswith("Your data: 40 points")
     assert "kernel density estimate of your 40 points" in " ".join(c.value for c in at.caption)
+
+
+def test_digit_pictures_are_offered_as_png_and_not_as_svg():
+    at = open_page("pages/mnist_gan.py")
+    figures = at.selectbox(key="keep_figure")
+    assert "mg samples" in figures.options
+    figures.set_value("mg_samples").run()
+    svg = next(b for b in at.get("download_button") if b.label == "SVG")
+    assert svg.proto.disabled
