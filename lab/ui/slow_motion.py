@@ -19,6 +19,7 @@ from lab.gan.slow_motion import (
 )
 from lab.plots.raster import image_grid
 from lab.runner import Runner
+from lab.ui import projector
 
 KEY = "slow_motion"  # session: run -> (the iteration, its last sub-step, the run's step after it)
 
@@ -114,5 +115,6 @@ def digits(sub: SubStep, shown: int = 32) -> None:
         )
     if sub.moved is not None:
         panels.append(("G(z) after G's update, the same z", sub.moved))
-    for column, (caption, images) in zip(st.columns(len(panels)), panels, strict=True):
-        column.image(image_grid((images[:shown] + 1.0) / 2.0, 8, scale=2), caption=caption)
+    for i, (column, (caption, images)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
+        grid = image_grid((images[:shown] + 1.0) / 2.0, 8, scale=2)
+        projector.image(column, grid, key=f"sub_step_digits_{i}", caption=caption)
