@@ -75,23 +75,37 @@ def rewound_line(step: int, status: RunStatus) -> None:
 
 
 # ------------------------------------------------------------------------ save, load, export
-def keep_popover(page: str, runner: Runner, make_trainer: Callable[[Any], Any]) -> None:
+def _download(
+    where: Any, label: str, data: Callable[[], Any], file_name: str, mime: str, **options: Any
+) -> None:
+    """A download button whose file is made only when pressed (`data()`, outside the page's run)."""
+    where.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        on_click="ignore",
+        use_container_width=True,
+        **options,
+    )
+
+
+def keep_popover(page: str, runner: Runner) -> None:
     """Save the run, load a saved one, export its metric history: one popover under the buttons."""
     controls = link.current_values()  # read now: a download is served outside the page's run
     with st.popover(
         "Keep this run", icon=":material/inventory_2:", use_container_width=True, key=f"{page}_keep"
     ):
-        st.download_button(
+        _download(
+            st,
             "Save the run",
-            data=lambda: runner.read_run(
+            lambda: runner.read_run(
                 lambda trainer, timeline: saved_run.save(page, trainer, timeline, controls)
             ),
-            file_name=f"{page}{saved_run.SUFFIX}",
-            mime="application/octet-stream",
-            on_click="ignore",
+            f"{page}{saved_run.SUFFIX}",
+            "application/octet-stream",
             icon=":material/download:",
             key=f"{page}_save",
-            use_container_width=True,
             help="One file: settings, networks, optimizers, random state, history and timeline. "
             "Load it here later: the run goes on exactly as if it had never stopped.",
         )
@@ -110,28 +124,26 @@ def keep_popover(page: str, runner: Runner, make_trainer: Callable[[Any], Any]) 
             (st.success if kind == "success" else st.error)(text, icon=":material/inventory_2:")
             st.toast(text, icon=":material/inventory_2:")
         st.markdown("**Export**")
-        st.download_button(
+        _download(
+            st,
             "Metric history (CSV)",
-            data=lambda: runner.read(lambda trainer: export.history_csv(trainer.state_dict())),
-            file_name=f"{page}-history.csv",
-            mime="text/csv",
-            on_click="ignore",
+            lambda: runner.read(lambda trainer: export.history_csv(trainer.state_dict())),
+            f"{page}-history.csv",
+            "text/csv",
             icon=":material/table:",
             key=f"{page}_csv",
-            use_container_width=True,
             help="Every number the run recorded, one row per step (a column per curve).",
         )
-        st.download_button(
+        _download(
+            st,
             "Timeline as GIF",
-            data=lambda: timeline_gif(
+            lambda: timeline_gif(
                 page, runner.read_run(lambda _, timeline: timeline.frames()) or [runner.snapshot()]
             ),
-            file_name=f"{page}-timeline.gif",
-            mime="image/gif",
-            on_click="ignore",
+            f"{page}-timeline.gif",
+            "image/gif",
             icon=":material/animation:",
             key=f"{page}_gif",
-            use_container_width=True,
             help="What the run made at every recorded step, as an animation for slides "
             "(drawn when you press: a few seconds per ten frames).",
         )
@@ -163,23 +175,14 @@ def figure_export() -> None:
     ):
         key = st.selectbox("Figure", sorted(charts), format_func=_chart_name, key="keep_figure")
         png, svg = st.columns(2)
-        png.download_button(
-            "PNG",
-            data=lambda: _png(charts[key]),
-            file_name=f"{key}.png",
-            mime="image/png",
-            on_click="ignore",
-            key="keep_png",
-            use_container_width=True,
-        )
-        svg.download_button(
+        _download(png, "PNG", lambda: _png(charts[key]), f"{key}.png", "image/png", key="keep_png")
+        _download(
+            svg,
             "SVG",
-            data=lambda: export.in_own_process(export.chart_svg, [charts[key]])[0],
-            file_name=f"{key}.svg",
-            mime="image/svg+xml",
-            on_click="ignore",
+            lambda: export.in_own_process(export.chart_svg, [charts[key]])[0],
+            f"{key}.svg",
+            "image/svg+xml",
             key="keep_svg",
-            use_container_width=True,
             disabled=isinstance(charts.get(key), bytes),
             help="Charts only: a picture of digits is pixels (PNG).",
         )
@@ -225,9 +228,7 @@ def _refused(page: str, name: str, err: Exception) -> None:
     )
 
 
-def take_loaded(
-    page: str, config: Any, make_trainer: Callable[[Any], Any], runner: Callable[[], Runner]
-) -> None:
+def take_loaded(page: str, config: Any, make_trainer: Callable[[Any], Any], runner: Runner) -> None:
     """If a run of `page` was just loaded, make it the page's run (paused), once the page's controls
     have produced its config. If they have not, or its state does not fit the nets they make, put
     the controls back as they were (`begin`, in the next run) and leave the current run alone."""
@@ -243,7 +244,7 @@ def take_loaded(
         _refused(page, "The saved run", err)
         st.session_state[_RESTORE] = before
         st.rerun()
-    runner().reset(trainer, loaded.timeline, pause=True)
+    runner.reset(trainer, loaded.timeline, pause=True)
     _say(page, "success", f"Loaded the saved run at step {trainer.step_count:,}. Press Play to go on.")
 
 

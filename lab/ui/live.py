@@ -60,13 +60,13 @@ def start_run(
     the page shows why and stops there."""
     with friendly_errors(f"preparing the run ({config.describe()})"):
         keep.take_loaded(
-            page, config, make_trainer, lambda: _session_runner(page, lambda: make_trainer(config), look)
+            page, config, make_trainer, _session_runner(page, lambda: make_trainer(config), look)
         )
         runner = runner_for(page, config, make_trainer, look)
         with buttons:
             waiting = st.session_state.get(WAITING) == page
             run_buttons(runner, lambda: make_trainer(config), waiting=waiting, **button_options)
-            keep.keep_popover(page, runner, make_trainer)
+            keep.keep_popover(page, runner)
         return runner
     st.stop()
 

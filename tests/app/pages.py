@@ -5,6 +5,17 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 60
+LESSONS = (
+    "density_estimation",
+    "gan_playground",
+    "optimal_d",
+    "figure1",
+    "saturation",
+    "vae_latent",
+    "mnist_gan",
+    "semi_supervised",
+)
+"""Every lesson page (pages/<name>.py), in the menu's order."""
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 

@@ -12,7 +12,7 @@ from lab.data import own
 from lab.gan.playground import toy_gan
 from lab.gan.trainer import GANConfig
 from lab.timeline import Timeline
-from tests.app.pages import APP, TIMEOUT, open_page, run_line, step_count
+from tests.app.pages import APP, LESSONS, TIMEOUT, open_page, run_line, step_count
 
 SCRUBBER = "gan_playground_rewind"
 
@@ -90,19 +90,7 @@ def test_a_run_refused_after_the_controls_moved_puts_them_back_and_keeps_the_run
     assert step_count(at) == 3  # the same run, one step further
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "density_estimation",
-        "gan_playground",
-        "optimal_d",
-        "figure1",
-        "saturation",
-        "vae_latent",
-        "mnist_gan",
-        "semi_supervised",
-    ],
-)
+@pytest.mark.parametrize("page", LESSONS)
 def test_every_lesson_can_save_load_and_export(page):
     at = open_page(f"pages/{page}.py")
     labels = [b.label for b in at.get("download_button")]

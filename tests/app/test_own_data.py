@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lab.data import own, toy
 from lab.ui import own_data
 from tests.app.pages import open_page, opened_with, run_line
+from tests.unit.test_own_data import BAD_FILES
 
 # page file -> (run name, data selector key, marker of the run line)
 LESSONS = {
@@ -123,14 +124,13 @@ def test_an_upload_far_from_the_plane_is_moved_in_and_the_page_says_so():
     assert any("moved and scaled" in c.value for c in at.sidebar.caption)  # said where the data is
 
 
-BAD = {
-    "three columns": (b"1,2,3\n4,5,6\n", "3 columns"),
-    "text": (b"x,y\n1,2\n3,abc\n", "not a number"),
-    "NaN": (b"1,2\nnan,3\n", "NaN"),
-    "one point": (b"1,2\n", "only 1 point"),
-    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
-    "too large": (b"1,2\n" * 300_000, "too large"),
+BAD = {case: BAD_FILES[case] for case in ("three columns", "a text cell", "NaN", "one point", "a PNG")} | {
+    "too large": (
+        b"1,2\n" * 300_000,
+        "too large",
+    ),  # just over the limit (the unit test's 10^7 rows is 40 MB)
 }
+"""Some of the unit test's bad files (tests/unit/test_own_data.py), through the page."""
 
 
 @pytest.mark.parametrize("case", BAD)

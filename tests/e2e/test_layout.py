@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.app.pages import LESSONS
 from tests.e2e.layout import CHARTS, chart_boxes, layout_problems
 from tests.e2e.server import artifact, browser_page, skip_without_browser, wait_until_idle
 
@@ -13,16 +14,6 @@ pytestmark = pytest.mark.e2e
 skip_without_browser()
 
 SIZES = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
-LESSONS = [
-    "density_estimation",
-    "gan_playground",
-    "optimal_d",
-    "figure1",
-    "saturation",
-    "vae_latent",
-    "mnist_gan",
-    "semi_supervised",
-]
 
 
 def _open(page, url: str, name: str) -> float:
