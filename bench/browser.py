@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,35 +35,73 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class AppServer:
+    """A running `streamlit run app.py`: its URL and its process, read from /proc (Linux)."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def threads(self) -> int:
+        return len(os.listdir(f"/proc/{self.process.pid}/task"))
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS in /proc")
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def streamlit_app(timeout: float = 60.0) -> Iterator[str]:
-    """The app in a subprocess; yields its base URL and stops it afterwards. Its log is kept in a
-    temporary file, and named in the error if the server does not start."""
-    port = _free_port()
+def app_server(
+    timeout: float = 60.0,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    cores: set[int] | None = None,
+    options: tuple[str, ...] = (),
+) -> Iterator[AppServer]:
+    """The app in a subprocess (on `port`, with `env` added, pinned to `cores`, with more
+    `--option value` pairs); yields it and stops it afterwards. Its log is kept in a temporary
+    file, and named in the error if the server does not start."""
+    port = port or _free_port()
     with tempfile.NamedTemporaryFile("w", prefix=f"streamlit-{port}-", suffix=".log", delete=False) as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", *options],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
         )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    server = AppServer(f"http://127.0.0.1:{port}", proc, Path(log.name))
     try:
         deadline = time.monotonic() + timeout
-        while not _healthy(url):
+        while not _healthy(server.url):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start (exit code {proc.poll()}); see {log.name}")
             time.sleep(0.3)
-        yield url
-        Path(log.name).unlink(missing_ok=True)
+        yield server
+        server.log.unlink(missing_ok=True)
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def streamlit_app(timeout: float = 60.0) -> Iterator[str]:
+    """The app in a subprocess; yields its base URL and stops it afterwards."""
+    with app_server(timeout) as server:
+        yield server.url
 
 
 def _healthy(url: str) -> bool:

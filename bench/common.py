@@ -16,7 +16,7 @@ from lab.gan.trainer import GANTrainer
 
 TRAINING_THREADS = 1
 """Intra-op threads per training run: the same as the app's per-run setting (`TRAINING_THREADS` in
-lab/ui/live.py, which the benchmarks do not import), so that figures match what a student sees."""
+lab/ui/sessions.py, which the benchmarks do not import), so that figures match what a student sees."""
 
 
 def without_evaluations(trainer: GANTrainer) -> GANTrainer:

@@ -6,6 +6,9 @@ that the page makes also counts as a heartbeat. When nobody has looked for `idle
 (the browser tab was closed), the thread pauses the run and exits by itself; `stop()` ends
 it at once (the page calls it when its session ends). No thread outlives its page.
 
+A playing run trains only while it holds one of the process's training slots (`lab.slots`): on
+a crowded server it waits in line, and its status says where.
+
 Any trainer works that follows `Trainer`; the page hands the runner a `look` function, trainer ->
 snapshot, which only reads the trainer (looking never changes a run). The runner records the
 run's `timeline` with it: a snapshot at step 0 and every `timeline.every` steps, whoever watches.
@@ -13,13 +16,20 @@ run's `timeline` with it: a snapshot at step 0 and every `timeline.every` steps,
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import torch
+
+from lab.slots import TRAINING, Slots
 from lab.timeline import Timeline
+
+log = logging.getLogger("lab")
 
 
 class TrainingDiverged(RuntimeError):
@@ -54,6 +64,8 @@ class RunStatus:
     running: bool
     steps_per_s: float
     error: str | None
+    waiting: int = 0  # while playing: its place in the line for a training slot (0: it trains)
+    idle_paused: bool = False  # paused by itself because nobody watched it
 
 
 class Runner:
@@ -65,13 +77,17 @@ class Runner:
         look: Callable[[Any], Any],
         chunk_seconds: float = 0.05,
         snapshot_seconds: float = 0.2,
-        idle_seconds: float = 60.0,
+        idle_seconds: float = 20.0,
         name: str = "run",
+        slots: Slots | None = None,
     ) -> None:
         self.name = name  # the page's name for the run (its widgets' keys start with it)
         self.chunk_seconds = chunk_seconds
         self.snapshot_seconds = snapshot_seconds
         self.idle_seconds = idle_seconds
+        self._slots = TRAINING if slots is None else slots
+        self._waiting = 0  # place in the slots' line, 0 while training or paused
+        self._idle_paused = False
         self._lock = threading.RLock()  # guards the trainer and everything below
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -98,14 +114,14 @@ class Runner:
         """Train continuously in the background."""
         with self._lock:
             if self._error is None:
-                self._playing = True
+                self._playing, self._idle_paused = True, False
         self._touch()
 
     def play_until(self, step: int) -> None:
         """Train in the background until the run reaches `step`, then pause (a scenario's run)."""
         with self._lock:
             if self._error is None and self._trainer.step_count < step:
-                self._playing, self._until = True, step
+                self._playing, self._until, self._idle_paused = True, step, False
         self._touch()
 
     def pause(self) -> None:
@@ -206,6 +222,8 @@ class Runner:
                 running=self._playing,
                 steps_per_s=self._rate[2] if self._playing else 0.0,
                 error=self._error,
+                waiting=self._waiting if self._playing else 0,
+                idle_paused=self._idle_paused and not self._playing,
             )
 
     def stop(self) -> None:
@@ -216,6 +234,15 @@ class Runner:
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
+
+    def close(self) -> None:
+        """Stop for good (the session is gone): end the thread and let go of the trainer, its
+        timeline and snapshot, so that their memory can be freed."""
+        self.stop()
+        with self._lock:
+            self._trainer = _Closed(self._trainer.config, self._trainer.device, self._trainer.step_count)
+            self._timeline = Timeline()
+            self._snapshot = None
 
     @property
     def thread_alive(self) -> bool:
@@ -231,13 +258,29 @@ class Runner:
         self._wake.set()
 
     def _loop(self) -> None:
+        _lower_priority()
+        try:
+            self._play()
+        finally:
+            self._slots.release(self)
+            self._waiting = 0
+
+    def _play(self) -> None:
         while not self._stop.is_set():
             if time.monotonic() - self._last_seen > self.idle_seconds:
                 with self._lock:
-                    self._playing = False  # nobody is watching: pause and let the thread end
+                    if self._playing:  # nobody is watching: pause and let the thread end
+                        self._playing, self._until, self._idle_paused = False, None, True
                 return
             if not self._playing:
+                self._slots.release(self)
+                self._waiting = 0
                 self._wake.wait(timeout=0.5)
+                self._wake.clear()
+                continue
+            self._waiting = self._slots.request(self)
+            if self._waiting:
+                self._wake.wait(timeout=0.05)
                 self._wake.clear()
                 continue
             with self._lock:
@@ -283,11 +326,11 @@ class Runner:
             self._fail(err)
 
     def _fail(self, err: Exception) -> None:
-        """Pause the run with a message the page shows (never a dead thread that looks alive)."""
-        self._error = (
-            str(err) if isinstance(err, RuntimeError | ValueError) else f"{type(err).__name__}: {err}"
-        )
-        self._playing = False
+        """Pause the run with a message the page shows (never a dead thread that looks alive); the
+        traceback goes to the server's log."""
+        log.error("run %r stopped at step %d", self.name, self._trainer.step_count, exc_info=err)
+        self._error = failure_message(err)
+        self._playing, self._until = False, None
 
     def _measure_rate(self, every: float = 0.5) -> None:
         """Steps per second over the last `every` seconds or more."""
@@ -306,3 +349,38 @@ class Runner:
         self._snapshot_time = time.monotonic()
         self._snapshot = self._look(self._trainer)
         self._wanted = False
+
+
+TRAINING_NICENESS = 10
+"""How much lower than the pages' threads a training thread runs (Unix niceness, added): when a
+student moves a slider, the page's answer comes first and training takes what the pages leave."""
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's scheduling priority (Linux: niceness is per thread)."""
+    try:
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + TRAINING_NICENESS))
+    except (AttributeError, OSError):  # not Linux, or not allowed: keep the default priority
+        pass
+
+
+@dataclass(frozen=True)
+class _Closed:
+    """What is left of a closed run's trainer: what it was, not its networks."""
+
+    config: Any
+    device: Any
+    step_count: int
+
+
+def failure_message(err: Exception) -> str:
+    """What the page says about an exception that stopped a run."""
+    if isinstance(err, torch.cuda.OutOfMemoryError):
+        torch.cuda.empty_cache()
+        return "the GPU ran out of memory: lower the batch size or the network's width"
+    if isinstance(err, MemoryError):
+        return "the server ran out of memory: lower the batch size or the network's width"
+    if isinstance(err, RuntimeError | ValueError):
+        return str(err)
+    return f"{type(err).__name__}: {err}"

@@ -7,44 +7,25 @@ live view. Every lesson goes through the same two calls:
 
 from __future__ import annotations
 
-import sys
+import math
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 import torch
 
+from lab import limits
 from lab.device import describe
 from lab.runner import Runner, RunStatus
-from lab.ui import keep, link, projector
+from lab.slots import TRAINING
+from lab.ui import keep, link, projector, sessions
 from lab.ui.errors import friendly_errors
-
-TRAINING_THREADS = 1
-"""Intra-op threads per training run: small nets gain little from more, and students share cores."""
 
 WAITING = "scenario_waiting"
 """The run (a page's name for it) whose scenario asks a question: its Play and Step wait for the answer."""
 
 REFRESH_SECONDS = 0.4
 """How often the live view redraws while a run is playing."""
-
-
-def _stop_runner(runner: Runner) -> None:
-    runner.stop()
-
-
-GIL_SWITCH_SECONDS = 0.001
-"""Python hands the GIL to a waiting thread after this long (default 5 ms). The training thread
-lets go of the GIL for every small torch op and must then wait for it; while the page's thread
-draws, a shorter turn gives it back sooner (measured: a few percent more steps/s, within noise)."""
-
-
-@st.cache_resource(scope="session", on_release=_stop_runner, show_spinner=False)
-def _session_runner(page: str, _make: Callable[[], Any], _look: Callable[[Any], Any]) -> Runner:
-    """One Runner per page and browser session; stopped when the session ends."""
-    torch.set_num_threads(TRAINING_THREADS)
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    return Runner(_make(), _look, name=page)
 
 
 def start_run(
@@ -57,10 +38,11 @@ def start_run(
 ) -> Runner:
     """The session's run for `page` with its Play, Step and Reset buttons drawn in `buttons`.
     `look(trainer)` is the page's snapshot. If the run cannot be made (no data, a bad setting),
-    the page shows why and stops there."""
+    the page shows why and stops there (a run over the server's caps, `lab.limits`, too)."""
+    make_trainer = limits.capped(make_trainer)
     with friendly_errors(f"preparing the run ({config.describe()})"):
         keep.take_loaded(
-            page, config, make_trainer, _session_runner(page, lambda: make_trainer(config), look)
+            page, config, make_trainer, sessions.runner(page, lambda: make_trainer(config), look)
         )
         runner = runner_for(page, config, make_trainer, look)
         with buttons:
@@ -81,9 +63,9 @@ def live_view(
     """Draw the run's latest snapshot with `draw(snapshot)`, under its status line, and again every
     refresh while it plays; a failure is shown as a message. The page's main view (with a `unit`)
     has the timeline's scrubber under it; a view rewound there draws the recorded frame instead."""
-    status = runner.status()
+    status, crowded = runner.status(), crowding()
 
-    @st.fragment(run_every=refresh_every(status, slower))
+    @st.fragment(run_every=refresh_every(status, slower, crowded))
     def view() -> None:
         now = runner.status()
         with friendly_errors(what):
@@ -94,6 +76,8 @@ def live_view(
                 status_line(now, runner.trainer.device, runner.trainer.config.describe(), unit=unit)
             draw(runner.snapshot() if rewound is None else runner.frame(rewound))
         rerun_if_paused_meanwhile(status, now)
+        if now.running and _crowding_changed(crowded):
+            st.rerun()  # more (or fewer) students play now: refresh at the new pace
 
     view()
     if unit:
@@ -108,11 +92,12 @@ def runner_for(
     Live fields (learning rates, k, ...) are handed to the running trainer; any other change
     (data, architecture, seed) starts a fresh run, and the page says so.
     """
-    runner = _session_runner(page, lambda: make_trainer(config), look)
+    runner = sessions.runner(page, lambda: make_trainer(config), look)
     current = runner.trainer.config
     if current == config:
         return runner
     if current.same_run(config):
+        limits.check_config(config)  # a live minibatch, say
         runner.update(config)
     else:
         runner.reset(make_trainer(config))
@@ -167,15 +152,36 @@ def run_buttons(
 
 def status_line(status: RunStatus, device: torch.device, run: str, unit: str = "generator steps") -> None:
     """Step, speed, device and state, then what the run is (`run`); a diverged run as an error."""
-    state = "training" if status.running else "paused"
     speed = f" · {status.steps_per_s:,.0f} steps/s" if status.running else ""
+    if status.running and crowding() > 1:
+        speed += " · busy server: redrawn less often"
     st.markdown(
-        f"**Step {status.step:,}**{speed} · {describe(device)} · {state}",
+        f"**Step {status.step:,}**{speed} · {describe(device)} · {_state(status)}",
         help=f"counted in {unit}",
     )
     st.caption(run)
     if status.error:
-        st.error(f"Training stopped: {status.error}. Lower the learning rates, then press Reset.")
+        st.error(
+            f"Training stopped: {link.plain(status.error, 500)}. Lower the learning rates (or the batch "
+            "size), then press Reset."
+        )
+
+
+def _state(status: RunStatus) -> str:
+    """Training, waiting for a training slot (where in line), or paused (and why, if by itself)."""
+    if status.running and status.waiting:
+        return f"waiting for a free training slot ({_ordinal(status.waiting)} in line)"
+    if status.running:
+        return "training"
+    if status.idle_paused:
+        return "paused: nobody watched it for a while (reopened tab?), press Play to go on"
+    return "paused"
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st, …"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def data_line(source: str, details: str = "", extra: str = "") -> None:
@@ -197,9 +203,27 @@ def history_chart(spec: dict, points: int, key: str, container: Any = st) -> Non
         st.caption(":material/play_arrow: Press Play or Step: the curves appear here as the run trains.")
 
 
-def refresh_every(status: RunStatus, slower: float = 1.0) -> float | None:
-    """A live view's refresh interval (`slower` times the base one), only while the run plays."""
-    return REFRESH_SECONDS * slower if status.running else None
+def refresh_every(status: RunStatus, slower: float = 1.0, crowded: int | None = None) -> float | None:
+    """A live view's refresh interval, only while the run plays: the base one, `slower` times, and
+    `crowded` times (by default the server's crowding now)."""
+    if not status.running:
+        return None
+    return REFRESH_SECONDS * slower * (crowding() if crowded is None else crowded)
+
+
+def crowding() -> int:
+    """Playing runs per training slot, rounded up, at least 1. On a crowded server every live view
+    redraws that many times less often, so that drawing takes about the share of the cores it takes
+    for one student alone, and training and widget changes keep the rest."""
+    training, waiting = TRAINING.in_use()
+    return max(1, math.ceil((training + waiting) / TRAINING.count))
+
+
+def _crowding_changed(drawn_with: int) -> bool:
+    """The server's crowding moved far enough (by half or more) from what the page's refresh was
+    set for that the page should be redrawn with a new one."""
+    now = crowding()
+    return now >= 1.5 * drawn_with or drawn_with >= 1.5 * now
 
 
 def rerun_if_paused_meanwhile(before: RunStatus, now: RunStatus) -> None:

@@ -25,3 +25,22 @@ def test_a_run_that_cannot_be_made_is_one_message(page, monkeypatch):
     assert not at.exception, at.exception
     messages = [e.value for e in at.error]
     assert len(messages) == 1 and "no room for this run" in messages[0], messages
+
+
+def test_a_run_over_the_servers_cap_is_one_message(monkeypatch):
+    monkeypatch.setenv("LAB_MAX_PARAMETERS", "1000")
+    at = open_app()
+    at.switch_page("pages/gan_playground.py").run()
+    assert not at.exception, at.exception
+    messages = [e.value for e in at.error]
+    assert len(messages) == 1 and "cap of 1,000" in messages[0], messages
+
+
+def test_a_live_minibatch_over_the_cap_is_refused_and_the_run_kept(monkeypatch):
+    at = open_app()
+    at.switch_page("pages/gan_playground.py").run()
+    at.button(key="step").click().run()
+    monkeypatch.setenv("LAB_MAX_BATCH", "128")
+    at.select_slider(key="batch_size").set_value(256).run()
+    assert not at.exception, at.exception
+    assert any("minibatch of 256" in e.value for e in at.error)

@@ -156,3 +156,15 @@ def test_slow_motion_walks_the_slides_loop_and_manual_steps_count_right():
     assert step_count(at) == 1 and not any(m.value.startswith("**Slow motion") for m in at.markdown)
     at.button(key="step_g_only").click().run()
     assert step_count(at) == 2
+
+
+def test_two_sessions_train_independently():
+    """Two students on one server: one's steps and settings never reach the other's run."""
+    first, second = _playground(), _playground()
+    for _ in range(3):
+        first.button(key="step").click().run()
+    second.slider(key="k").set_value(3).run()
+    second.button(key="step").click().run()
+    first.run()
+    assert (step_count(first), step_count(second)) == (3, 1)
+    assert " k = 1 " in _run_line(first) and " k = 3 " in _run_line(second)

@@ -1,5 +1,7 @@
 """The background runner: play, pause, step, reset, live updates, errors, and no orphan threads."""
 
+import os
+import threading
 import time
 
 import pytest
@@ -11,6 +13,8 @@ from lab.runner import Runner, TrainingDiverged
 
 class CountingTrainer:
     """A stand-in trainer: counts steps, can be told to diverge at a given step."""
+
+    device = "cpu"
 
     def __init__(self, config=None, diverge_at=None):
         self.config = config
@@ -153,3 +157,23 @@ def test_any_error_in_the_thread_pauses_with_a_message():
         assert "KeyError" in runner.status().error and not runner.status().running
     finally:
         runner.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="niceness is a Unix thing")
+def test_training_threads_run_below_the_pages_threads():
+    seen = []
+
+    class Watching(CountingTrainer):
+        def step(self, n=1):
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            return super().step(n)
+
+    page_priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    runner = Runner(Watching(), CountingTrainer.snapshot)
+    try:
+        runner.play()
+        assert _wait_for(lambda: len(seen) > 0)
+    finally:
+        runner.stop()
+    assert seen[0] == min(19, page_priority + 10)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == page_priority

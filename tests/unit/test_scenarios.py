@@ -28,7 +28,7 @@ from lab.vae.trainer import VAEConfig, VAETrainer
 
 @pytest.fixture(autouse=True)
 def one_thread():
-    """As the app trains (lab.ui.live.TRAINING_THREADS): small nets are slower on more threads."""
+    """As the app trains (lab.ui.sessions.TRAINING_THREADS): small nets are slower on more threads."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     yield

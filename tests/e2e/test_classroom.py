@@ -1,0 +1,41 @@
+"""A classroom on one server, in real browsers: two students' runs stay their own, and a closed tab's
+training stops and its thread goes within 30 s."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bench.browser import app_server
+from tests.e2e.server import browser_page, play_until, skip_without_browser, step_count, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+skip_without_browser()
+
+
+def _open(browser, url: str):
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    page.goto(f"{url}/gan_playground")
+    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+    return page
+
+
+def test_two_students_train_their_own_runs_and_a_closed_tab_stops_within_30_s():
+    with app_server() as server, browser_page() as first:
+        browser = first.context.browser
+        first.close()
+        alice, bob = _open(browser, server.url), _open(browser, server.url)
+        idle_threads = server.threads()
+        assert play_until(alice, 20) > 20
+        assert step_count(bob) == 0  # Bob's run did not move
+        bob.locator(".st-key-step button").first.click()
+        bob.wait_for_selector("strong:has-text('Step 1')", timeout=30_000)
+        assert server.threads() > idle_threads  # Alice's run trains in a thread of its own
+
+        alice.context.close()  # Alice closes her tab while her run plays
+        closed = time.monotonic()
+        while server.threads() > idle_threads and time.monotonic() - closed < 30:
+            time.sleep(1)
+        assert server.threads() <= idle_threads, "the closed tab's training thread is gone within 30 s"
+        assert step_count(bob) == 1  # and Bob's page is as he left it

@@ -1,0 +1,24 @@
+"""On a crowded server every live view redraws less often, in proportion to the playing runs per slot."""
+
+import pytest
+
+from lab.runner import RunStatus
+from lab.slots import Slots
+from lab.ui import live
+
+
+@pytest.mark.parametrize(
+    ("playing", "slots", "expected"), [(0, 2, 1), (1, 2, 1), (2, 2, 1), (3, 2, 2), (10, 1, 10)]
+)
+def test_crowding_is_playing_runs_per_slot_rounded_up(monkeypatch, playing, slots, expected):
+    pool = Slots(slots, turn_seconds=3600)
+    monkeypatch.setattr(live, "TRAINING", pool)
+    owners = [object() for _ in range(playing)]
+    for owner in owners:
+        pool.request(owner)
+    assert live.crowding() == expected
+    playing_status = RunStatus(step=5, running=True, steps_per_s=10.0, error=None)
+    assert live.refresh_every(playing_status, slower=3) == pytest.approx(live.REFRESH_SECONDS * 3 * expected)
+    assert live.refresh_every(RunStatus(step=5, running=False, steps_per_s=0.0, error=None)) is None
+    assert not live._crowding_changed(expected)
+    assert live._crowding_changed(expected * 2)
