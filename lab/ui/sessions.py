@@ -2,8 +2,8 @@
 
 Streamlit keeps a session whose websocket dropped for `server.disconnectedSessionTTL` seconds, and
 a browser that reconnects within that time gets the same session back. Its runs must survive that
-too, so they live here, by session id, and not in a session-scoped resource cache (which Streamlit
-clears at the first disconnect). A sweeper thread looks every few seconds for sessions that have
+too, so they live here, under a key kept in the session's own state, and not in a session-scoped
+resource cache (which Streamlit clears at the first disconnect). A sweeper thread looks every few seconds for sessions that have
 not been connected for longer than the TTL: it stops their runs, drops them, and gives their
 memory back. A run's own training already pauses 20 s after nobody looks at it (`lab.runner`).
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -36,15 +37,19 @@ SWEEP_SECONDS = 5.0
 """How often the sweeper looks for sessions that are gone."""
 
 _lock = threading.Lock()
-_runs: dict[str, dict[str, Runner]] = {}  # session id: {page: its run}
-_last_connected: dict[str, float] = {}  # session id: when it was last seen connected
+_runs: dict[str, dict[str, Runner]] = {}  # the session's key: {page: its run}
+_streamlit_id: dict[str, str] = {}  # the session's key: Streamlit's id for the session
+_last_connected: dict[str, float] = {}  # the session's key: when it was last seen connected
+KEY = "lab_session"
+"""Where a session keeps its key in st.session_state (a fresh one per session, AppTest's too)."""
 _sweeper: threading.Thread | None = None
 
 
 def runner(page: str, make: Callable[[], Any], look: Callable[[Any], Any]) -> Runner:
     """The current session's run for `page`, made with `make()` on first use."""
-    session = _session_id()
+    session = _session_key()
     with _lock:
+        _streamlit_id[session] = _streamlit_session_id()
         _last_connected[session] = time.monotonic()
         found = _runs.get(session, {}).get(page)
     if found is not None:
@@ -66,17 +71,18 @@ def sessions_with_runs() -> int:
 
 
 def sweep(connected: Callable[[str], bool], ttl: float, now: float | None = None) -> int:
-    """Close and drop the runs of every session that `connected(id)` says is not connected and has
-    not been for more than `ttl` seconds; how many sessions were dropped."""
+    """Close and drop the runs of every session that `connected(Streamlit's id)` says is not
+    connected and has not been for more than `ttl` seconds; how many sessions were dropped."""
     now = time.monotonic() if now is None else now
     gone: list[dict[str, Runner]] = []
     with _lock:
         for session in list(_runs):
-            if connected(session):
+            if connected(_streamlit_id.get(session, "")):
                 _last_connected[session] = now
             elif now - _last_connected.get(session, now) > ttl:
                 gone.append(_runs.pop(session))
                 _last_connected.pop(session, None)
+                _streamlit_id.pop(session, None)
     for runs in gone:
         for run in runs.values():
             run.close()
@@ -87,9 +93,20 @@ def sweep(connected: Callable[[str], bool], ttl: float, now: float | None = None
     return dropped
 
 
-def _session_id() -> str:
+def close_all() -> None:
+    """Close and drop every session's runs (AppTest's sessions, which never disconnect, between tests)."""
+    sweep(lambda session: False, ttl=-1.0)
+
+
+def _session_key() -> str:
+    if KEY not in st.session_state:
+        st.session_state[KEY] = uuid.uuid4().hex
+    return st.session_state[KEY]
+
+
+def _streamlit_session_id() -> str:
     ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "no-session"
+    return ctx.session_id if ctx is not None else ""
 
 
 def _start_sweeper() -> None:

@@ -1,10 +1,14 @@
 import pytest
 import streamlit as st
 
+from lab.ui import sessions
+
 
 @pytest.fixture(autouse=True)
 def fresh_runs():
-    """AppTest sessions share one session id, so each test starts (and ends) with no cached run."""
+    """AppTest sessions never disconnect, so each test starts (and ends) with no run and no cache."""
+    sessions.close_all()
     st.cache_resource.clear()
     yield
-    st.cache_resource.clear()  # releases the runners: their threads stop
+    sessions.close_all()  # their threads stop
+    st.cache_resource.clear()

@@ -10,9 +10,11 @@ from tests.unit.test_runner import CountingTrainer, _wait_for
 def two_sessions(monkeypatch):
     monkeypatch.setattr(sessions, "_runs", {})
     monkeypatch.setattr(sessions, "_last_connected", {})
+    monkeypatch.setattr(sessions, "_streamlit_id", {})
     runs = {}
     for session in ("alice", "bob"):
-        monkeypatch.setattr(sessions, "_session_id", lambda s=session: s)
+        monkeypatch.setattr(sessions, "_session_key", lambda s=session: s)
+        monkeypatch.setattr(sessions, "_streamlit_session_id", lambda s=session: f"streamlit-{s}")
         runs[session] = sessions.runner("gan_playground", CountingTrainer, CountingTrainer.snapshot)
         assert sessions.runner("gan_playground", CountingTrainer, CountingTrainer.snapshot) is runs[session]
     yield runs
@@ -31,7 +33,7 @@ def test_a_disconnected_session_keeps_its_run_for_the_ttl_then_loses_it(two_sess
     alice = two_sessions["alice"]
     alice.play()
     assert _wait_for(lambda: alice.status().step > 0)
-    connected = {"alice": False, "bob": True}.get
+    connected = {"streamlit-alice": False, "streamlit-bob": True}.get
     start = sessions._last_connected["alice"]
     assert sessions.sweep(connected, ttl=25, now=start + 20) == 0  # a brief drop: kept
     assert alice.thread_alive
@@ -46,3 +48,12 @@ def test_a_session_that_reconnects_starts_its_grace_again(two_sessions):
     assert sessions.sweep(lambda s: True, ttl=25, now=start + 100) == 0  # connected: seen now
     assert sessions.sweep(lambda s: False, ttl=25, now=start + 120) == 0  # only 20 s since
     assert sessions.sweep(lambda s: False, ttl=25, now=start + 126) == 2
+
+
+def test_close_all_stops_every_run(two_sessions):
+    for run in two_sessions.values():
+        run.play()
+    assert _wait_for(lambda: all(run.thread_alive for run in two_sessions.values()))
+    sessions.close_all()
+    assert sessions.sessions_with_runs() == 0
+    assert not any(run.thread_alive for run in two_sessions.values())
