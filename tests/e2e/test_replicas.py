@@ -86,7 +86,7 @@ def _open_connections(port: int) -> int:
 
 
 def _replica(secret: str, port: int):
-    return app_server(port=port, options=("--server.cookieSecret", secret))
+    return app_server(port=port, env={"STREAMLIT_SERVER_COOKIE_SECRET": secret})
 
 
 def test_a_session_survives_the_other_replica_restarting():
