@@ -29,7 +29,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -69,7 +69,7 @@ def app_server(
     """The app in a subprocess (on `port`, with `env` added, pinned to `cores`, with more
     `--option value` pairs); yields it and stops it afterwards. Its log is kept in a temporary
     file, and named in the error if the server does not start."""
-    port = port or _free_port()
+    port = port or free_port()
     with tempfile.NamedTemporaryFile("w", prefix=f"streamlit-{port}-", suffix=".log", delete=False) as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -83,7 +83,7 @@ def app_server(
     server = AppServer(f"http://127.0.0.1:{port}", proc, Path(log.name))
     try:
         deadline = time.monotonic() + timeout
-        while not _healthy(server.url):
+        while not healthy(server.url):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start (exit code {proc.poll()}); see {log.name}")
             time.sleep(0.3)
@@ -104,25 +104,42 @@ def streamlit_app(timeout: float = 60.0) -> Iterator[str]:
         yield server.url
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str, path: str = "/_stcore/health") -> bool:
+    """Whether `url` + `path` answers "ok" (Streamlit's health endpoint by default)."""
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+        with urllib.request.urlopen(f"{url}{path}", timeout=2) as answer:
             return answer.read().strip() == b"ok"
     except OSError:
         return False
 
 
 @contextmanager
-def browser_page(width: int = 1600, height: int = 1100) -> Iterator:
-    """A Playwright page in headless Chromium."""
+def chromium() -> Iterator:
+    """Headless Chromium (Debian's, through Playwright), closed afterwards."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            yield browser.new_page(viewport={"width": width, "height": height})
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def browser_page(width: int = 1600, height: int = 1100) -> Iterator:
+    """A Playwright page in headless Chromium."""
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": width, "height": height})
+
+
+def open_session(browser, url: str, page: str = "gan_playground", timeout: float = 60.0):
+    """A new browser session on `page` (its own context: its own cookies and websocket), once the
+    page has drawn its first chart."""
+    tab = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    tab.goto(f"{url}/{page}")
+    wait_until_idle(tab, "[data-testid='stVegaLiteChart']", timeout=timeout)
+    return tab
 
 
 def wait_until_idle(page, selector: str = "h1", timeout: float = 60.0) -> None:

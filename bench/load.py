@@ -31,7 +31,7 @@ import statistics
 import threading
 import time
 
-from bench.browser import CHROMIUM, CHROMIUM_FLAGS, AppServer, app_server, step_count, wait_until_idle
+from bench.browser import AppServer, app_server, chromium, open_session, step_count
 
 PAGE = "gan_playground"
 SETTLE_SECONDS = 60.0
@@ -42,14 +42,6 @@ def _cores() -> tuple[set[int], set[int]]:
     browsers (on a one-core machine both share it)."""
     cores = sorted(os.sched_getaffinity(0))
     return {cores[0]}, set(cores[1:]) or {cores[0]}
-
-
-def _open(browser, url: str):
-    """A new browser session (its own context: its own cookies and websocket) on the playground."""
-    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    page.goto(f"{url}/{PAGE}")
-    wait_until_idle(page, "[data-testid='stVegaLiteChart']", timeout=180)
-    return page
 
 
 def _play(page) -> None:
@@ -128,21 +120,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--settle", type=float, default=SETTLE_SECONDS, help="seconds to wait after closing")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     server_cores, browser_cores = _cores()
     os.sched_setaffinity(0, browser_cores)  # this script, Playwright's driver and Chromium
     with (
         app_server(cores=server_cores, env={"LAB_OFFLINE": "1"}) as server,
-        sync_playwright() as playwright,
+        chromium() as browser,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        first = _open(browser, server.url)
+        first = open_session(browser, server.url, PAGE, timeout=180)
         first.context.close()
         _settle(server, args.settle)
         threads_baseline, rss_baseline = server.threads(), server.rss_mb()
 
-        alone_page = _open(browser, server.url)
+        alone_page = open_session(browser, server.url, PAGE, timeout=180)
         _play(alone_page)
         time.sleep(3)
         cpu_before, started = server.cpu_seconds(), time.monotonic()
@@ -152,7 +141,7 @@ def main() -> None:
         _settle(server, args.settle)
 
         with _Sampler(server) as peak:
-            pages = [_open(browser, server.url) for _ in range(args.sessions)]
+            pages = [open_session(browser, server.url, PAGE, timeout=180) for _ in range(args.sessions)]
             for page in pages:
                 _play(page)
             time.sleep(3)
@@ -163,7 +152,6 @@ def main() -> None:
             for page in pages:
                 page.context.close()
         closed = _settle(server, args.settle)
-        browser.close()
 
     p95 = statistics.quantiles(timer.times, n=20)[-1] if len(timer.times) >= 2 else float("nan")
     result = {

@@ -186,10 +186,8 @@ def _ordinal(n: int) -> str:
 
 def data_line(source: str, details: str = "", extra: str = "") -> None:
     """Which data the run trains on, on one line; why (a failed download, say) folded in its help."""
-    source, details = (
-        link.plain(source, 200),
-        link.plain(details, 600),
-    )  # a rewound frame may come from a file
+    # escaped: a rewound frame may come from a file
+    source, details = link.plain(source, 200), link.plain(details, 600)
     st.caption(f":material/dataset: Data: {source}.{' ' + extra if extra else ''}", help=details or None)
 
 
@@ -203,12 +201,10 @@ def history_chart(spec: dict, points: int, key: str, container: Any = st) -> Non
         st.caption(":material/play_arrow: Press Play or Step: the curves appear here as the run trains.")
 
 
-def refresh_every(status: RunStatus, slower: float = 1.0, crowded: int | None = None) -> float | None:
+def refresh_every(status: RunStatus, slower: float, crowded: int) -> float | None:
     """A live view's refresh interval, only while the run plays: the base one, `slower` times, and
-    `crowded` times (by default the server's crowding now)."""
-    if not status.running:
-        return None
-    return REFRESH_SECONDS * slower * (crowding() if crowded is None else crowded)
+    `crowded` times (the server's `crowding()`)."""
+    return REFRESH_SECONDS * slower * crowded if status.running else None
 
 
 def crowding() -> int:

@@ -3,9 +3,9 @@
 Streamlit keeps a session whose websocket dropped for `server.disconnectedSessionTTL` seconds, and
 a browser that reconnects within that time gets the same session back. Its runs must survive that
 too, so they live here, under a key kept in the session's own state, and not in a session-scoped
-resource cache (which Streamlit clears at the first disconnect). A sweeper thread looks every few seconds for sessions that have
-not been connected for longer than the TTL: it stops their runs, drops them, and gives their
-memory back. A run's own training already pauses 20 s after nobody looks at it (`lab.runner`).
+resource cache (which Streamlit clears at the first disconnect). A sweeper thread looks every few
+seconds for sessions that have not been connected for longer than the TTL: it closes their runs
+(which lets go of their networks), drops them, and gives the memory back. A run's own training already pauses 20 s after nobody looks at it (`lab.runner`).
 """
 
 from __future__ import annotations
@@ -65,11 +65,6 @@ def runner(page: str, make: Callable[[], Any], look: Callable[[Any], Any]) -> Ru
     return kept
 
 
-def sessions_with_runs() -> int:
-    with _lock:
-        return len(_runs)
-
-
 def sweep(connected: Callable[[str], bool], ttl: float, now: float | None = None) -> int:
     """Close and drop the runs of every session that `connected(Streamlit's id)` says is not
     connected and has not been for more than `ttl` seconds; how many sessions were dropped."""
@@ -85,12 +80,10 @@ def sweep(connected: Callable[[str], bool], ttl: float, now: float | None = None
                 _streamlit_id.pop(session, None)
     for runs in gone:
         for run in runs.values():
-            run.close()
-    dropped = len(gone)
-    if dropped:
-        gone.clear()  # the last references: now their memory can go
+            run.close()  # drops the trainer, its timeline and snapshot
+    if gone:
         memory.give_back()
-    return dropped
+    return len(gone)
 
 
 def close_all() -> None:

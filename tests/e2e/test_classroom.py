@@ -7,25 +7,16 @@ import time
 
 import pytest
 
-from bench.browser import app_server
-from tests.e2e.server import browser_page, play_until, skip_without_browser, step_count, wait_until_idle
+from bench.browser import app_server, chromium, open_session
+from tests.e2e.server import play_until, skip_without_browser, step_count
 
 pytestmark = pytest.mark.e2e
 skip_without_browser()
 
 
-def _open(browser, url: str):
-    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    page.goto(f"{url}/gan_playground")
-    wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    return page
-
-
 def test_two_students_train_their_own_runs_and_a_closed_tab_stops_within_30_s():
-    with app_server() as server, browser_page() as first:
-        browser = first.context.browser
-        first.close()
-        alice, bob = _open(browser, server.url), _open(browser, server.url)
+    with app_server() as server, chromium() as browser:
+        alice, bob = open_session(browser, server.url), open_session(browser, server.url)
         idle_threads = server.threads()
         assert play_until(alice, 20) > 20
         assert step_count(bob) == 0  # Bob's run did not move

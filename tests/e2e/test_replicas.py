@@ -11,13 +11,12 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
-from bench.browser import ROOT, _free_port, app_server
+from bench.browser import ROOT, app_server, free_port, healthy
 from tests.e2e.server import browser_page, skip_without_browser, step_count, wait_until_idle
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +40,7 @@ def _site(listen: int, ports: tuple[int, int]) -> str:
 @contextmanager
 def _nginx(ports: tuple[int, int]):
     """nginx in the foreground, as this user, in a folder of its own; yields its URL."""
-    listen = _free_port()
+    listen = free_port()
     with tempfile.TemporaryDirectory(prefix="lab-nginx-") as folder:
         (Path(folder) / "site.conf").write_text(_site(listen, ports))
         (Path(folder) / "nginx.conf").write_text(
@@ -53,7 +52,7 @@ def _nginx(ports: tuple[int, int]):
         url = f"http://127.0.0.1:{listen}"
         try:
             deadline = time.monotonic() + 30
-            while not _answers(f"{url}/healthz"):
+            while not healthy(url, "/healthz"):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"nginx did not start: {proc.stderr.read().decode() if proc.stderr else ''}"
@@ -63,14 +62,6 @@ def _nginx(ports: tuple[int, int]):
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return answer.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 def _open_connections(port: int) -> int:
@@ -91,7 +82,7 @@ def _replica(secret: str, port: int):
 
 def test_a_session_survives_the_other_replica_restarting():
     secret = secrets.token_hex(32)  # the same on every replica
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     with ExitStack() as replicas, browser_page() as page:
         running = {port: replicas.enter_context(ExitStack()) for port in ports}
         for port in ports:
@@ -112,7 +103,7 @@ def test_a_session_survives_the_other_replica_restarting():
             other = ports[1 - ports.index(mine[0])]
 
             running[other].close()  # the other replica goes down ...
-            assert _answers(f"{url}/healthz"), "the lab answers while one replica is down"
+            assert healthy(url, "/healthz"), "the lab answers while one replica is down"
             running[other].enter_context(_replica(secret, other))  # ... and comes back
 
             page.locator(".st-key-step button").first.click()

@@ -18,7 +18,9 @@ def test_crowding_is_playing_runs_per_slot_rounded_up(monkeypatch, playing, slot
         pool.request(owner)
     assert live.crowding() == expected
     playing_status = RunStatus(step=5, running=True, steps_per_s=10.0, error=None)
-    assert live.refresh_every(playing_status, slower=3) == pytest.approx(live.REFRESH_SECONDS * 3 * expected)
-    assert live.refresh_every(RunStatus(step=5, running=False, steps_per_s=0.0, error=None)) is None
+    assert live.refresh_every(playing_status, 3, live.crowding()) == pytest.approx(
+        live.REFRESH_SECONDS * 3 * expected
+    )
+    assert live.refresh_every(RunStatus(step=5, running=False, steps_per_s=0.0, error=None), 1, 1) is None
     assert not live._crowding_changed(expected)
     assert live._crowding_changed(expected * 2)

@@ -40,7 +40,7 @@ def test_a_disconnected_session_keeps_its_run_for_the_ttl_then_loses_it(two_sess
     assert sessions.sweep(connected, ttl=25, now=start + 26) == 1  # gone for longer than the TTL
     assert not alice.thread_alive
     assert "alice" not in sessions._runs and "bob" in sessions._runs
-    assert sessions.sessions_with_runs() == 1
+    assert len(sessions._runs) == 1
 
 
 def test_a_session_that_reconnects_starts_its_grace_again(two_sessions):
@@ -55,5 +55,5 @@ def test_close_all_stops_every_run(two_sessions):
         run.play()
     assert _wait_for(lambda: all(run.thread_alive for run in two_sessions.values()))
     sessions.close_all()
-    assert sessions.sessions_with_runs() == 0
+    assert sessions._runs == {}
     assert not any(run.thread_alive for run in two_sessions.values())
