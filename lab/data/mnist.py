@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import os
 import struct
+import threading
 import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -143,19 +144,24 @@ def load_subset(held_out: int = 1000, seed: int = 0) -> MNIST:
 
 
 _loaded: MNIST | None = None
+_loading = threading.Lock()
 
 
 def load() -> MNIST:
-    """Full MNIST where it can be had, else the bundled subset (saying why); loaded once per process."""
+    """Full MNIST where it can be had, else the bundled subset (saying why); loaded once per process.
+
+    Sessions opening at once all wait for the one load (and the one download into the cache)."""
     global _loaded
-    if _loaded is None:
-        _loaded = load_subset()
-        if not os.environ.get("LAB_OFFLINE"):
-            try:
-                _loaded = load_full()
-            except (OSError, ValueError) as err:  # no network, or a corrupt download (removed)
-                _loaded = replace(_loaded, details=f"{_loaded.details} The download failed: {err}")
-    return _loaded
+    with _loading:
+        if _loaded is None:
+            data = load_subset()
+            if not os.environ.get("LAB_OFFLINE"):
+                try:
+                    data = load_full()
+                except (OSError, ValueError) as err:  # no network, or a corrupt download (removed)
+                    data = replace(data, details=f"{data.details} The download failed: {err}")
+            _loaded = data
+        return _loaded
 
 
 class ImageSampler:

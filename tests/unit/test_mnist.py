@@ -2,6 +2,8 @@
 
 import gzip
 import hashlib
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -70,3 +72,31 @@ def test_offline_subset_is_real_mnist_split_train_and_held_out():
     )
     assert set(np.unique(data.test_labels)) == set(range(10))
     assert 0.1 < data.train_images.mean() < 0.2  # MNIST's mean intensity is about 0.13
+
+
+def test_sessions_opening_at_once_share_one_load(monkeypatch):
+    """Twelve sessions ask for MNIST at the same moment: one load (one download) and one object."""
+    calls = []
+
+    def slow_subset() -> mnist.MNIST:
+        calls.append(threading.get_ident())
+        time.sleep(0.2)  # long enough for every other thread to arrive meanwhile
+        return mnist.MNIST(*(np.zeros(1) for _ in range(4)), source="test", details="")
+
+    monkeypatch.setattr(mnist, "_loaded", None)
+    monkeypatch.setattr(mnist, "load_subset", slow_subset)
+    monkeypatch.setenv("LAB_OFFLINE", "1")
+    start = threading.Barrier(12)
+    results: list[mnist.MNIST] = []
+
+    def session() -> None:
+        start.wait()
+        results.append(mnist.load())
+
+    threads = [threading.Thread(target=session) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert len(results) == 12 and all(r is results[0] for r in results)
