@@ -155,3 +155,16 @@ def step_count(page) -> int:
     """The step number in the run's status line ('Step 1,234 · ...')."""
     text = page.locator("strong", has_text=re.compile(r"^Step [\d,]+$")).first.inner_text()
     return int(re.sub(r"\D", "", text))
+
+
+def split_cores() -> tuple[set[int], set[int]]:
+    """(the server's core, the browsers' cores): the first core this process may use for the server,
+    the rest for the browsers (on a one-core machine both share it)."""
+    cores = sorted(os.sched_getaffinity(0))
+    return {cores[0]}, set(cores[1:]) or {cores[0]}
+
+
+def play(page) -> None:
+    """Press a page's Play and wait until it shows Pause."""
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=60_000)

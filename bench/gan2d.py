@@ -142,23 +142,22 @@ def app_steps_per_second(pinned: bool, warmup: float = 5.0, window: float = 15.0
     """Steps/s shown by the playground while it trains and refreshes in headless Chromium. `pinned`:
     the server on the first core and Chromium on the others, so that only the server's own cost of
     drawing counts (in class the browser runs on the student's laptop); else all share every core."""
-    from bench.browser import app_server, chromium, open_session, step_count
+    from bench.browser import app_server, chromium, open_session, play, split_cores, step_count
 
-    cores = sorted(os.sched_getaffinity(0))
-    server_cores = {cores[0]} if pinned and len(cores) > 1 else set(cores)
-    os.sched_setaffinity(0, set(cores) - server_cores or set(cores))  # this script and Chromium
+    everything = os.sched_getaffinity(0)
+    server_cores, browser_cores = split_cores() if pinned else (everything, everything)
+    os.sched_setaffinity(0, browser_cores)  # this script and Chromium
     try:
         with app_server(cores=server_cores, env={"LAB_OFFLINE": "1"}) as server, chromium() as browser:
             page = open_session(browser, server.url, "gan_playground", timeout=180)
-            page.locator(".st-key-play button").click()
-            page.wait_for_selector(".st-key-pause button")
+            play(page)
             time.sleep(warmup)
             first, t0 = step_count(page), time.perf_counter()
             time.sleep(window)
             last, t1 = step_count(page), time.perf_counter()
             page.locator(".st-key-pause button").click()
     finally:
-        os.sched_setaffinity(0, set(cores))
+        os.sched_setaffinity(0, everything)
     return (last - first) / (t1 - t0)
 
 

@@ -37,22 +37,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.browser import AppServer, app_server, chromium, open_session, step_count
+from bench.browser import AppServer, app_server, chromium, open_session, play, split_cores, step_count
 
 PAGE = "gan_playground"
 SETTLE_SECONDS = 60.0
-
-
-def _cores() -> tuple[set[int], set[int]]:
-    """(the server's core, the browsers' cores): the first core for the server, the rest for the
-    browsers (on a one-core machine both share it)."""
-    cores = sorted(os.sched_getaffinity(0))
-    return {cores[0]}, set(cores[1:]) or {cores[0]}
-
-
-def _play(page) -> None:
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=60_000)
 
 
 def _steps_per_s(pages: list, seconds: float, during=None) -> list[float]:
@@ -168,7 +156,7 @@ class Shared:
 def _shared(browser, server: AppServer, sessions: int, seconds: float, browser_cores: set[int]) -> Shared:
     pages = [open_session(browser, server.url, PAGE, timeout=180) for _ in range(sessions)]
     for page in pages:
-        _play(page)
+        play(page)
     time.sleep(3)
     cpu_before, started = server.cpu_seconds(), time.monotonic()
     quiet = _steps_per_s(pages, seconds)
@@ -212,7 +200,7 @@ def main() -> None:
         "--ramp", default="", help="session counts, e.g. 2,4,6,8,10,12: p95 at each, and the most within 2 s"
     )
     args = parser.parse_args()
-    server_cores, browser_cores = _cores()
+    server_cores, browser_cores = split_cores()
     os.sched_setaffinity(0, browser_cores)  # this script, Playwright's driver and Chromium
     with (
         app_server(cores=server_cores, env={"LAB_OFFLINE": "1"}) as server,
@@ -224,7 +212,7 @@ def main() -> None:
         threads_baseline, rss_baseline = server.threads(), server.rss_mb()
 
         alone_page = open_session(browser, server.url, PAGE, timeout=180)
-        _play(alone_page)
+        play(alone_page)
         time.sleep(3)
         cpu_before, started = server.cpu_seconds(), time.monotonic()
         alone = _steps_per_s([alone_page], args.seconds)[0]
