@@ -31,10 +31,17 @@ def _rewind_key(runner: Runner) -> str:
 def rewound_to(runner: Runner, status: RunStatus) -> int | None:
     """The recorded step the student rewound to, or None when the view shows the run as it is now.
     A rewind holds only while the run stays where it was when the student rewound: Play, Step,
-    a manual step, Reset or loading a run brings the view back to now."""
+    a manual step, Reset or loading a run brings the view back to now. Only a step this run recorded
+    counts: after a fresh run the browser may still send the scrubber's value from the run before."""
     state, key = st.session_state, _rewind_key(runner)
     step, at = state.get(key), state.get(key + "_at")
-    if status.running or step is None or at != status.step or step == status.step:
+    if (
+        status.running
+        or step is None
+        or at != status.step
+        or step == status.step
+        or step not in runner.recorded_steps()
+    ):
         state.pop(key + "_at", None)  # a rewind made at another step never comes back
         return None
     return step

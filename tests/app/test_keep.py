@@ -37,6 +37,20 @@ def test_the_scrubber_rewinds_the_view_and_a_step_brings_it_back():
     assert at.select_slider(key=SCRUBBER).value == 4
 
 
+def test_a_stale_rewind_from_an_earlier_run_is_ignored():
+    """CI saw it: the scrubber's value from the run before a reset came back from the browser after
+    the reset, its on_change marked it a rewind of the fresh run, and the page asked the timeline
+    for a step the new run never recorded. Only a recorded step of this run is a rewind."""
+    at = open_page("pages/gan_playground.py")  # a fresh run: paused at step 0, no scrubber yet
+    at.session_state[SCRUBBER] = 154  # the earlier run's step, never recorded by this one
+    at.session_state[SCRUBBER + "_at"] = 0  # as its on_change sets it: the step the run is at now
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert "Rewound" not in _markdown(at)
+    assert step_count(at) == 0
+
+
 def test_a_loaded_run_replaces_the_page_run_with_its_settings():
     """What the uploader's callback leaves for the next page run: the loaded run and its controls
     (here k = 3 and a batch of 64, both unlike the page's defaults)."""
