@@ -46,6 +46,8 @@ def approx_bytes(obj: Any) -> int:
     if isinstance(obj, dict):
         return sum(approx_bytes(v) for v in obj.values()) + 8 * len(obj)
     if isinstance(obj, list | tuple):
+        if obj and isinstance(obj[0], int | float):  # a history's column: numbers only
+            return 16 * len(obj)
         return sum(approx_bytes(v) for v in obj) + 8 * len(obj)
     if isinstance(obj, str):
         return len(obj)

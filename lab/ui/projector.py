@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from plotly.graph_objects import Figure
 from streamlit.delta_generator import DeltaGenerator
@@ -68,9 +70,27 @@ def chart(where: DeltaGenerator, spec: dict, **kwargs: Any) -> None:
     """`where.vega_lite_chart(spec, **kwargs)`, restyled for a projector when projector mode is on
     (and kept by its key for the page's "Export a figure")."""
     shown = for_projector(spec) if is_on() else spec
-    where.vega_lite_chart(shown, **kwargs)
+    where.vega_lite_chart(_arrow_datasets(shown), **kwargs)
     if "key" in kwargs:
         keep.remember_chart(kwargs["key"], shown)
+
+
+def _arrow_datasets(spec: dict) -> dict:
+    """The spec with its DataFrames as Arrow tables, converted on this thread: Streamlit's own
+    conversion hands each frame to a pool of threads, several times a second on a live page, and
+    every switch is time the training thread loses (`python -m bench.gan2d`, app_ratio)."""
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    return {
+        **spec,
+        "datasets": {
+            name: pa.Table.from_pandas(data, preserve_index=False, nthreads=1)
+            if isinstance(data, pd.DataFrame)
+            else data
+            for name, data in datasets.items()
+        },
+    }
 
 
 def image(where: DeltaGenerator, png: bytes, *, key: str, **kwargs: Any) -> None:
