@@ -78,19 +78,21 @@ def chart(where: DeltaGenerator, spec: dict, **kwargs: Any) -> None:
 def _arrow_datasets(spec: dict) -> dict:
     """The spec with its DataFrames as Arrow tables, converted on this thread: Streamlit's own
     conversion hands each frame to a pool of threads, several times a second on a live page, and
-    every switch is time the training thread loses (`python -m bench.gan2d`, app_ratio)."""
+    every switch is time the training thread loses (`python -m bench.gan2d`, app_ratio). A frame
+    Arrow cannot type (mixed columns) is left to Streamlit, which knows how to coerce it."""
     datasets = spec.get("datasets")
     if not datasets:
         return spec
-    return {
-        **spec,
-        "datasets": {
-            name: pa.Table.from_pandas(data, preserve_index=False, nthreads=1)
-            if isinstance(data, pd.DataFrame)
-            else data
-            for name, data in datasets.items()
-        },
-    }
+    return {**spec, "datasets": {name: _arrow(data) for name, data in datasets.items()}}
+
+
+def _arrow(data: Any) -> Any:
+    if not isinstance(data, pd.DataFrame):
+        return data
+    try:
+        return pa.Table.from_pandas(data, preserve_index=False, nthreads=1)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return data
 
 
 def image(where: DeltaGenerator, png: bytes, *, key: str, **kwargs: Any) -> None:

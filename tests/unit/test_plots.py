@@ -157,3 +157,26 @@ def test_projector_mode_enlarges_a_title_sized_in_the_chart_and_shows_legend_tit
     big = for_projector(spec)
     assert big["title"]["fontSize"] == 16 * PROJECTOR_FONT and spec["title"]["fontSize"] == 16
     assert big["config"]["legend"]["titleLimit"] == big["config"]["legend"]["labelLimit"] == 0
+
+
+def test_live_charts_reach_streamlit_as_arrow_tables_with_the_same_data(snap):
+    """What `projector.chart` hands to Streamlit: every DataFrame of the spec as an Arrow table of
+    the same columns and values (the layout untouched); a frame Arrow cannot type stays a frame."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from lab.ui.projector import _arrow_datasets
+
+    spec = gan2d.field_chart(snap)
+    spec["datasets"]["mixed"] = pd.DataFrame({"v": [1, "one"]})
+    sent = _arrow_datasets(spec)
+    assert {k: v for k, v in sent.items() if k != "datasets"} == {
+        k: v for k, v in spec.items() if k != "datasets"
+    }
+    for name, frame in spec["datasets"].items():
+        if name == "mixed":
+            assert sent["datasets"][name] is frame
+            continue
+        table = sent["datasets"][name]
+        assert isinstance(table, pa.Table) and table.column_names == list(frame.columns)
+        pd.testing.assert_frame_equal(table.to_pandas(), frame.reset_index(drop=True), check_dtype=False)
