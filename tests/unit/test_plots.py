@@ -5,6 +5,8 @@ import io
 import json
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 from PIL import Image
 
@@ -14,6 +16,7 @@ from lab.plots import playground as gan2d
 from lab.plots.contour import contour_segments
 from lab.plots.raster import colorize, png_data_url
 from lab.plots.vega import PROJECTOR_FONT, PROJECTOR_LINE, for_projector
+from lab.ui.projector import _arrow_datasets
 
 
 def test_contour_of_a_circle_lies_on_the_circle():
@@ -162,11 +165,6 @@ def test_projector_mode_enlarges_a_title_sized_in_the_chart_and_shows_legend_tit
 def test_live_charts_reach_streamlit_as_arrow_tables_with_the_same_data(snap):
     """What `projector.chart` hands to Streamlit: every DataFrame of the spec as an Arrow table of
     the same columns and values (the layout untouched); a frame Arrow cannot type stays a frame."""
-    import pandas as pd
-    import pyarrow as pa
-
-    from lab.ui.projector import _arrow_datasets
-
     spec = gan2d.field_chart(snap)
     spec["datasets"]["mixed"] = pd.DataFrame({"v": [1, "one"]})
     sent = _arrow_datasets(spec)
