@@ -29,7 +29,7 @@ from lab.gan.theory import grid_2d, jsd
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.history import History
 from lab.vae.gap import log_marginal
-from lab.vae.model import bounds
+from lab.vae.model import bounds, evaluating
 from lab.vae.trainer import IWAE_K, VAEConfig, VAETrainer
 
 MODELS = ("mixture", "gan", "vae")
@@ -129,11 +129,10 @@ class ThreeWays:
         x = self.held_out
         row["mixture_ll"] = float(self.mixture.score(x.double().numpy()))
         row["vae_ll"] = float(log_marginal(self.vae.model, x[:500]).mean())
-        self.vae.model.eval()
-        row["vae_iwae"] = float(
-            bounds(self.vae.model, x[:500], IWAE_K, torch.Generator().manual_seed(0)).iwae.mean()
-        )
-        self.vae.model.train()
+        with evaluating(self.vae.model):
+            row["vae_iwae"] = float(
+                bounds(self.vae.model, x[:500], IWAE_K, torch.Generator().manual_seed(0)).iwae.mean()
+            )
         held = x[:500].double().numpy()  # all three smoothed by SMOOTHING: the GAN's only likelihood
         row["mixture_smoothed_ll"] = float(mixture_log_density(self.mixture, held).mean())
         row["gan_smoothed_ll"] = float(gan_log_density(self.gan, held).mean())

@@ -7,7 +7,7 @@ from lab.gan.slow_motion import sub_step_view
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as plots
 from lab.ui import link, live, projector, scenarios, slow_motion
-from lab.ui.gan_controls import gan_config_sidebar
+from lab.ui.gan_controls import against_collapse, gan_config_sidebar
 from lab.ui.page import run_through_app
 
 run_through_app()
@@ -19,7 +19,7 @@ st.markdown(
 )
 
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
-config = gan_config_sidebar(GANConfig(), page="gan_playground")
+config = gan_config_sidebar(GANConfig(), against_collapse, page="gan_playground")
 runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
 slow_motion.manual_buttons("gan_playground", runner, buttons)
 scenarios.show("gan_playground", runner, lambda: toy_gan(config), buttons)

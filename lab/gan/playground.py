@@ -154,11 +154,13 @@ def generator_arrows(trainer: GANTrainer, x: torch.Tensor) -> np.ndarray:
 
 
 @torch.no_grad()
-def manifold(trainer: GANTrainer, lines: int = 11, points: int = 41, reach: float = 2.5) -> np.ndarray:
-    """G applied to a grid of lines over the noise plane (z_1, z_2) in [-reach, reach]^2.
+def manifold(trainer: GANTrainer, lines: int = 11, points: int = 41) -> np.ndarray:
+    """G applied to a grid of lines over the noise plane (z_1, z_2) in [-r, r]^2: r = 2.5 for
+    Gaussian noise, the whole square [-sqrt 3, sqrt 3]^2 for uniform noise.
 
     Other noise coordinates are held at 0. Horizontal lines first, then vertical ones.
     """
+    reach = math.sqrt(3.0) if trainer.config.noise_prior == "uniform" else 2.5
     t = torch.linspace(-reach, reach, points)
     if trainer.config.noise_dim == 1:  # the image of the noise line: one curve
         z = t[None, :, None]

@@ -192,7 +192,7 @@ def _looking(trainer: GANTrainer) -> Iterator[None]:
 def _generated(trainer: GANTrainer, noise: torch.Tensor) -> np.ndarray:
     """G(z) of model 0 as the step computes it (training mode), the run left as it was."""
     with _looking(trainer):
-        return _points(trainer.generate(noise))
+        return _points(trainer.generate(noise, averaged=False))
 
 
 def _d_gradient_norm(trainer: GANTrainer, real: torch.Tensor, noise: torch.Tensor) -> float:

@@ -12,6 +12,8 @@ the same things at the same steps however often it is looked at.
 
 from __future__ import annotations
 
+import copy
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,6 +31,28 @@ from lab.history import History
 from lab.runner import TrainingDiverged
 
 OPTIMIZERS = ("adam", "sgd")
+NOISE_PRIORS = ("gaussian", "uniform")
+INSTANCE_NOISE_STEPS = 12_000
+INSTANCE_NOISE_FLOOR = 0.1
+"""Instance noise falls linearly from its start value, reaching 0 at INSTANCE_NOISE_STEPS generator
+steps if it went on, and is held at INSTANCE_NOISE_FLOOR times its start value from there (step
+10,800): enough to keep D smooth, little enough for G to sharpen its modes."""
+
+
+def sample_noise(n: int, dim: int, prior: str, generator: torch.Generator | None = None) -> torch.Tensor:
+    """n draws of z from G's prior p(z): N(0, I), or uniform on [-sqrt 3, sqrt 3]^dim (mean 0 and
+    variance 1 in each coordinate, like the Gaussian, but bounded: a cell of the plane per mode is
+    easier to carve out of a square than out of a Gaussian's tails)."""
+    if prior == "uniform":
+        return (2.0 * torch.rand(n, dim, generator=generator) - 1.0) * math.sqrt(3.0)
+    return torch.randn(n, dim, generator=generator)
+
+
+def instance_noise_at(step: int, start: float) -> float:
+    """The standard deviation of the instance noise at generator step `step`:
+    start * max(INSTANCE_NOISE_FLOOR, 1 - step / INSTANCE_NOISE_STEPS)."""
+    return start * max(INSTANCE_NOISE_FLOOR, 1.0 - step / INSTANCE_NOISE_STEPS)
+
 
 HISTORY = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "g_update_norm")
 """What `step` records per generator step and model: g_grad_norm is the norm of G's gradient,
@@ -59,6 +83,9 @@ class GANConfig:
     width: int = 128
     depth: int = 3
     noise_dim: int = 2
+    noise_prior: str = "gaussian"  # p(z): see `sample_noise`
+    instance_noise: float = 0.0  # sigma of the noise added to every point D sees, at the start
+    g_average: float = 0.0  # beta of the moving average of G's weights that is drawn and measured
     seed: int = 0
 
     live_fields: ClassVar[tuple[str, ...]] = ("generator_loss", "k", "batch_size", "lr_d", "lr_g")
@@ -74,6 +101,10 @@ class GANConfig:
             raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
+        if self.noise_prior not in NOISE_PRIORS:
+            raise ValueError(f"noise_prior must be one of {NOISE_PRIORS}")
+        if self.instance_noise < 0 or not 0 <= self.g_average < 1:
+            raise ValueError("instance_noise >= 0 and g_average in [0, 1)")
         if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
         if self.data != "mnist":
@@ -99,6 +130,9 @@ class GANConfig:
         return (
             f"{self.title} · loss {losses or self.generator_loss} · {self.inner_loop} · m = {self.batch_size}"
             f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.nets} · z in R^{self.noise_dim}"
+            f"{' uniform' if self.noise_prior == 'uniform' else ''}"
+            f"{f' · instance noise {self.instance_noise:g}' if self.instance_noise else ''}"
+            f"{f' · G averaged (β {self.g_average:g})' if self.g_average else ''}"
             f" · seed {self.seed}"
         )
 
@@ -145,8 +179,12 @@ class GANTrainer:
         self.G, self.D = G.to(self.device), D.to(self.device)
         self.opt_d = self._optimizer(self.D, config.lr_d)
         self.opt_g = self._optimizer(self.G, config.lr_g)
+        # Polyak-style averaging (Yazici et al. 2019): theta_avg <- beta theta_avg + (1 - beta) theta_G
+        # after every G step; what is drawn and measured is G with theta_avg
+        self.G_average = copy.deepcopy(self.G).requires_grad_(False) if config.g_average else None
         self.rng = torch.Generator().manual_seed(config.seed + 1)  # data and noise
         self.eval_rng = torch.Generator().manual_seed(config.seed + 2)  # evaluations only
+        self.blur_rng = torch.Generator().manual_seed(config.seed + 3)  # instance noise only
         self.step_count = 0
         self.histories = [History(*HISTORY) for _ in self.losses]
         self.evaluation = evaluation
@@ -190,7 +228,9 @@ class GANTrainer:
         "sample minibatch of m noise samples" and "of m examples" for one iteration."""
         m = self.config.batch_size
         real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, 1, m, -1)
-        noise = torch.randn((k + 1) * m, self.config.noise_dim, generator=self.rng).to(self.device)
+        noise = sample_noise((k + 1) * m, self.config.noise_dim, self.config.noise_prior, self.rng).to(
+            self.device
+        )
         copies = len(self.losses)
         return real.expand(-1, copies, -1, -1), noise.view(k + 1, 1, m, -1).expand(-1, copies, -1, -1)
 
@@ -200,7 +240,7 @@ class GANTrainer:
         m = self.config.batch_size
         with torch.no_grad():
             fake = self.G(noise)
-        logits = self.D(torch.cat([real, fake], dim=1))
+        logits = self.D(self.blurred(torch.cat([real, fake], dim=1)))
         real_logits, fake_logits = logits[:, :m], logits[:, m:]
         return discriminator_loss(real_logits, fake_logits, dim=(1, 2)), real_logits, fake_logits
 
@@ -265,17 +305,34 @@ class GANTrainer:
         """One descent step of every G on its loss for one noise minibatch, D held fixed (only G's
         gradients are computed); returns (losses, gradient norms, update norms), one per model."""
         g_params = list(self.G.parameters())
-        g_logits = self.D(self.G(noise))
+        g_logits = self.D(self.blurred(self.G(noise)))
         g_losses = torch.stack(
             [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
         )
         before = [p.detach().clone() for p in g_params]
         grads = _descend(self.opt_g, g_losses.sum(), g_params)
+        if self.G_average is not None:
+            with torch.no_grad():
+                for average, p in zip(self.G_average.parameters(), g_params, strict=True):
+                    average.lerp_(p, 1.0 - self.config.g_average)
+                for average, b in zip(self.G_average.buffers(), self.G.buffers(), strict=True):
+                    average.copy_(b)  # batch norm's running statistics, as G has them
         with torch.no_grad():
             copies = len(self.losses)
             grad_norm = _norm_per_copy(grads, copies)
             update_norm = _norm_per_copy(tuple(p - b for p, b in zip(g_params, before, strict=True)), copies)
         return g_losses.detach(), grad_norm, update_norm
+
+    def blurred(self, x: torch.Tensor) -> torch.Tensor:
+        """x plus the instance noise of this step, N(0, s^2 I) with s = `instance_noise_at` (x itself
+        when the config has none): D then tells apart p_data and p_G each convolved with the same
+        Gaussian, whose supports always overlap, so D* and the JSD stay smooth and G feels modes far
+        from its samples (Sonderby et al. 2017; Arjovsky & Bottou 2017). Convolving both sides by
+        the same Gaussian keeps p_G = p_data the only optimum."""
+        if not self.config.instance_noise:
+            return x
+        s = instance_noise_at(self.step_count, self.config.instance_noise)
+        return x + s * torch.randn(x.shape, generator=self.blur_rng).to(x.device)
 
     def _check_finite(self, values: torch.Tensor | np.ndarray) -> None:
         if not torch.isfinite(torch.as_tensor(values)).all():
@@ -288,14 +345,17 @@ class GANTrainer:
         """D's logits at points x of shape (n, dim), for one model: shape (n, 1)."""
         return self.D(x.to(self.device).expand(len(self.losses), -1, -1))[model]
 
-    def generate(self, z: torch.Tensor, model: int = 0) -> torch.Tensor:
-        """G(z) of one model for noise z of shape (n, noise_dim)."""
-        return self.G(z.to(self.device).expand(len(self.losses), -1, -1))[model]
+    def generate(self, z: torch.Tensor, model: int = 0, averaged: bool = True) -> torch.Tensor:
+        """G(z) of one model for noise z of shape (n, noise_dim): with the averaged weights when the
+        config averages them (unless `averaged` is False: the G that takes the steps)."""
+        G = self.G_average if averaged and self.G_average is not None else self.G
+        return G(z.to(self.device).expand(len(self.losses), -1, -1))[model]
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator, model: int = 0) -> torch.Tensor:
         """n generated points G(z), z ~ N(0, I) drawn from `generator`, of one model, on the CPU."""
-        return self.generate(torch.randn(n, self.config.noise_dim, generator=generator), model).cpu()
+        z = sample_noise(n, self.config.noise_dim, self.config.noise_prior, generator)
+        return self.generate(z, model).cpu()
 
     def evaluate(self) -> dict[str, float]:
         """Run the evaluation now and record it at the current step."""
@@ -316,18 +376,24 @@ class GANTrainer:
             "opt_g": self.opt_g.state_dict(),
             "rng": self.rng.get_state(),
             "eval_rng": self.eval_rng.get_state(),
+            "blur_rng": self.blur_rng.get_state(),
             "histories": [h.state_dict() for h in self.histories],
             "evals": self.evals.state_dict(),
+            **({"G_average": self.G_average.state_dict()} if self.G_average is not None else {}),
         }
 
     def load_state_dict(self, state: dict) -> None:
         """Continue a saved run: the next step gives what it would have given had it never stopped."""
         self.G.load_state_dict(state["G"])
+        if self.G_average is not None:
+            self.G_average.load_state_dict(state["G_average"])
         self.D.load_state_dict(state["D"])
         self.opt_d.load_state_dict(state["opt_d"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.rng.set_state(state["rng"])
         self.eval_rng.set_state(state["eval_rng"])
+        if "blur_rng" in state:  # runs saved before instance noise existed have none
+            self.blur_rng.set_state(state["blur_rng"])
         for history, saved in zip(self.histories, state["histories"], strict=True):
             history.load_state_dict(saved)
         self.evals.load_state_dict(state["evals"])

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.trainer import GANConfig
+from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_STEPS, NOISE_PRIORS, GANConfig
 from lab.ui import link, own_data
 
 C = TypeVar("C", bound=GANConfig)
@@ -24,6 +24,46 @@ LR_CHOICES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
 BATCH_CHOICES = (32, 64, 128, 256, 512)
 WIDTH_CHOICES = (16, 32, 64, 128, 256)
 K_RANGE, DEPTH_RANGE, NOISE_RANGE, SEED_RANGE = (1, 10), (1, 5), (1, 16), (0, 10_000)
+
+
+INSTANCE_NOISE_CHOICES = (0.0, 0.1, 0.2, 0.5, 1.0)
+G_AVERAGE_CHOICES = (0.0, 0.9, 0.99, 0.999)
+
+
+def against_collapse(defaults: GANConfig) -> dict[str, Any]:
+    """The playground's remedies for mode collapse (each change starts a fresh run): G's noise
+    prior, instance noise and the moving average of G's weights."""
+    sb = st.sidebar
+    sb.markdown("**Against mode collapse** (changes start a fresh run)")
+    prior = link.radio(
+        sb,
+        "Noise prior p(z)",
+        list(NOISE_PRIORS),
+        index=NOISE_PRIORS.index(defaults.noise_prior),
+        format_func={"gaussian": "Gaussian", "uniform": "uniform"}.get,
+        horizontal=True,
+        key="noise_prior",
+        help="Uniform: each coordinate uniform on [−√3, √3], mean 0 and variance 1 like the Gaussian.",
+    )
+    blur = link.select_slider(
+        sb,
+        "Instance noise σ (start)",
+        INSTANCE_NOISE_CHOICES,
+        defaults.instance_noise,
+        key="instance_noise",
+        help=f"Gaussian noise added to every point D sees, real or generated, falling to "
+        f"{INSTANCE_NOISE_FLOOR:g}× by step {round((1 - INSTANCE_NOISE_FLOOR) * INSTANCE_NOISE_STEPS):,}: D compares "
+        "the two densities smoothed alike, so G feels modes far away.",
+    )
+    average = link.select_slider(
+        sb,
+        "Average of G's weights β",
+        G_AVERAGE_CHOICES,
+        defaults.g_average,
+        key="g_average",
+        help="Draw and measure G with θ_avg ← β θ_avg + (1 − β) θ_G, updated every G step (0: off).",
+    )
+    return {"noise_prior": prior, "instance_noise": blur, "g_average": average}
 
 
 def gan_config_sidebar(

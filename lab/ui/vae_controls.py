@@ -7,7 +7,7 @@ import streamlit as st
 from lab.data import toy
 from lab.ui import link, own_data
 from lab.ui.gan_controls import LR_CHOICES
-from lab.vae.trainer import VAEConfig
+from lab.vae.trainer import LR_FLOOR, MNIST_LR, MNIST_LR_DECAY_STEPS, VAEConfig
 
 SIGMAS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 BETAS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -51,7 +51,14 @@ def vae_config_sidebar() -> VAEConfig:
     architecture = (
         link.radio(sb, "Networks", ("mlp", "conv"), key="vae_arch", horizontal=True) if is_mnist else "mlp"
     )
-    lr = link.select_slider(sb, "Learning rate (live)", LR_CHOICES, 1e-3, key="vae_lr")
+    lr = link.select_slider(
+        sb,
+        "Learning rate (live)"
+        + (f", cosine decay to {LR_FLOOR:g}× by step {MNIST_LR_DECAY_STEPS:,}" if is_mnist else ""),
+        LR_CHOICES,
+        MNIST_LR if is_mnist else 1e-3,
+        key="vae_lr_mnist" if is_mnist else "vae_lr",  # each data kind keeps its own default
+    )
     batch = link.select_slider(sb, "Minibatch (live)", (32, 64, 128, 256, 512), 128, key="vae_batch")
     seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="vae_seed")
     sb.markdown("**Interpolate between** held-out examples (live)")
@@ -69,6 +76,8 @@ def vae_config_sidebar() -> VAEConfig:
         width=400 if is_mnist else 128,
         depth=1 if is_mnist else 2,
         lr=lr,
+        lr_decay_steps=MNIST_LR_DECAY_STEPS if is_mnist else 0,
+        batch_norm=is_mnist and architecture == "mlp",
         batch_size=batch,
         seed=seed,
         pair=(a, b),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from lab.vae.model import VAE, bounds
+from lab.vae.model import VAE, bounds, evaluating
 
 REACH = 6.0
 """The grid covers [-REACH, REACH] in each latent coordinate: p(z) puts less than 1e-8 outside, so
@@ -138,15 +138,14 @@ def gap_at(model: VAE, x: torch.Tensor, samples: int = 20_000, seed: int = 0) ->
     zv = axes[0][:, None] if model.latent_dim == 1 else torch.cartesian_prod(axes[1], axes[0]).flip(1)
     log_q = (-0.5 * (((zv - mu) / std).pow(2) + 2 * std.log() + math.log(2 * math.pi))).sum(1)
     shape = (VIEW_POINTS,) * model.latent_dim
-    model.eval()
-    found = bounds(model, x, samples, generator)
-    iwae, iwae_se = {}, {}
-    for k in IWAE_KS:
-        repeats = max(2, samples // k)
-        draws = bounds(model, x.expand(repeats, -1), k, generator).iwae
-        iwae[k] = float(draws.mean())
-        iwae_se[k] = float(draws.std() / math.sqrt(repeats))
-    model.train()
+    with evaluating(model):
+        found = bounds(model, x, samples, generator)
+        iwae, iwae_se = {}, {}
+        for k in IWAE_KS:
+            repeats = max(2, samples // k)
+            draws = bounds(model, x.expand(repeats, -1), k, generator).iwae
+            iwae[k] = float(draws.mean())
+            iwae_se[k] = float(draws.std() / math.sqrt(repeats))
     return GapAtX(
         x=x[0].cpu().numpy(),
         view=view,

@@ -7,6 +7,8 @@ p(z) = N(0, I), decoder p_theta(x|z) = N(x; f(z), sigma^2 I) or Bernoulli(x; sig
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -17,6 +19,18 @@ from lab.nets import mlp
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 ARCHITECTURES = ("mlp", "conv")
+
+
+@contextmanager
+def evaluating(model: nn.Module) -> Iterator[nn.Module]:
+    """The model in evaluation mode for the block (BatchNorm by its running averages), then in the
+    mode it was in before."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
 
 
 def kl_to_prior(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -66,7 +80,11 @@ def _conv_decoder(latent_dim: int) -> nn.Sequential:
 
 
 class VAE(nn.Module):
-    """Encoder x -> (mu, logvar), decoder z -> f(z); sigma of the Gaussian decoder fixed or learned."""
+    """Encoder x -> (mu, logvar), decoder z -> f(z); sigma of the Gaussian decoder fixed or learned.
+
+    With `batch_norm` the MLPs normalise their hidden layers; the model is then a function of each x
+    alone only in evaluation mode, which is where VAETrainer keeps it outside its training steps.
+    """
 
     def __init__(
         self,
@@ -78,6 +96,7 @@ class VAE(nn.Module):
         sigma: float = 0.1,
         learn_sigma: bool = False,
         architecture: str = "mlp",
+        batch_norm: bool = False,
     ) -> None:
         super().__init__()
         if likelihood not in LIKELIHOODS or architecture not in ARCHITECTURES:
@@ -89,13 +108,21 @@ class VAE(nn.Module):
         if architecture == "conv":
             self.encoder, self.decoder = _conv_encoder(latent_dim), _conv_decoder(latent_dim)
         else:
-            self.encoder = mlp(data_dim, 2 * latent_dim, width, depth)
-            self.decoder = mlp(latent_dim, data_dim, width, depth)
+            self.encoder = mlp(data_dim, 2 * latent_dim, width, depth, batch_norm)
+            self.decoder = mlp(latent_dim, data_dim, width, depth, batch_norm)
         log_sigma = torch.tensor(math.log(sigma))
         if learn_sigma:
             self.log_sigma = nn.Parameter(log_sigma)
         else:
             self.register_buffer("log_sigma", log_sigma)
+
+    @torch.no_grad()
+    def start_at_mean_image(self, mean: torch.Tensor) -> None:
+        """Set the Bernoulli decoder's output bias to logit(mean pixel): at the start f(z) is about
+        the data's mean image for every z, and training begins from there rather than from grey."""
+        last = self.decoder[-1]
+        assert self.likelihood == "bernoulli" and isinstance(last, nn.Linear)
+        last.bias.copy_(torch.logit(mean.clamp(1e-3, 1 - 1e-3)))
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """mu(x) and log of the diagonal of Sigma(x)."""

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from lab.vae.trainer import EVAL_EVERY
+from lab.vae.trainer import EVAL_EVERY, mnist_config
 from tests.app.pages import metric, open_page, run_line, step_count
 
 
@@ -23,6 +23,16 @@ def test_loads_on_the_offline_mnist_subset_and_says_so():
     assert (
         len(at.get("image")) >= 1
     )  # the reconstructions (at.get("imgs") finds nothing: the type is "image")
+
+
+def test_the_mnist_run_is_the_benchmarked_one():
+    """bench.vae measures `mnist_config`: the page must run exactly that by default, and say so."""
+    at = _page()
+    line = _run_line(at)
+    assert mnist_config().describe() in line
+    assert "BatchNorm" in line and "cosine decay" in line
+    at.radio(key="vae_arch").set_value("conv").run()
+    assert "BatchNorm" not in _run_line(at)  # the conv nets have none
 
 
 def test_training_raises_the_held_out_elbo():

@@ -73,6 +73,18 @@ def test_mode_collapse_covers_fewer_modes_than_the_default_within_its_steps():
     assert default_modes == 8
 
 
+def test_the_grid_scenario_covers_all_25_modes_sharply():
+    s = find("gan_playground", "grid25")
+    modes, quality = _modes_at(s.config, s.steps)
+    assert modes == 25 and quality >= 0.9, (modes, quality)
+
+
+def test_the_grid_scenario_is_the_setting_bench_gan2d_measures():
+    from bench.gan2d import GRID25 as benchmarked
+
+    assert find("gan_playground", "grid25").config == benchmarked
+
+
 def test_loss_one_under_a_strong_d_covers_no_mode():
     s = find("gan_playground", "saturation")
     modes, quality = _modes_at(s.config, s.steps)

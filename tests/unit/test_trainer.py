@@ -1,15 +1,20 @@
 """GANTrainer, as the playground builds it (toy_gan): the lecture's loop, deterministic,
 live-tunable, and good enough on the ring."""
 
+import copy
 import dataclasses
+import math
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lab.gan.playground import playground_snapshot, toy_gan
-from lab.gan.trainer import GANConfig
+from lab.gan.trainer import INSTANCE_NOISE_STEPS, GANConfig, instance_noise_at, sample_noise
 from lab.runner import TrainingDiverged
+from lab.ui.gan_controls import INSTANCE_NOISE_CHOICES
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
@@ -169,3 +174,68 @@ def test_sgd_update_is_lr_times_the_gradient():
     adam.step(1)
     n = sum(p.numel() for p in adam.G.parameters())
     assert 0.7 * 1e-3 * n**0.5 < adam.history["g_update_norm"][0] <= 1e-3 * n**0.5 * 1.0001
+
+
+# ------------------------------------------------------------------ against mode collapse
+@settings(max_examples=20, deadline=None)
+@given(dim=st.integers(1, 16), seed=st.integers(0, 100))
+def test_uniform_noise_is_bounded_with_the_gaussians_mean_and_variance(dim, seed):
+    """U(-a, a) with a = sqrt 3 has mean 0 and variance a^2 / 3 = 1 (closed form), like N(0, 1)."""
+    z = sample_noise(20_000, dim, "uniform", torch.Generator().manual_seed(seed))
+    assert z.shape == (20_000, dim) and z.abs().max() <= math.sqrt(3.0)
+    assert z.mean(0).abs().max() < 0.05 and (z.var(0) - 1.0).abs().max() < 0.05
+
+
+@settings(max_examples=50, deadline=None)
+@given(step=st.integers(0, 3 * INSTANCE_NOISE_STEPS), start=st.sampled_from(INSTANCE_NOISE_CHOICES))
+def test_instance_noise_falls_linearly_to_a_tenth_and_stays(step, start):
+    s = instance_noise_at(step, start)
+    assert start / 10 - 1e-12 <= s <= start
+    assert instance_noise_at(step + 1, start) <= s
+    if step >= 0.9 * INSTANCE_NOISE_STEPS:
+        assert s == pytest.approx(start / 10)
+    else:
+        assert s == pytest.approx(start * (1 - step / INSTANCE_NOISE_STEPS))
+    assert instance_noise_at(0, start) == start
+
+
+def test_d_sees_the_points_blurred_by_the_scheduled_noise_and_only_then():
+    plain = toy_gan(GANConfig(), evaluate=False)
+    x = torch.zeros(1, 20_000, 2)
+    assert plain.blurred(x) is x
+    blurred = toy_gan(GANConfig(instance_noise=0.5), evaluate=False)
+    blurred.step_count = INSTANCE_NOISE_STEPS // 2
+    noise = blurred.blurred(x)
+    assert float(noise.std()) == pytest.approx(0.25, rel=0.03)  # 0.5 (1 - 1/2)
+
+
+def test_the_averaged_g_is_the_moving_average_of_gs_weights():
+    """theta_avg after n steps, computed by hand from G's weights after each step, starting at G's
+    initial weights."""
+    beta = 0.9
+    trainer = toy_gan(GANConfig(g_average=beta), evaluate=False)
+    expected = [p.detach().clone() for p in trainer.G.parameters()]
+    for _ in range(5):
+        trainer.step(1)
+        expected = [
+            beta * e + (1 - beta) * p.detach() for e, p in zip(expected, trainer.G.parameters(), strict=True)
+        ]
+    for e, a in zip(expected, trainer.G_average.parameters(), strict=True):
+        assert torch.allclose(e, a, atol=1e-6)
+    z = torch.randn(10, 2)
+    assert torch.allclose(trainer.generate(z), trainer.G_average(z[None])[0])
+    assert torch.allclose(trainer.generate(z, averaged=False), trainer.G(z[None])[0])
+    assert not torch.allclose(trainer.generate(z), trainer.generate(z, averaged=False))
+
+
+def test_a_saved_grid_run_continues_where_it_stopped():
+    config = GANConfig(data="grid25", noise_prior="uniform", instance_noise=0.5, g_average=0.99)
+    a = toy_gan(config)
+    a.step(30)
+    b = toy_gan(config)
+    b.load_state_dict(copy.deepcopy(a.state_dict()))  # as a saved file would: nothing shared
+    a.step(20), b.step(20)
+    assert a.history.state_dict() == b.history.state_dict()
+    assert all(
+        torch.equal(p, q) for p, q in zip(a.G_average.parameters(), b.G_average.parameters(), strict=True)
+    )

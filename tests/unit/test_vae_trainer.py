@@ -9,19 +9,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.ui.vae_controls import BETAS, SIGMAS
-from lab.vae.trainer import VAEConfig, VAETrainer, vae_snapshot
+from lab.vae.model import evaluating
+from lab.vae.trainer import (
+    LR_FLOOR,
+    MNIST_LR,
+    MNIST_LR_DECAY_STEPS,
+    VAEConfig,
+    VAETrainer,
+    lr_factor,
+    mnist_config,
+    vae_snapshot,
+)
 
 TOY = VAEConfig(data="ring8", likelihood="gaussian", sigma=0.05, width=64, depth=2)
 
 
-def test_held_out_elbo_on_the_mnist_subset_passes_minus_170_within_1000_steps():
-    """Defaults (2-d latent, Bernoulli decoder on binarised digits, MLP 784-400-2), CPU: held-out
-    ELBO > -170 nats per image after 1,000 steps (measured here: -166.1, IWAE -163.8)."""
-    trainer = VAETrainer(VAEConfig(), device=torch.device("cpu"))
+def test_held_out_elbo_on_the_mnist_subset_passes_minus_165_within_1000_steps():
+    """The page's defaults (2-d latent, Bernoulli decoder on binarised digits, MLPs 784-400-2 with
+    BatchNorm, lr 1e-2 decayed over 1,000 steps, the decoder starting at the mean image), CPU:
+    held-out ELBO > -165 nats per image after 1,000 steps (measured here: -206.5 at the start, -158.6,
+    IWAE -156.7; the plain MLP at lr 1e-3 got -166.1)."""
+    trainer = VAETrainer(mnist_config(), device=torch.device("cpu"))
     start = trainer.evals.last()["elbo"]  # evaluated at step 0
     trainer.step(1000)
     result = trainer.evals.last()  # and every 250 steps
-    assert start < -500 and result["elbo"] > -170, result
+    assert start < -200 and result["elbo"] > -165, result
     assert result["iwae"] > result["elbo"]  # the tighter bound, on the same examples
 
 
@@ -38,7 +50,7 @@ def test_raising_sigma_shrinks_the_kl_and_grows_the_reconstruction_error():
     (measured: KL 9.3 vs 2.5, MSE per pixel 0.046 vs 0.050)."""
     results = {}
     for sigma in (0.1, 1.0):
-        trainer = VAETrainer(VAEConfig(likelihood="gaussian", sigma=sigma), device=torch.device("cpu"))
+        trainer = VAETrainer(mnist_config(likelihood="gaussian", sigma=sigma), device=torch.device("cpu"))
         trainer.step(500)
         results[sigma] = trainer.evaluate()
     assert results[1.0]["kl"] < results[0.1]["kl"]
@@ -48,7 +60,7 @@ def test_raising_sigma_shrinks_the_kl_and_grows_the_reconstruction_error():
 def test_a_gaussian_elbo_on_pixels_can_be_positive():
     """The page's caption: with the Gaussian decoder and sigma learned (from 0.1), the held-out
     ELBO, a log-density of pixels in [0, 1], passes 0 within 1,500 steps."""
-    trainer = VAETrainer(VAEConfig(likelihood="gaussian", learn_sigma=True), device=torch.device("cpu"))
+    trainer = VAETrainer(mnist_config(likelihood="gaussian", learn_sigma=True), device=torch.device("cpu"))
     trainer.step(1500)
     assert trainer.evaluate()["elbo"] > 0
 
@@ -130,3 +142,67 @@ def test_curves_drop_the_first_tenth_of_the_run_unless_asked():
     whole = curves_chart(snap, "ELBO", full_range=True)["datasets"]["curves"]
     assert recent["step"].min() == 10 and whole["step"].min() == 0  # held out: evaluated at step 0
     assert recent["step"].max() == whole["step"].max() == 100
+
+
+# ----------------------------------------------------------------- the MNIST lesson's training
+@settings(max_examples=60, deadline=None)
+@given(step=st.integers(0, 5000), decay_steps=st.sampled_from([0, 1, 10, MNIST_LR_DECAY_STEPS, 4000]))
+def test_lr_factor_warms_up_decays_to_the_floor_and_stays(step, decay_steps):
+    factor = lr_factor(step, decay_steps)
+    if decay_steps == 0:
+        assert factor == 1.0
+        return
+    assert LR_FLOOR * min(1.0, (step + 1) / max(1, decay_steps // 10)) - 1e-12 <= factor <= 1.0
+    if step >= decay_steps:
+        assert factor == pytest.approx(LR_FLOOR)
+    if decay_steps // 10 <= step < decay_steps:  # after the warm-up: never rising
+        assert lr_factor(step + 1, decay_steps) <= factor
+
+
+def test_lr_factor_at_its_landmarks():
+    """Independent values: the warm-up's first step, its end, the cosine's midpoint (halfway
+    between 1 and the floor) and its end."""
+    assert lr_factor(0, 1000) == pytest.approx(1 / 100)
+    assert lr_factor(99, 1000) == pytest.approx(
+        0.5 * (1 + np.cos(np.pi * 99 / 1000)) * (1 - LR_FLOOR) + LR_FLOOR
+    )
+    assert lr_factor(500, 1000) == pytest.approx((1 + LR_FLOOR) / 2)
+    assert lr_factor(1000, 1000) == pytest.approx(LR_FLOOR)
+
+
+def test_the_optimizer_follows_the_schedule_and_a_live_learning_rate():
+    trainer = VAETrainer(mnist_config(), device=torch.device("cpu"), evaluate=False)
+    trainer.step(1)
+    assert trainer.opt.param_groups[0]["lr"] == pytest.approx(MNIST_LR * lr_factor(0, MNIST_LR_DECAY_STEPS))
+    trainer.update(dataclasses.replace(trainer.config, lr=2e-3))
+    assert trainer.opt.param_groups[0]["lr"] == pytest.approx(2e-3 * lr_factor(1, MNIST_LR_DECAY_STEPS))
+
+
+def test_with_batchnorm_what_is_drawn_is_a_function_of_each_digit_alone():
+    """Outside its steps the model is in evaluation mode (BatchNorm by running averages): an
+    example's posterior is the same alone and within a batch, and looking changes no statistic."""
+    trainer = VAETrainer(mnist_config(latent_dim=5), device=torch.device("cpu"), evaluate=False)
+    trainer.step(30)
+    assert not trainer.model.training
+    x = trainer.test[:64]
+    with torch.no_grad():
+        together, alone = trainer.model.encode(x)[0][3], trainer.model.encode(x[3:4])[0][0]
+    assert torch.allclose(together, alone, atol=1e-5)
+    before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    vae_snapshot(trainer), trainer.evaluate()
+    assert all(torch.equal(before[k], v) for k, v in trainer.model.state_dict().items())
+
+
+def test_evaluating_restores_the_mode_it_found():
+    model = torch.nn.BatchNorm1d(3)
+    for mode in (True, False):
+        model.train(mode)
+        with evaluating(model):
+            assert not model.training
+        assert model.training is mode
+
+
+def test_the_bernoulli_decoder_starts_at_the_mean_image():
+    trainer = VAETrainer(mnist_config(), device=torch.device("cpu"), evaluate=False)
+    bias = trainer.model.decoder[-1].bias
+    assert torch.allclose(torch.sigmoid(bias), trainer.train.mean(0).clamp(1e-3, 1 - 1e-3), atol=1e-5)
