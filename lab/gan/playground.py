@@ -16,7 +16,7 @@ import torch
 from lab.data import toy
 from lab.gan.losses import generator_loss
 from lab.gan.theory import grid_2d, jsd, kde_on_grid
-from lab.gan.trainer import Evaluation, GANConfig, GANTrainer
+from lab.gan.trainer import UNIFORM_REACH, Evaluation, GANConfig, GANTrainer
 from lab.metrics import mode_coverage
 from lab.nets import BatchedMLP, seeded
 
@@ -160,7 +160,7 @@ def manifold(trainer: GANTrainer, lines: int = 11, points: int = 41) -> np.ndarr
 
     Other noise coordinates are held at 0. Horizontal lines first, then vertical ones.
     """
-    reach = math.sqrt(3.0) if trainer.config.noise_prior == "uniform" else 2.5
+    reach = UNIFORM_REACH if trainer.config.noise_prior == "uniform" else 2.5
     t = torch.linspace(-reach, reach, points)
     if trainer.config.noise_dim == 1:  # the image of the noise line: one curve
         z = t[None, :, None]

@@ -32,6 +32,8 @@ from lab.runner import TrainingDiverged
 
 OPTIMIZERS = ("adam", "sgd")
 NOISE_PRIORS = ("gaussian", "uniform")
+UNIFORM_REACH = math.sqrt(3.0)
+"""The uniform prior's half-width: U(-a, a) has variance a^2 / 3 = 1, like N(0, 1)."""
 INSTANCE_NOISE_STEPS = 12_000
 INSTANCE_NOISE_FLOOR = 0.1
 """Instance noise falls linearly from its start value, reaching 0 at INSTANCE_NOISE_STEPS generator
@@ -44,7 +46,7 @@ def sample_noise(n: int, dim: int, prior: str, generator: torch.Generator | None
     variance 1 in each coordinate, like the Gaussian, but bounded: a cell of the plane per mode is
     easier to carve out of a square than out of a Gaussian's tails)."""
     if prior == "uniform":
-        return (2.0 * torch.rand(n, dim, generator=generator) - 1.0) * math.sqrt(3.0)
+        return (2.0 * torch.rand(n, dim, generator=generator) - 1.0) * UNIFORM_REACH
     return torch.randn(n, dim, generator=generator)
 
 
@@ -353,7 +355,7 @@ class GANTrainer:
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator, model: int = 0) -> torch.Tensor:
-        """n generated points G(z), z ~ N(0, I) drawn from `generator`, of one model, on the CPU."""
+        """n generated points G(z), z ~ p(z) (`sample_noise`) drawn from `generator`, of one model, on the CPU."""
         z = sample_noise(n, self.config.noise_dim, self.config.noise_prior, generator)
         return self.generate(z, model).cpu()
 
