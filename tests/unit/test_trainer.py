@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.gan.playground import playground_snapshot, toy_gan
-from lab.gan.trainer import INSTANCE_NOISE_STEPS, GANConfig, instance_noise_at, sample_noise
+from lab.gan.trainer import INSTANCE_NOISE_STEPS, NOISE_PRIORS, GANConfig, instance_noise_at, sample_noise
 from lab.runner import TrainingDiverged
-from lab.ui.gan_controls import INSTANCE_NOISE_CHOICES
+from lab.ui.gan_controls import G_AVERAGE_CHOICES, INSTANCE_NOISE_CHOICES
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
@@ -239,3 +239,23 @@ def test_a_saved_grid_run_continues_where_it_stopped():
     assert all(
         torch.equal(p, q) for p, q in zip(a.G_average.parameters(), b.G_average.parameters(), strict=True)
     )
+
+
+# Every end of the playground's "Against mode collapse" controls: a run that trains and measures.
+@settings(max_examples=8, deadline=None)
+@given(
+    prior=st.sampled_from(NOISE_PRIORS),
+    blur=st.sampled_from([INSTANCE_NOISE_CHOICES[0], INSTANCE_NOISE_CHOICES[-1]]),
+    beta=st.sampled_from([G_AVERAGE_CHOICES[0], G_AVERAGE_CHOICES[-1]]),
+)
+def test_every_end_of_the_collapse_controls_trains_and_measures(prior, blur, beta):
+    trainer = toy_gan(
+        GANConfig(data="grid25", noise_prior=prior, instance_noise=blur, g_average=beta, width=32)
+    )
+    trainer.step(100)  # one scheduled evaluation
+    result = trainer.evals.last()
+    assert (
+        0 <= result["modes"] <= 25 and 0 <= result["high_quality"] <= 1 and 0 <= result["jsd"] <= math.log(2)
+    )
+    if prior == "uniform":
+        assert trainer.sample(1000, torch.Generator().manual_seed(0)).isfinite().all()
