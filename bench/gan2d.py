@@ -235,12 +235,12 @@ def main() -> None:
             ("app_steps_per_s_shared", f"{app_shared.app:.0f}", "server and Chromium sharing every core"),
             ("ratio shared / headless", f"{app_shared.ratio:.2f}", "the browser's drawing included"),
         ]
-    for seed, modes, quality, taken, steps in grid:
+    for seed, modes, quality, taken, reached in grid:
         rows.append(
             (
                 f"grid25 seed {seed}",
                 f"{modes:.0f}",
-                f"modes, {quality:.1%} high quality, {taken:.0f} s, {steps:,} generator steps",
+                f"modes, {quality:.1%} high quality, {taken:.0f} s, {reached:,} generator steps",
             )
         )
     rows.append(
