@@ -7,7 +7,7 @@ import streamlit as st
 from lab.data import toy
 from lab.ui import link, own_data
 from lab.ui.gan_controls import LR_CHOICES
-from lab.vae.trainer import LR_FLOOR, MNIST_LR, MNIST_LR_DECAY_STEPS, VAEConfig
+from lab.vae.trainer import LR_FLOOR, MNIST_LR, MNIST_LR_DECAY_STEPS, VAEConfig, mnist_config
 
 SIGMAS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 BETAS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -65,20 +65,19 @@ def vae_config_sidebar() -> VAEConfig:
     left, right = sb.columns(2)
     a = link.number_input(left, "from #", 0, 999, 0, key="vae_pair_a")
     b = link.number_input(right, "to #", 0, 999, 1, key="vae_pair_b")
-    return VAEConfig(
-        data=data,
-        latent_dim=latent,
-        likelihood=likelihood,
-        sigma=sigma,
-        learn_sigma=learn_sigma,
-        beta=beta,
-        architecture=architecture,
-        width=400 if is_mnist else 128,
-        depth=1 if is_mnist else 2,
-        lr=lr,
-        lr_decay_steps=MNIST_LR_DECAY_STEPS if is_mnist else 0,
-        batch_norm=is_mnist and architecture == "mlp",
-        batch_size=batch,
-        seed=seed,
-        pair=(a, b),
-    )
+    fields = {
+        "data": data,
+        "latent_dim": latent,
+        "likelihood": likelihood,
+        "sigma": sigma,
+        "learn_sigma": learn_sigma,
+        "beta": beta,
+        "architecture": architecture,
+        "width": 400 if is_mnist else 128,
+        "depth": 1 if is_mnist else 2,
+        "lr": lr,
+        "batch_size": batch,
+        "seed": seed,
+        "pair": (a, b),
+    }
+    return mnist_config(**fields) if is_mnist else VAEConfig(**fields)
