@@ -21,7 +21,7 @@ from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot
 from lab.gan.optimal_d import DConfig, DSnapshot, DStarSnapshot, InnerLoopConfig
 from lab.gan.playground import GANSnapshot
 from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot
-from lab.gan.trainer import GANConfig
+from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, GANConfig
 from lab.semi.trainer import SemiConfig
 from lab.semi.views import SemiSnapshot
 from lab.vae.trainer import VAEConfig, VAESnapshot
@@ -132,8 +132,8 @@ PLAYGROUND = (
         controls=GRID25_CONTROLS,
         config=GRID25,
         steps=GRID25_STEPS,
-        look_for="The grid of 25 (σ 0.05), seed 0, with uniform noise z, instance noise σ 0.5 falling to 0.05 by "
-        "step 10,800, G's weights averaged (β 0.999), k = 2 and learning rates 10⁻³ (D) and 5·10⁻⁴ (G): after "
+        look_for=f"The grid of 25 (σ 0.05), seed 0, with uniform noise z, instance noise σ {GRID25.instance_noise:g} "
+        f"falling to {GRID25.instance_noise * INSTANCE_NOISE_FLOOR:g} by step {INSTANCE_NOISE_HELD_FROM:,}, G's weights averaged (β 0.999), k = 2 and learning rates 10⁻³ (D) and 5·10⁻⁴ (G): after "
         "15,000 steps all 25 modes, at least 90 % of the samples high quality.",
         outcome=modes_outcome,
         question=Question(

@@ -36,9 +36,10 @@ UNIFORM_REACH = math.sqrt(3.0)
 """The uniform prior's half-width: U(-a, a) has variance a^2 / 3 = 1, like N(0, 1)."""
 INSTANCE_NOISE_STEPS = 12_000
 INSTANCE_NOISE_FLOOR = 0.1
+INSTANCE_NOISE_HELD_FROM = round((1 - INSTANCE_NOISE_FLOOR) * INSTANCE_NOISE_STEPS)
 """Instance noise falls linearly from its start value, reaching 0 at INSTANCE_NOISE_STEPS generator
 steps if it went on, and is held at INSTANCE_NOISE_FLOOR times its start value from there (step
-10,800): enough to keep D smooth, little enough for G to sharpen its modes."""
+INSTANCE_NOISE_HELD_FROM, 10,800): enough to keep D smooth, little enough for G to sharpen its modes."""
 
 
 def sample_noise(n: int, dim: int, prior: str, generator: torch.Generator | None = None) -> torch.Tensor:

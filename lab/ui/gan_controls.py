@@ -10,7 +10,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_STEPS, NOISE_PRIORS, GANConfig
+from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, NOISE_PRIORS, GANConfig
 from lab.ui import link, own_data
 
 C = TypeVar("C", bound=GANConfig)
@@ -52,7 +52,7 @@ def against_collapse(defaults: GANConfig) -> dict[str, Any]:
         defaults.instance_noise,
         key="instance_noise",
         help=f"Gaussian noise added to every point D sees, real or generated, falling to "
-        f"{INSTANCE_NOISE_FLOOR:g}× by step {round((1 - INSTANCE_NOISE_FLOOR) * INSTANCE_NOISE_STEPS):,}: D compares "
+        f"{INSTANCE_NOISE_FLOOR:g}× by step {INSTANCE_NOISE_HELD_FROM:,}: D compares "
         "the two densities smoothed alike, so G feels modes far away.",
     )
     average = link.select_slider(
