@@ -136,8 +136,8 @@ def gap_views(snap: VAESnapshot) -> None:
         st.caption(
             f"The gap log p(x) − ELBO, averaged over the first {GAP_EXAMPLES} held-out examples, every "
             f"{GAP_EVERY:,} steps (log p(x) by quadrature): the KL from q(z|x) to the true posterior. Training "
-            "the encoder closes most of it (moons, 2-D latent, σ = 0.1, seed 0: to under a quarter within 2,000 "
-            "steps)."
+            "the encoder closes most of it (moons, 2-D latent, σ = 0.1: to under a quarter within 2,000 steps, "
+            "from 25–38 nats to 0.32–0.43 on seeds 0–4)."
         )
     with right:
         link.number_input(

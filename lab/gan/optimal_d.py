@@ -43,6 +43,8 @@ LIVE_FIELDS = ("p_g", "lr", "batch_size", "ratio")
 """DConfig fields that can change while D trains: move p_G and watch D chase the new D*."""
 
 GRID_POINTS = 1000
+PROOF_REACH = 5.0
+"""The proof at one x looks at x in [-PROOF_REACH, PROOF_REACH]: the grid always covers it."""
 VALUE_EVERY = 10
 """D steps between recordings of V(D, G), V(D*, G) and |D - D*| (each costs about one D step)."""
 
@@ -121,6 +123,7 @@ class DSnapshot:
     bulk: np.ndarray  # bool mask: the grid cells holding 98 % of (p_data + p_G) / 2
     value: float  # V(D, G) by quadrature
     value_star: float  # V(D*, G) = -log 4 + 2 JSD
+    value_d_star_r: float  # V(D*_r, G): where V(D, G) goes as D goes to D*_r (= value_star at r = 1)
     jsd: float
     history: dict[str, list[float]]  # step, value, value_star, gap
 
@@ -152,7 +155,7 @@ class DTrainer:
             raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
         self.config = config
         self.p_g = self.p_data if config.p_g is None else config.p_g.mixture(self.p_data.extent)
-        self.x = grid_covering(self.p_data, self.p_g)
+        self.x = grid_covering(self.p_data, self.p_g, reach=PROOF_REACH)
         self.cell = float(self.x[1] - self.x[0])
         for group in self.opt.param_groups:
             group["lr"] = config.lr
@@ -222,6 +225,7 @@ def _view(trainer: DTrainer, history: dict[str, list[float]]) -> DSnapshot:
     p_data, p_g = np.exp(log_p_data), np.exp(log_p_g)
     divergence = jsd(p_data, p_g, trainer.cell)
     d = trainer.discriminator(trainer.x)
+    d_star_r = d_star(math.log(trainer.config.ratio) + log_p_data, log_p_g)
     return DSnapshot(
         step=trainer.step_count,
         config=trainer.config,
@@ -229,10 +233,11 @@ def _view(trainer: DTrainer, history: dict[str, list[float]]) -> DSnapshot:
         p_data=p_data,
         p_g=p_g,
         d=d,
-        d_star=d_star(math.log(trainer.config.ratio) + log_p_data, log_p_g),
+        d_star=d_star_r,
         bulk=mass_region(0.5 * (p_data + p_g), trainer.cell, 0.98),
         value=value_function(d, p_data, p_g, trainer.cell),
         value_star=-math.log(4) + 2 * divergence,
+        value_d_star_r=value_function(d_star_r, p_data, p_g, trainer.cell),
         jsd=divergence,
         history=history,
     )
@@ -264,29 +269,40 @@ class ProofAtX:
 
 
 def proof_at(snap: DSnapshot, x: float, points: int = 400) -> ProofAtX:
-    """f(q) at the point x of the snapshot's grid nearest to x."""
-    i = int(np.abs(snap.x - x).argmin())
-    a, b = snap.config.ratio * snap.p_data[i], snap.p_g[i]
+    """f(q) at x itself: a = r p_data(x) and b = p_G(x) from the exact densities, q* = D*_r(x) from
+    their logs (exact where it rounds to 0 or 1), the trained D(x) read off the snapshot's grid."""
+    p_data = toy.get(snap.config.data)
+    p_g = p_data if snap.config.p_g is None else snap.config.p_g.mixture(p_data.extent)
+    at = np.array([x], dtype=np.float64)
+    log_a = math.log(snap.config.ratio) + float(p_data.log_prob(at)[0])
+    log_b = float(p_g.log_prob(at)[0])
+    a, b = math.exp(log_a), math.exp(log_b)
     q = np.linspace(0.5 / points, 1 - 0.5 / points, points)
     return ProofAtX(
-        x=float(snap.x[i]),
-        a=float(a),
-        b=float(b),
-        q_star=float(snap.d_star[i]),
-        d=float(snap.d[i]),
-        d_star_balanced=float(snap.p_data[i] / (snap.p_data[i] + snap.p_g[i])) if a + b > 0 else 0.5,
+        x=float(x),
+        a=a,
+        b=b,
+        q_star=float(d_star(np.array([log_a]), np.array([log_b]))[0]),
+        d=float(np.interp(x, snap.x, snap.d)),
+        d_star_balanced=float(d_star(np.array([log_a - math.log(snap.config.ratio)]), np.array([log_b]))[0]),
         q=q,
         f=pointwise_value(q, a, b),
     )
 
 
-def grid_covering(*mixtures: toy.GaussianMixture, points: int = GRID_POINTS) -> np.ndarray:
-    """A 1-D grid over [-extent, extent] widened to hold every component's mean +- 7 std, so that
-    quadratures over it (JSD, V, KL) miss no measurable mass."""
+def grid_covering(
+    *mixtures: toy.GaussianMixture, points: int = GRID_POINTS, reach: float = 0.0
+) -> np.ndarray:
+    """A 1-D grid over [-extent, extent] (at least [-reach, reach]) widened to hold every component's
+    mean +- 7 std, so that quadratures over it (JSD, V, KL) miss no measurable mass."""
     lo = min(
-        min(m.extent for m in mixtures) * -1, *(float((m.means[:, 0] - 7 * m.stds).min()) for m in mixtures)
+        -reach,
+        min(m.extent for m in mixtures) * -1,
+        *(float((m.means[:, 0] - 7 * m.stds).min()) for m in mixtures),
     )
-    hi = max(max(m.extent for m in mixtures), *(float((m.means[:, 0] + 7 * m.stds).max()) for m in mixtures))
+    hi = max(
+        reach, max(m.extent for m in mixtures), *(float((m.means[:, 0] + 7 * m.stds).max()) for m in mixtures)
+    )
     return np.linspace(lo, hi, points)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from lab.runner import Runner
-from lab.scenarios import SCENARIOS, Scenario, find
+from lab.runner import Runner, RunStatus
+from lab.scenarios import SCENARIOS, Question, Scenario, find
 from lab.ui import link, live, projector
 
 ACTIVE = "scenario_active"  # {"run", "name", "answer"}: the scenario on screen
@@ -47,9 +47,11 @@ def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any
 
 
 def _choose(run: str, scenario: Scenario) -> None:
-    """Button callback: the scenario's setting on every control, a fresh run, and either the
-    question or the run at once."""
-    link.set_controls(dict(scenario.controls), keep=(projector.KEY,))
+    """Button callback: the scenario's setting on every control but the seed (a scenario's claim
+    holds on most seeds: the student's own is kept), a fresh run, and either the question or the
+    run at once."""
+    seeds = tuple(key for key in link.control_keys() if key.endswith("seed"))
+    link.set_controls(dict(scenario.controls), keep=(projector.KEY, *seeds))
     st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": None}
     st.session_state[REQUEST] = {
         "run": run,
@@ -91,14 +93,39 @@ def _panel(run: str, scenario: Scenario, answer: int | None, runner: Runner) -> 
             )
             st.caption("The run starts once you have answered; Play and Step wait for it too.")
             return
-        if question is not None:
-            right = question.choices.index(answer) == question.answer
-            verdict = ":material/check_circle: Right" if right else ":material/cancel: Not quite"
-            said, right_answer = link.plain(answer, 200), link.plain(question.choices[question.answer], 200)
-            st.markdown(f"{verdict}. You said “{said}”; the answer is “{right_answer}”.")
         st.caption(scenario.look_for)
-        live.live_view(runner, lambda snap: _what_happened(scenario, snap), "reading the scenario", unit=None)
+        said = None if question is None else question.choices.index(answer)
+        live.live_view(
+            runner,
+            lambda snap: _what_happened(scenario, snap, said, runner.status()),
+            "reading the scenario",
+            unit=None,
+        )
 
 
-def _what_happened(scenario: Scenario, snap: Any) -> None:
+def _what_happened(scenario: Scenario, snap: Any, said: int | None, status: RunStatus) -> None:
+    """What the run showed, and the student's answer judged by it once the run is at its step."""
     st.markdown(f"**What happened**, {scenario.outcome(snap)}.")
+    if said is None or scenario.question is None:
+        return
+    if status.step < scenario.steps or status.running:
+        st.markdown(f":material/hourglass_top: The verdict comes at step {scenario.steps:,}, from this run.")
+        return
+    st.markdown(verdict(scenario.question, said, scenario.question.shown(snap)))
+
+
+def verdict(question: Question, said: int, shown: int | None) -> str:
+    """The student's answer (the index `said`) judged against what this run showed (`shown`), and
+    against what most seeds show (`question.answer`) where this run is not one of them."""
+
+    def choice(i: int) -> str:
+        return f"“{link.plain(question.choices[i], 200)}”"
+
+    usual = f"on most seeds (at least 4 of the 5 tested) it is {choice(question.answer)}"
+    if shown is None:
+        return f":material/help: You said {choice(said)}; this run showed none of the choices, but {usual}."
+    mark = ":material/check_circle: Right" if said == shown else ":material/cancel: Not quite"
+    line = f"{mark}. You said {choice(said)}; this run showed {choice(shown)}."
+    if shown != question.answer:
+        line += f" This seed is unusual: {usual}."
+    return line

@@ -17,7 +17,6 @@ from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.optimal_d import DConfig, DTrainer
 from lab.gan.playground import toy_gan
 from lab.gan.saturation import (
-    OPTIMIZER_LRS,
     STALL_STEPS,
     STRONG_D,
     SaturationConfig,
@@ -26,10 +25,9 @@ from lab.gan.saturation import (
     loss_three_as_kl,
     saturation_gan,
     triple_snapshot,
-    update_ratio,
 )
 from lab.gan.theory import expected_log_ratio
-from lab.gan.trainer import GANConfig, GANTrainer
+from lab.gan.trainer import GANConfig
 
 SMALL = SaturationConfig(width=32, depth=2, batch_size=64)
 
@@ -141,30 +139,19 @@ def test_a_trained_d_off_the_default_path_falls_short_as_the_caption_says():
     assert check.minus_kl + 3 < value < 0
 
 
-def _strong_d_run(optimizer: str) -> GANTrainer:
-    lr_d, lr_g = OPTIMIZER_LRS[optimizer]
-    trainer = saturation_gan(dataclasses.replace(STRONG_D, optimizer=optimizer, lr_d=lr_d, lr_g=lr_g))
+@pytest.mark.parametrize("seed", range(5))
+def test_under_the_strong_d_the_gradient_of_loss_one_is_d_over_one_minus_d_of_twos(seed):
+    """The caption: the gradient of (1) is about D(G(z))/(1 - D(G(z))) of (2)'s (per sample the two are
+    D and 1 - D times the same gradient of D's logit), hundreds to thousands of times smaller. The
+    stall itself (how far G moves, D(G(z))) is the scenario "strong_d"'s claim, checked on seeds 0-4 by
+    tests/unit/test_scenario_seeds.py."""
+    trainer = saturation_gan(dataclasses.replace(STRONG_D, seed=seed))
     trainer.step(STALL_STEPS)
-    return trainer
-
-
-def test_under_the_strong_d_loss_one_stalls_as_the_caption_says():
-    """The page's default (ring, SGD lr 0.05, D pre-trained 200 steps, k = 5, seed 0), first 200 G
-    steps: the gradient of (1) is ~1e-3 of (2)'s, G moves 0.06 % as far, D(G(z)) < 0.001 under (1),
-    > 0.1 under (2) and (3)."""
-    trainer = _strong_d_run("sgd")
-    minimax, non_saturating, log_ratio = trainer.histories
-    grad_ratio = np.median(np.array(minimax["g_grad_norm"]) / np.array(non_saturating["g_grad_norm"]))
-    assert grad_ratio < 3e-3
-    assert update_ratio(trainer.histories) < 0.002  # the issue's target is 0.05
-    assert max(minimax["d_fake"][-20:]) < 1e-3
-    assert min(np.mean(h["d_fake"][-20:]) for h in (non_saturating, log_ratio)) > 0.1
-
-
-def test_adam_moves_loss_one_about_as_far_as_the_expander_says():
-    """Same setting with Adam: the step no longer follows the gradient's scale."""
-    trainer = _strong_d_run("adam")
-    assert update_ratio(trainer.histories) > 0.3
+    minimax, non_saturating, _ = trainer.histories
+    ratios = np.array(minimax["g_grad_norm"]) / np.array(non_saturating["g_grad_norm"])
+    d = minimax["d_fake"][0]
+    assert ratios[0] == pytest.approx(d / (1 - d), rel=0.25)
+    assert np.median(ratios) < 0.01
 
 
 def test_gradient_weight_shares_closed_form():
@@ -175,16 +162,3 @@ def test_gradient_weight_shares_closed_form():
     np.testing.assert_allclose(minimax, [0.5, 0.9, 1.0, 1.0])
     np.testing.assert_allclose(shares["non_saturating"][1], np.cumsum([0.5, 0.6, 0.9, 1.0]) / 3.0)
     np.testing.assert_allclose(shares["log_ratio"][1], [0.25, 0.5, 0.75, 1.0])
-
-
-def test_adam_rescues_loss_one_only_while_its_gradient_is_steady():
-    """The expander's second claim (default setting, Adam, seed 0): (1) keeps pace for ~130 steps,
-    then its gradient falls ~1e7-fold and over steps 200-300 it moves ~1e5 times less than (2)."""
-    lr_d, lr_g = OPTIMIZER_LRS["adam"]
-    trainer = saturation_gan(dataclasses.replace(STRONG_D, optimizer="adam", lr_d=lr_d, lr_g=lr_g))
-    trainer.step(300)
-    minimax, non_saturating, _ = trainer.histories
-    grads, moves = np.array(minimax["g_grad_norm"]), np.array(minimax["g_update_norm"])
-    assert np.median(moves[20:120]) > 0.5 * np.median(non_saturating["g_update_norm"][20:120])
-    assert grads[130:].min() < 1e-5 * np.median(grads[20:120])
-    assert np.median(moves[200:]) < 1e-3 * np.median(non_saturating["g_update_norm"][200:])

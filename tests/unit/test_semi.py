@@ -152,13 +152,13 @@ def test_pick_labelled_takes_that_many_of_every_class():
 
 
 def test_the_moons_caption_gan_way_three_labels_per_class_seed_0():
-    """The page's caption: after 1,000 steps the semi-supervised boundary separates the moons
-    (held-out accuracy >= 97 %), the labels-only one does not (<= 90 %)."""
+    """The page's caption at seed 0: after 1,000 steps the semi-supervised run is more than 8 points
+    ahead of the labels alone (seeds 0-4: the scenario "three", tests/unit/test_scenario_seeds.py)."""
     torch.set_num_threads(2)
     pair = WithAndWithout(SemiConfig(data="moons", method="gan", labels_per_class=3, seed=0), CPU)
     pair.step(1000)
     semi, alone = (run.accuracy() for run in pair.runs)
-    assert semi >= 0.97 and alone <= 0.90, (semi, alone)
+    assert semi > alone + 0.08, (semi, alone)
     snap = semi_snapshot(pair)
     assert snap.p_class1[0].shape == (80, 80) and snap.generated.shape == (300, 2)
 
