@@ -29,7 +29,7 @@ def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any
                 scenario.title,
                 key=f"scenario_{scenario.name}",
                 on_click=_choose,
-                args=(run, scenario),
+                args=(run, scenario, runner),
                 icon=":material/quiz:" if scenario.question else ":material/science:",
                 use_container_width=True,
             )
@@ -37,7 +37,7 @@ def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any
     if request and request["run"] == run:
         del st.session_state[REQUEST]
         if request["fresh"]:
-            runner.reset(make_trainer())
+            runner.reset(make_trainer(), pause=True)  # whatever was playing: the scenario starts at step 0
         if request["steps"]:
             runner.play_until(request["steps"])
     active = st.session_state.get(ACTIVE)
@@ -46,10 +46,11 @@ def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any
         _panel(run, scenario, active["answer"], runner)
 
 
-def _choose(run: str, scenario: Scenario) -> None:
-    """Button callback: the scenario's setting on every control but the seed (a scenario's claim
-    holds on most seeds: the student's own is kept), a fresh run, and either the question or the
-    run at once."""
+def _choose(run: str, scenario: Scenario, runner: Runner) -> None:
+    """Button callback: pause what plays, the scenario's setting on every control but the seed (a
+    scenario's claim holds on most seeds: the student's own is kept), a fresh run, and either the
+    question or the run at once."""
+    runner.pause()
     seeds = tuple(key for key in link.control_keys() if key.endswith("seed"))
     link.set_controls(dict(scenario.controls), keep=(projector.KEY, *seeds))
     st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": None}

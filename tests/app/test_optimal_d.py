@@ -115,5 +115,7 @@ def test_the_proof_at_one_x_follows_the_real_to_generated_ratio():
     q_star_r = float(metric(at, "q* = a/(a + b)"))
     assert q_star_r == pytest.approx(4 * q_star / (4 * q_star + 1 - q_star), abs=2e-4)  # r a/(r a + b)
     assert "real:fake = 4:1" in run_line(at, " · m = ")
+    assert any("V(D, G) stays below its ceiling V(D*, G): with r = 4" in c.value for c in at.caption)
+    assert not any("climbs to its ceiling" in c.value for c in at.caption)
     charts = [e.proto.spec for e in at.get("vega_lite_chart")]
     assert any("D*_r = 4" in spec for spec in charts)  # the densities chart's legend names D*_r

@@ -7,8 +7,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab.scenarios import SCENARIOS
-from tests.app.pages import opened_with, run_line
+from lab.scenarios import SCENARIOS, find
+from tests.app.pages import opened_with, run_line, step_count
 
 PAGES = {
     "gan_playground": "pages/gan_playground.py",
@@ -101,3 +101,31 @@ def test_the_verdict_follows_the_run_at_a_seed_that_departs_from_most():
         verdict = next((m.value for m in at.markdown if "You said" in m.value), "")
     assert "Right" in verdict and "this run showed “a lot, as with 3”" in verdict, verdict
     assert "This seed is unusual" in verdict and "the labels alone suffice”" in verdict
+
+
+def test_a_scenario_clicked_while_a_run_plays_starts_paused_at_step_0_and_stops_at_its_step():
+    """In class a run is playing when the lecturer clicks a scenario: nothing of the outcome may be
+    drawn before the answer, and "Run it (N steps)" stops at step N exactly."""
+    at = _open("gan_playground")
+    at.button(key="play").click().run()
+    deadline = time.monotonic() + 30
+    while step_count(at) < 50 and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+    assert step_count(at) >= 50
+    at.button(key="scenario_default").click().run()
+    time.sleep(1.0)
+    at.run()
+    assert step_count(at) == 0 and at.button(key="play").disabled  # paused, waiting for the answer
+    assert not [m for m in at.markdown if m.value.startswith("**What happened**")]
+    _answer_radio(at).set_value("3 to 5").run()
+    at.button(key="scenario_run").click().run()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+        if "pause" not in [b.key for b in at.button] and step_count(at) > 0:
+            break
+    time.sleep(1.0)
+    at.run()
+    assert step_count(at) == find("gan_playground", "default").steps

@@ -103,3 +103,24 @@ def test_an_unbalanced_minibatch_trains_d_onto_d_star_r_not_d_star(ratio):
     assert snap.gap < 0.05, snap.gap
     balanced = snap.p_data / (snap.p_data + snap.p_g)
     assert np.abs(snap.d - balanced)[snap.bulk].max() > 0.15
+
+
+@pytest.mark.parametrize(("ratio", "seed"), [(0.25, 0), (4.0, 0), (4.0, 1)])
+def test_off_balance_v_goes_to_v_at_d_star_r_below_the_ceiling(ratio, seed):
+    """The caption for r != 1: D goes to D*_r, so V(D, G) heads for V(D*_r, G), which stays below the
+    ceiling V(D*, G) = -log 4 + 2 JSD (V is maximised by D* alone); after 3,000 steps the trained V
+    is within 0.05 of V(D*_r, G) and over 0.1 below the ceiling."""
+    trainer = DTrainer(DConfig(ratio=ratio, seed=seed))
+    trainer.step(3000)
+    snap = d_snapshot(trainer)
+    cell = float(snap.x[1] - snap.x[0])
+    d_star_r = ratio * snap.p_data / (ratio * snap.p_data + snap.p_g)
+    by_hand = float(np.sum(snap.p_data * np.log(d_star_r) + snap.p_g * np.log1p(-d_star_r)) * cell)
+    assert snap.value_d_star_r == pytest.approx(by_hand, abs=1e-6)
+    assert snap.value_star - snap.value_d_star_r > 0.1
+    assert snap.value_star - snap.value > 0.1 and snap.value == pytest.approx(snap.value_d_star_r, abs=0.05)
+
+
+def test_at_balance_v_at_d_star_r_is_the_ceiling():
+    snap = d_snapshot(DTrainer(DConfig()))
+    assert snap.value_d_star_r == pytest.approx(snap.value_star, abs=1e-6)
