@@ -424,12 +424,11 @@ DENSITY_ESTIMATION = (
         steps=3000,
         look_for="The grid of 25 at the first measurement (step 3,000): the VAE, trained by maximum "
         "likelihood (its ELBO), covers the modes and smears mass between them; the GAN keeps to modes and "
-        "misses some. The GAN's KL(p_θ ‖ p_data) is below the VAE's and its KL(p_data ‖ p_θ) above it.",
+        "misses some. The GAN's KL(p_θ ‖ p_data), mass where there is no data, is under half the VAE's "
+        "(seeds 0–4: 2.5–4.5 against 14.5–15.0 nats), while its KL(p_data ‖ p_θ), what maximum likelihood "
+        "minimises, is no better (2.5–5.3 against 2.4).",
         outcome=density_outcome,
-        holds=lambda snap: (
-            _latest(snap, "gan_reverse_kl") < _latest(snap, "vae_reverse_kl")
-            and _latest(snap, "gan_forward_kl") > _latest(snap, "vae_forward_kl")
-        ),
+        holds=lambda snap: _latest(snap, "gan_reverse_kl") < _latest(snap, "vae_reverse_kl") / 2,
         question=Question(
             "On 25 modes, which model will put less mass where there is no data?",
             ("the VAE", "the GAN", "neither: the same"),
@@ -569,10 +568,10 @@ def _strong_d_stalls_loss_one(snap: TripleSnapshot) -> bool:
 
 def _adam_keeps_pace_then_collapses(snap: TripleSnapshot) -> bool:
     """Under Adam (1) moves 0.5-1.5 times as far as (2) over the first STALL_STEPS, and the gradient
-    of (1) later falls 10^4-fold or more below its median over steps 20-120."""
+    of (1) later falls a thousand-fold or more below its median over steps 20-120."""
     steps, grads = np.array(snap.history[0]["step"]), np.array(snap.history[0]["g_grad_norm"])
     steady = np.median(grads[(steps > 20) & (steps <= 120)])
-    return 0.5 < snap.update_ratio < 1.5 and grads[steps > 130].min() < 1e-4 * steady
+    return 0.5 < snap.update_ratio < 1.5 and grads[steps > 130].min() < 1e-3 * steady
 
 
 def _how_far_loss_one_moved(snap: TripleSnapshot) -> int | None:
@@ -613,7 +612,7 @@ SATURATION = (
         look_for="The same strong D with Adam: Adam divides each step by the gradient's running size, so over "
         "the first 200 steps G under (1) moves about as far as under (2) (0.78–0.82 times on seeds 0–4). "
         "What follows differs from seed to seed: where D pushes D(G(z)) back to ≈ 0 the gradient of (1) "
-        "falls 10⁴-fold or more, and on some seeds G under (1) stalls again by step 300 while on others it "
+        "falls a thousand-fold or more (9·10³- to 5·10⁸-fold on seeds 0–4), and on some seeds G under (1) stalls again by step 300 while on others it "
         "keeps moving (the ‖Δθ_G‖ curves).",
         outcome=saturation_outcome,
         holds=_adam_keeps_pace_then_collapses,
