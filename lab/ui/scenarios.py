@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -12,7 +13,8 @@ from lab.runner import Runner, RunStatus
 from lab.scenarios import SCENARIOS, Question, Scenario, find
 from lab.ui import link, live, projector
 
-ACTIVE = "scenario_active"  # {"run", "name", "answer"}: the scenario on screen
+ACTIVE = "scenario_active"  # {"run", "name", "answer", "before"}: the scenario on screen
+LEFT = "scenario_left"  # the title of the scenario just left, said once
 REQUEST = "scenario_request"  # {"run", "fresh", "steps"}: what the run must do on the next page run
 
 
@@ -40,10 +42,29 @@ def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any
             runner.reset(make_trainer(), pause=True)  # whatever was playing: the scenario starts at step 0
         if request["steps"]:
             runner.play_until(request["steps"])
+    left = st.session_state.pop(LEFT, None)
+    if left:
+        st.info(
+            f"Left the scenario “{left}”: every control is back as it was before it.", icon=":material/undo:"
+        )
     active = st.session_state.get(ACTIVE)
     scenario = find(run, active["name"]) if active and active["run"] == run else None
-    if scenario is not None:
+    if scenario is not None and not _on_screen(scenario, runner):
+        st.session_state.pop(ACTIVE)
+        st.session_state[live.WAITING] = None
+        st.info(
+            f"A control changed, so the scenario “{scenario.title}” closed: the run on screen is no longer "
+            "its run.",
+            icon=":material/science:",
+        )
+    elif scenario is not None:
         _panel(run, scenario, active["answer"], runner)
+
+
+def _on_screen(scenario: Scenario, runner: Runner) -> bool:
+    """Whether the run on screen is the scenario's (at its own seed), setting for setting."""
+    config = runner.trainer.config
+    return config.describe() == replace(scenario.config, seed=config.seed).describe()
 
 
 def _choose(run: str, scenario: Scenario, runner: Runner) -> None:
@@ -51,9 +72,10 @@ def _choose(run: str, scenario: Scenario, runner: Runner) -> None:
     scenario's claim holds on most seeds: the student's own is kept), a fresh run, and either the
     question or the run at once."""
     runner.pause()
+    before = link.current_values()
     seeds = tuple(key for key in link.control_keys() if key.endswith("seed"))
     link.set_controls(dict(scenario.controls), keep=(projector.KEY, *seeds))
-    st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": None}
+    st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": None, "before": before}
     st.session_state[REQUEST] = {
         "run": run,
         "fresh": True,
@@ -64,14 +86,18 @@ def _choose(run: str, scenario: Scenario, runner: Runner) -> None:
 
 def _answer(run: str, scenario: Scenario, key: str) -> None:
     """ "Run it" callback: keep the student's answer, then play the run to the scenario's step."""
-    st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": st.session_state[key]}
+    st.session_state[ACTIVE] = {**st.session_state[ACTIVE], "answer": st.session_state[key]}
     st.session_state[REQUEST] = {"run": run, "fresh": False, "steps": scenario.steps}
     st.session_state[live.WAITING] = None
 
 
 def _leave() -> None:
-    st.session_state.pop(ACTIVE, None)
+    """Close the panel and put every control back as it was before the scenario, saying so."""
+    active = st.session_state.pop(ACTIVE, None)
     st.session_state[live.WAITING] = None
+    if active:
+        link.set_controls(active["before"])
+        st.session_state[LEFT] = find(active["run"], active["name"]).title
 
 
 def _panel(run: str, scenario: Scenario, answer: int | None, runner: Runner) -> None:

@@ -129,3 +129,17 @@ def test_a_scenario_clicked_while_a_run_plays_starts_paused_at_step_0_and_stops_
     time.sleep(1.0)
     at.run()
     assert step_count(at) == find("gan_playground", "default").steps
+
+
+def test_leave_restores_the_controls_and_a_control_changed_closes_the_panel():
+    at = _open("gan_playground", {"k": "3", "lr_g": "0.005"})
+    at.button(key="scenario_collapse").click().run()
+    assert at.slider(key="k").value == 5 and at.select_slider(key="lr_g").value == 0.001
+    at.button(key="scenario_leave").click().run()
+    assert at.slider(key="k").value == 3 and at.select_slider(key="lr_g").value == 0.005
+    assert any("Left the scenario “Mode collapse”: every control is back" in i.value for i in at.info)
+    at.button(key="scenario_collapse").click().run()
+    assert any("Scenario: Mode collapse" in m.value for m in at.markdown)
+    at.slider(key="k").set_value(4).run()
+    assert not any("Scenario:" in m.value for m in at.markdown)
+    assert any("the scenario “Mode collapse” closed" in i.value for i in at.info)
