@@ -111,11 +111,25 @@ def test_the_jsd_grid_resolves_the_kernel_on_every_data_set(name):
 )
 @example(data="bimodal1d", m1=-3.0, s1=0.1, ratio=4.0, x=5.0)
 @example(data="bimodal1d", m1=3.0, s1=2.0, ratio=0.25, x=-5.0)
+@example(data="bimodal1d", m1=-3.0, s1=0.1, ratio=1.0, x=-5.0)  # the grid once ended at -4: q* 0.17, not 1
 def test_the_proofs_maximiser_is_a_over_a_plus_b_at_every_slider_position(data, m1, s1, ratio, x):
     """The page's q* (= D*_r(x), from `d_snapshot`) against a numerical maximiser of
-    f(q) = a log q + b log(1 - q), a = r p_data(x), b = p_G(x) (scipy, bounded Brent)."""
+    f(q) = a log q + b log(1 - q), a = r p_data(x), b = p_G(x) (scipy, bounded Brent); a and b at the
+    slider's x itself (not at the nearest point of a grid that may not reach it), against scipy's
+    normal densities."""
     trainer = DTrainer(DConfig(data=data, p_g=FixedGenerator((m1,), (s1,), (1.0,)), width=8, ratio=ratio))
     proof = proof_at(d_snapshot(trainer), x)
+    p_data = toy.get(data)
+    components = list(zip(p_data.means[:, 0], p_data.stds, p_data.weights, strict=True))
+    assert proof.x == x
+    assert proof.a == pytest.approx(
+        ratio * sum(w * norm.pdf(x, m, s) for m, s, w in components), rel=1e-9, abs=1e-300
+    )
+    assert proof.b == pytest.approx(norm.pdf(x, m1, s1), rel=1e-9, abs=1e-300)
+    log_a = math.log(ratio) + logsumexp([math.log(w) + norm.logpdf(x, m, s) for m, s, w in components])
+    assert proof.q_star == pytest.approx(
+        1 / (1 + math.exp(min(700.0, norm.logpdf(x, m1, s1) - log_a))), abs=1e-12
+    )
     a, b = proof.a, proof.b
     assume(a + b > 1e-200)  # where both densities underflow, every q is a maximiser
     found = minimize_scalar(
@@ -128,34 +142,3 @@ def test_the_proofs_maximiser_is_a_over_a_plus_b_at_every_slider_position(data, 
     assert proof.q_star == pytest.approx(a / (a + b), rel=1e-9)
     assert math.isfinite(proof.f_star) and proof.f_star >= max(proof.f) - 1e-12  # nothing drawn is higher
     assert proof.f_star >= proof.value(proof.d) and math.isfinite(proof.value(proof.d))
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    data=st.sampled_from(NAMES_1D),
-    m1=MEANS,
-    s1=STDS,
-    ratio=st.sampled_from(RATIOS),
-    x=st.integers(-100, 100).map(lambda i: i / 20),  # the proof's x slider: -5..5 by 0.05
-)
-@example(data="bimodal1d", m1=-3.0, s1=0.1, ratio=1.0, x=-5.0)  # the grid once ended at -4: q* 0.17, not 1
-def test_the_proof_reads_the_densities_at_x_itself(data, m1, s1, ratio, x):
-    """a = r p_data(x) and b = p_G(x) at the slider's x, not at the nearest point of a grid that may
-    not reach it, against scipy's normal densities; q* = a/(a + b) to 1e-9 where both are finite."""
-    trainer = DTrainer(DConfig(data=data, p_g=FixedGenerator((m1,), (s1,), (1.0,)), width=8, ratio=ratio))
-    proof = proof_at(d_snapshot(trainer), x)
-    p_data = toy.get(data)
-    density = sum(
-        w * norm.pdf(x, m, s) for m, s, w in zip(p_data.means[:, 0], p_data.stds, p_data.weights, strict=True)
-    )
-    assert proof.x == x
-    assert proof.a == pytest.approx(ratio * density, rel=1e-9, abs=1e-300)
-    assert proof.b == pytest.approx(norm.pdf(x, m1, s1), rel=1e-9, abs=1e-300)
-    log_a = math.log(ratio) + logsumexp(
-        [
-            math.log(w) + norm.logpdf(x, m, s)
-            for m, s, w in zip(p_data.means[:, 0], p_data.stds, p_data.weights, strict=True)
-        ]
-    )
-    expected = 1 / (1 + math.exp(min(700.0, norm.logpdf(x, m1, s1) - log_a)))
-    assert proof.q_star == pytest.approx(expected, rel=1e-9, abs=1e-12)
