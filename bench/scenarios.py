@@ -7,7 +7,8 @@ share on which its claim holds), then one line of JSON:
 - shares      per "run/scenario": {"shown": share of seeds whose run showed the intended answer
               (questions only), "holds": share of seeds on which the claim in `look_for` holds}
 - min_share   the smallest of all those shares (target >= 0.8: 4 of 5 seeds)
-tests/unit/test_scenario_seeds.py asserts the same on seeds 0-4 through `measure_all`.
+- runs        every run: {"run", "name", "seed", "shown", "holds", "outcome"}
+tests/unit/test_scenario_seeds.py runs this module on seeds 0-4 and reads that line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 
@@ -89,7 +90,15 @@ def main() -> None:
         )
         for r in rows:
             print(f"    seed {r.seed}: {'holds' if r.holds else 'FAILS'} · {r.outcome}")
-    print(json.dumps({"shares": table, "min_share": min(v for s in table.values() for v in s.values())}))
+    print(
+        json.dumps(
+            {
+                "shares": table,
+                "min_share": min(v for s in table.values() for v in s.values()),
+                "runs": [asdict(r) for r in results],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

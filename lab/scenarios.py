@@ -9,7 +9,7 @@ to check the claim in `look_for` (tests/unit/test_scenarios.py, tests/app/test_s
 is the index of the choice the run on screen showed: the page judges the student's answer by it.
 
 `run_headless(scenario, seed)` makes the scenario's run at any seed with the builder and snapshot
-its page uses (`LESSONS`): the tests, the page's verdict and `python -m bench.scenarios` (each
+its page uses (`lab.lessons.LESSONS`): the tests, the page's verdict and `python -m bench.scenarios` (each
 question's answer over seeds 0-4) all read runs made this way.
 """
 
@@ -22,48 +22,22 @@ from typing import Any
 
 import numpy as np
 
-from lab.density_estimation import MODELS, ThreeWays, ThreeWaysConfig, ThreeWaysSnapshot, three_ways_snapshot
-from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel, SideBySide, figure1_snapshot
-from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot, mnist_gan, mnist_snapshot
+from lab.density_estimation import MODELS, ThreeWaysConfig, ThreeWaysSnapshot
+from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel
+from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot
 from lab.gan.optimal_d import (
     DConfig,
     DSnapshot,
     DStarSnapshot,
-    DTrainer,
     InnerLoopConfig,
-    d_snapshot,
-    d_star_snapshot,
-    inner_loop_gan,
 )
-from lab.gan.playground import GANSnapshot, playground_snapshot, toy_gan
-from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot, saturation_gan, triple_snapshot
+from lab.gan.playground import GANSnapshot
+from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot
 from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, GANConfig
-from lab.semi.trainer import SemiConfig, WithAndWithout
-from lab.semi.views import SemiSnapshot, semi_snapshot
-from lab.vae.trainer import VAEConfig, VAESnapshot, VAETrainer, vae_snapshot
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """How a lesson's page makes its run and looks at it: `build(config) -> trainer`, then
-    `look(trainer) -> snapshot` after every `trainer.step(n)`."""
-
-    build: Callable[[Any], Any]
-    look: Callable[[Any], Any]
-
-
-LESSONS: dict[str, Lesson] = {
-    "gan_playground": Lesson(toy_gan, playground_snapshot),
-    "optimal_d_1d": Lesson(DTrainer, d_snapshot),
-    "optimal_d_2d": Lesson(inner_loop_gan, d_star_snapshot),
-    "density_estimation": Lesson(ThreeWays, three_ways_snapshot),
-    "mnist_gan": Lesson(mnist_gan, mnist_snapshot),
-    "saturation": Lesson(saturation_gan, triple_snapshot),
-    "figure1": Lesson(SideBySide, figure1_snapshot),
-    "vae": Lesson(VAETrainer, vae_snapshot),
-    "semi_supervised": Lesson(WithAndWithout, semi_snapshot),
-}
-"""Per run (the name a page gives `live.start_run`), its builder and snapshot: the page's own."""
+from lab.lessons import LESSONS
+from lab.semi.trainer import SemiConfig
+from lab.semi.views import SemiSnapshot
+from lab.vae.trainer import VAEConfig, VAESnapshot
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,8 @@ from lab.data import toy
 from lab.density_estimation import (
     SCORE_EVERY,
     SMOOTHING,
-    ThreeWays,
     ThreeWaysConfig,
     ThreeWaysSnapshot,
-    three_ways_snapshot,
 )
 from lab.plots import density_estimation as plots
 from lab.ui import link, live, projector, scenarios
@@ -35,12 +33,10 @@ config = ThreeWaysConfig(data=data, components=components, seed=seed)
 runner = live.start_run(
     "density_estimation",
     config,
-    ThreeWays,
-    three_ways_snapshot,
     buttons,
     step_help="one step of the GAN and the VAE",
 )
-scenarios.show("density_estimation", runner, lambda: ThreeWays(config), buttons)
+scenarios.show("density_estimation", runner, config, buttons)
 
 
 def draw_three_ways(snap: ThreeWaysSnapshot) -> None:

@@ -11,8 +11,6 @@ from lab.gan.figure1 import (
     OPTIMUM_D_STEPS,
     Figure1Config,
     Figure1Panel,
-    SideBySide,
-    figure1_snapshot,
 )
 from lab.plots import figure1 as plots
 from lab.ui import link, live, projector, scenarios, slow_motion
@@ -41,9 +39,9 @@ compare = (
 k = link.slider(sb, "k: D steps per G step (live)", 1, 10, 1, key="f1_k")
 seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="f1_seed")
 config = Figure1Config(**{**SETTINGS[setting], "compare": compare}, k=k, seed=seed)
-runner = live.start_run("figure1", config, SideBySide, figure1_snapshot, buttons)
+runner = live.start_run("figure1", config, buttons)
 slow_motion.manual_buttons("figure1", runner, buttons)
-scenarios.show("figure1", runner, lambda: SideBySide(config), buttons)
+scenarios.show("figure1", runner, config, buttons)
 
 
 def draw_figure(panels: list[Figure1Panel]) -> None:

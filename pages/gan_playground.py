@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot, playground_snapshot, toy_gan
+from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot
 from lab.gan.slow_motion import sub_step_view
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as plots
@@ -20,9 +20,9 @@ st.markdown(
 
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
 config = gan_config_sidebar(GANConfig(), against_collapse, page="gan_playground")
-runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
+runner = live.start_run("gan_playground", config, buttons)
 slow_motion.manual_buttons("gan_playground", runner, buttons)
-scenarios.show("gan_playground", runner, lambda: toy_gan(config), buttons)
+scenarios.show("gan_playground", runner, config, buttons)
 layers = link.multiselect(buttons, "Show", plots.LAYERS, list(plots.LAYERS), key="layers")
 true_scale = link.toggle(
     buttons,

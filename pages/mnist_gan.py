@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.gan.mnist_gan import SCORE_EVERY, MNISTSnapshot, mnist_gan, mnist_snapshot
+from lab.gan.mnist_gan import SCORE_EVERY, MNISTSnapshot
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
@@ -20,9 +20,9 @@ st.markdown(
 )
 buttons = st.sidebar.container()
 config = mnist_gan_config_sidebar()
-runner = live.start_run("mnist_gan", config, mnist_gan, mnist_snapshot, buttons)
+runner = live.start_run("mnist_gan", config, buttons)
 slow_motion.manual_buttons("mnist_gan", runner, buttons)
-scenarios.show("mnist_gan", runner, lambda: mnist_gan(config), buttons)
+scenarios.show("mnist_gan", runner, config, buttons)
 
 
 def draw_digits(snap: MNISTSnapshot) -> None:

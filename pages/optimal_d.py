@@ -10,11 +10,7 @@ from lab.gan.optimal_d import (
     VALUE_EVERY,
     DSnapshot,
     DStarSnapshot,
-    DTrainer,
     InnerLoopConfig,
-    d_snapshot,
-    d_star_snapshot,
-    inner_loop_gan,
     proof_at,
 )
 from lab.plots import optimal_d as plots
@@ -56,13 +52,11 @@ if part.startswith("1-D"):
     runner = live.start_run(
         "optimal_d_1d",
         config,
-        DTrainer,
-        d_snapshot,
         buttons,
         step_help="steps of D on fresh minibatches",
         steps_per_click=per_click,
     )
-    scenarios.show("optimal_d_1d", runner, lambda: DTrainer(config), buttons)
+    scenarios.show("optimal_d_1d", runner, config, buttons)
 
     def draw_fixed_generator(snap: DSnapshot) -> None:
         a, b, c, d, e = projector.columns(st, 5, per_row=3)
@@ -143,9 +137,9 @@ if part.startswith("1-D"):
     live.live_view(runner, draw_fixed_generator, "drawing D against D*", unit="D steps")
 else:
     config = gan_config_sidebar(InnerLoopConfig(), extra=inner_loop_toggle, page="optimal_d_2d")
-    runner = live.start_run("optimal_d_2d", config, inner_loop_gan, d_star_snapshot, buttons)
+    runner = live.start_run("optimal_d_2d", config, buttons)
     slow_motion.manual_buttons("optimal_d_2d", runner, buttons)
-    scenarios.show("optimal_d_2d", runner, lambda: inner_loop_gan(config), buttons)
+    scenarios.show("optimal_d_2d", runner, config, buttons)
 
     def draw_learned_generator(snap: DStarSnapshot) -> None:
         sub = slow_motion.current_sub_step("optimal_d_2d", runner)

@@ -12,8 +12,6 @@ from lab.gan.saturation import (
     STRONG_D,
     TripleSnapshot,
     loss_three_as_kl,
-    saturation_gan,
-    triple_snapshot,
 )
 from lab.gan.theory import expected_log_ratio
 from lab.plots import saturation as plots
@@ -85,9 +83,9 @@ with live_tab:
         seed=seed,
     )
     controls = st.container()
-    runner = live.start_run("saturation", config, saturation_gan, triple_snapshot, controls)
+    runner = live.start_run("saturation", config, controls)
     slow_motion.manual_buttons("saturation", runner, controls)
-    scenarios.show("saturation", runner, lambda: saturation_gan(config), controls)
+    scenarios.show("saturation", runner, config, controls)
 
     def draw_side_by_side(snap: TripleSnapshot) -> None:
         sub = slow_motion.current_sub_step("saturation", runner)

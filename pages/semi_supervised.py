@@ -5,8 +5,8 @@ import streamlit as st
 from lab.plots import semi_supervised as plots
 from lab.plots.raster import image_grid
 from lab.semi.measured import MEASURED
-from lab.semi.trainer import EVAL_EVERY, METHODS, SemiConfig, WithAndWithout
-from lab.semi.views import SemiSnapshot, semi_snapshot
+from lab.semi.trainer import EVAL_EVERY, METHODS, SemiConfig
+from lab.semi.views import SemiSnapshot
 from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
 
@@ -78,13 +78,11 @@ config = SemiConfig(data=data, method=method, labels_per_class=int(per_class), a
 runner = live.start_run(
     "semi_supervised",
     config,
-    WithAndWithout,
-    semi_snapshot,
     buttons,
     step_help="25 steps of both runs",
     steps_per_click=25,
 )
-scenarios.show("semi_supervised", runner, lambda: WithAndWithout(config), buttons)
+scenarios.show("semi_supervised", runner, config, buttons)
 live.data_line(runner.trainer.runs[0].data.source, runner.trainer.runs[0].data.details)
 
 

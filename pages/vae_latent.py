@@ -16,8 +16,6 @@ from lab.vae.trainer import (
     GAP_EXAMPLES,
     IWAE_K,
     VAESnapshot,
-    VAETrainer,
-    vae_snapshot,
 )
 
 run_through_app()
@@ -37,10 +35,8 @@ with st.expander("The model: encoder, prior, decoder"):
     )
 buttons = st.sidebar.container()
 config = vae_config_sidebar()
-runner = live.start_run(
-    "vae", config, VAETrainer, vae_snapshot, buttons, step_help="one gradient step on a minibatch"
-)
-scenarios.show("vae", runner, lambda: VAETrainer(config), buttons)
+runner = live.start_run("vae", config, buttons, step_help="one gradient step on a minibatch")
+scenarios.show("vae", runner, config, buttons)
 
 
 def draw_vae(snap: VAESnapshot) -> None:

@@ -1,7 +1,7 @@
 """A page's live training run: one Runner per page and session, its buttons, its status and its
 live view. Every lesson goes through the same two calls:
 
-    runner = live.start_run("gan_playground", config, toy_gan, playground_snapshot, buttons)
+    runner = live.start_run("gan_playground", config, buttons)
     live.live_view(runner, draw_field, "drawing the playground")
 """
 
@@ -16,6 +16,7 @@ import torch
 
 from lab import limits
 from lab.device import describe
+from lab.lessons import LESSONS
 from lab.runner import Runner, RunStatus
 from lab.slots import TRAINING
 from lab.ui import keep, link, projector, sessions
@@ -28,18 +29,12 @@ REFRESH_SECONDS = 0.4
 """How often the live view redraws while a run is playing."""
 
 
-def start_run(
-    page: str,
-    config: Any,
-    make_trainer: Callable[[Any], Any],
-    look: Callable[[Any], Any],
-    buttons: Any,
-    **button_options: Any,
-) -> Runner:
-    """The session's run for `page` with its Play, Step and Reset buttons drawn in `buttons`.
-    `look(trainer)` is the page's snapshot. If the run cannot be made (no data, a bad setting),
-    the page shows why and stops there (a run over the server's caps, `lab.limits`, too)."""
-    make_trainer = limits.capped(make_trainer)
+def start_run(page: str, config: Any, buttons: Any, **button_options: Any) -> Runner:
+    """The session's run for `page` (a key of `lab.lessons.LESSONS`, which makes it from `config` and
+    gives its snapshot) with its Play, Step and Reset buttons drawn in `buttons`. If the run cannot
+    be made (no data, a bad setting), the page shows why and stops there (a run over the server's
+    caps, `lab.limits`, too)."""
+    make_trainer, look = limits.capped(LESSONS[page].build), LESSONS[page].look
     with friendly_errors(f"preparing the run ({config.describe()})"):
         keep.take_loaded(
             page, config, make_trainer, sessions.runner(page, lambda: make_trainer(config), look)

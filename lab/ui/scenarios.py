@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
+from lab import limits
+from lab.lessons import LESSONS
 from lab.runner import Runner, RunStatus
 from lab.scenarios import SCENARIOS, Question, Scenario, find
 from lab.ui import link, live, projector
@@ -18,9 +19,10 @@ LEFT = "scenario_left"  # the title of the scenario just left, said once
 REQUEST = "scenario_request"  # {"run", "fresh", "steps"}: what the run must do on the next page run
 
 
-def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any) -> None:
-    """The scenarios of `run` (the name the page gave live.start_run): buttons in `buttons`, and the
-    active one's panel here, above the picture. Carries out a scenario's request on the run."""
+def show(run: str, runner: Runner, config: Any, buttons: Any) -> None:
+    """The scenarios of `run` (the name the page gave live.start_run, with its `config`): buttons in
+    `buttons`, and the active one's panel here, above the picture. Carries out a scenario's request
+    on the run."""
     scenarios = SCENARIOS.get(run, ())
     if not scenarios:
         return
@@ -39,7 +41,9 @@ def show(run: str, runner: Runner, make_trainer: Callable[[], Any], buttons: Any
     if request and request["run"] == run:
         del st.session_state[REQUEST]
         if request["fresh"]:
-            runner.reset(make_trainer(), pause=True)  # whatever was playing: the scenario starts at step 0
+            runner.reset(
+                limits.capped(LESSONS[run].build)(config), pause=True
+            )  # whatever was playing: the scenario starts at step 0
         if request["steps"]:
             runner.play_until(request["steps"])
     left = st.session_state.pop(LEFT, None)

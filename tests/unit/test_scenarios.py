@@ -11,7 +11,8 @@ from lab.gan.figure1 import FAR_APART, Figure1Config
 from lab.gan.mnist_gan import MNIST_DEFAULTS
 from lab.gan.optimal_d import InnerLoopConfig
 from lab.gan.saturation import OPTIMIZER_LRS, STALL_STEPS, STRONG_D
-from lab.scenarios import LESSONS, SCENARIOS, find, lesson_of, run_headless
+from lab.lessons import LESSONS
+from lab.scenarios import SCENARIOS, find, lesson_of, run_headless
 from lab.semi.trainer import SemiConfig
 from lab.ui.scenarios import verdict
 from tests.app.test_scenarios import PAGES
