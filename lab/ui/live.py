@@ -34,7 +34,7 @@ def start_run(page: str, config: Any, buttons: Any, **button_options: Any) -> Ru
     gives its snapshot) with its Play, Step and Reset buttons drawn in `buttons`. If the run cannot
     be made (no data, a bad setting), the page shows why and stops there (a run over the server's
     caps, `lab.limits`, too)."""
-    make_trainer, look = limits.capped(LESSONS[page].build), LESSONS[page].look
+    make_trainer, look = trainer_maker(page), LESSONS[page].look
     with friendly_errors(f"preparing the run ({config.describe()})"):
         keep.take_loaded(
             page, config, make_trainer, sessions.runner(page, lambda: make_trainer(config), look)
@@ -46,6 +46,11 @@ def start_run(page: str, config: Any, buttons: Any, **button_options: Any) -> Ru
             keep.keep_popover(page, runner)
         return runner
     st.stop()
+
+
+def trainer_maker(page: str) -> Callable[[Any], Any]:
+    """`config -> trainer` for `page`'s lesson, refusing configs and trainers over the server's caps."""
+    return limits.capped(LESSONS[page].build)
 
 
 def live_view(

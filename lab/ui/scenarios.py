@@ -8,8 +8,6 @@ from typing import Any
 
 import streamlit as st
 
-from lab import limits
-from lab.lessons import LESSONS
 from lab.runner import Runner, RunStatus
 from lab.scenarios import SCENARIOS, Question, Scenario, find
 from lab.ui import link, live, projector
@@ -41,9 +39,8 @@ def show(run: str, runner: Runner, config: Any, buttons: Any) -> None:
     if request and request["run"] == run:
         del st.session_state[REQUEST]
         if request["fresh"]:
-            runner.reset(
-                limits.capped(LESSONS[run].build)(config), pause=True
-            )  # whatever was playing: the scenario starts at step 0
+            # whatever was playing: the scenario's fresh run waits at step 0
+            runner.reset(live.trainer_maker(run)(config), pause=True)
         if request["steps"]:
             runner.play_until(request["steps"])
     left = st.session_state.pop(LEFT, None)
