@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
+from lab.data import toy
 from lab.gan.optimal_d import GRID_POINTS, DConfig, DTrainer, FixedGenerator
 from lab.gan.saturation import (
     OPTIMIZER_LRS,
@@ -51,7 +52,13 @@ with curves_tab:
 
 with live_tab:
     c1, c2, c3, c4, c5 = projector.columns(st, [3, 2, 3, 3, 2], per_row=3)
-    data = link.selectbox(c1, "Data", ["ring8", "grid25", "moons", "spiral", "gaussian"], key="sat_data")
+    data = link.selectbox(
+        c1,
+        "Data",
+        ["ring8", "grid25", "moons", "spiral", "gaussian"],
+        format_func=lambda name: toy.get(name).title,
+        key="sat_data",
+    )
     optimizer = link.radio(
         c2,
         "Optimizer",
@@ -82,7 +89,7 @@ with live_tab:
         d_pretrain=pretrain,
         seed=seed,
     )
-    controls = st.container()
+    controls = st.sidebar.container()  # the run's buttons and scenarios where every lesson has them
     runner = live.start_run("saturation", config, controls)
     slow_motion.manual_buttons("saturation", runner, controls)
     scenarios.show("saturation", runner, config, controls)

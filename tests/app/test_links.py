@@ -59,7 +59,7 @@ LINKS = {
     "pages/saturation.py": {
         "marker": ("0.25", 0.25),
         "log_x": ("false", False),
-        "sat_data": ("moons", "moons"),
+        "sat_data": ("Two moons", "moons"),
         "sat_optimizer": ("Adam", "adam"),
         "sat_pretrain": ("50 steps", 50),
         "sat_k": ("2", 2),
