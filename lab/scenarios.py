@@ -2,15 +2,15 @@
 question asked before the run (predict, then run).
 
 A scenario sets the page's controls (`controls`, by the keys of the page's URL; every other control
-goes back to its default), starts a fresh run and plays it to `steps`. `config` is the run the page
-then makes, written out so that a test can check the page builds exactly it and run it headless
-to check the claim in `look_for` (tests/unit/test_scenarios.py, tests/app/test_scenarios.py).
-`outcome(snapshot)` is what happened, shown beside the answer, and a question's `shown(snapshot)`
-is the index of the choice the run on screen showed: the page judges the student's answer by it.
+but the seed goes back to its default), starts a fresh run and plays it to `steps`. `config` is the
+run the page then makes (at seed 0), written out so that a test can check the page builds exactly it.
+`holds(snapshot)` is the claim in `look_for`, `outcome(snapshot)` what happened, shown beside the
+answer, and a question's `shown(snapshot)` the index of the choice the run on screen showed: the
+page judges the student's answer by it.
 
 `run_headless(scenario, seed)` makes the scenario's run at any seed with the builder and snapshot
-its page uses (`lab.lessons.LESSONS`): the tests, the page's verdict and `python -m bench.scenarios` (each
-question's answer over seeds 0-4) all read runs made this way.
+its page uses (`lab.lessons.LESSONS`); `python -m bench.scenarios` and
+tests/unit/test_scenario_seeds.py check every claim and every question's answer on seeds 0-4 with it.
 """
 
 from __future__ import annotations
@@ -25,12 +25,7 @@ import numpy as np
 from lab.density_estimation import MODELS, ThreeWaysConfig, ThreeWaysSnapshot
 from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel
 from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot
-from lab.gan.optimal_d import (
-    DConfig,
-    DSnapshot,
-    DStarSnapshot,
-    InnerLoopConfig,
-)
+from lab.gan.optimal_d import DConfig, DSnapshot, DStarSnapshot, InnerLoopConfig
 from lab.gan.playground import GANSnapshot
 from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot
 from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, GANConfig
@@ -43,7 +38,7 @@ from lab.vae.trainer import VAEConfig, VAESnapshot
 @dataclass(frozen=True)
 class Question:
     """Asked before the run. `answer` is the index of the choice most seeds show (at least 4 of
-    seeds 0-4, tests/unit/test_scenarios.py); `shown(snapshot)` the index of the choice this run
+    seeds 0-4, tests/unit/test_scenario_seeds.py); `shown(snapshot)` the index of the choice this run
     showed, or None where it showed none of them."""
 
     ask: str

@@ -51,6 +51,13 @@ def _rewound(runner: Runner) -> None:
     st.session_state[_rewind_key(runner) + "_at"] = runner.status().step
 
 
+def timeline_line(runner: Runner) -> None:
+    """While the run plays, under its view and redrawn with it: the frames the timeline holds now."""
+    frames = len(runner.recorded_steps())
+    if frames > 1:
+        st.caption(f":material/history: Timeline: {frames:,} frames recorded. Pause to rewind.")
+
+
 def scrubber(runner: Runner, status: RunStatus) -> None:
     """Under the live view: a slider over the recorded steps (while the run is paused)."""
     steps = runner.recorded_steps()
@@ -58,8 +65,7 @@ def scrubber(runner: Runner, status: RunStatus) -> None:
     if len(options) < 2:
         return
     if status.running:
-        st.caption(f":material/history: Timeline: {len(steps)} frames recorded. Pause to rewind.")
-        return
+        return  # the live view says how many frames are recorded, redrawn with it (`timeline_line`)
     key = _rewind_key(runner)
     if rewound_to(runner, status) is None:
         st.session_state[key] = status.step

@@ -75,6 +75,8 @@ def live_view(
             elif unit:
                 status_line(now, runner.trainer.device, runner.trainer.config.describe(), unit=unit)
             draw(runner.snapshot() if rewound is None else runner.frame(rewound))
+            if unit and now.running:
+                keep.timeline_line(runner)
         rerun_if_paused_meanwhile(status, now)
         if now.running and _crowding_changed(crowded):
             st.rerun()  # more (or fewer) students play now: refresh at the new pace

@@ -1,5 +1,6 @@
 """End to end: the real app in a real browser (Debian's Chromium, headless)."""
 
+import re
 import time
 
 import pytest
@@ -23,6 +24,12 @@ def _no_exception(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+def _frames_recorded(page) -> int:
+    """The number in the live view's "Timeline: N frames recorded" line."""
+    line = page.get_by_text("frames recorded").first.inner_text()
+    return int(re.search(r"Timeline: ([\d,]+) frames", line).group(1).replace(",", ""))
+
+
 def test_home_page(app_url, page):
     page.goto(app_url)
     wait_until_idle(page)
@@ -39,6 +46,12 @@ def test_playground_trains_live(app_url, page):
     second = wait_for_steps(page, first)
     assert second > first > 0, (first, second)
     assert page.get_by_text("steps/s").first.is_visible()
+    frames = [_frames_recorded(page)]  # while playing the count follows the run, not the page's last rerun
+    deadline = time.monotonic() + 60
+    while frames[-1] <= frames[0] and time.monotonic() < deadline:
+        time.sleep(1.0)
+        frames.append(_frames_recorded(page))
+    assert frames[-1] > frames[0] > 1, frames
     page.wait_for_function(  # the field and the curves (the curves are drawn less often)
         "document.querySelectorAll(\"[data-testid='stVegaLiteChart']\").length >= 4", timeout=60_000
     )
