@@ -75,7 +75,8 @@ class ThreeWaysConfig:
         return other == self
 
     def describe(self) -> str:
-        return f"{toy.get(self.data).title} · mixture of {self.components} Gaussians · GAN and VAE (2-D latent) · seed {self.seed}"
+        mixture = "a single Gaussian" if self.components == 1 else f"mixture of {self.components} Gaussians"
+        return f"{toy.get(self.data).title} · {mixture} · GAN and VAE (2-D latent) · seed {self.seed}"
 
 
 class ThreeWays:

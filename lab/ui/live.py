@@ -154,7 +154,7 @@ def run_buttons(
 
 def status_line(status: RunStatus, device: torch.device, run: str, unit: str = "generator steps") -> None:
     """Step, speed, device and state, then what the run is (`run`); a diverged run as an error."""
-    speed = f" · {status.steps_per_s:,.0f} steps/s" if status.running else ""
+    speed = f" · {steps_per_second(status.steps_per_s)}" if status.running else ""
     if status.running and crowding() > 1:
         speed += " · busy server: redrawn less often"
     st.markdown(
@@ -167,6 +167,11 @@ def status_line(status: RunStatus, device: torch.device, run: str, unit: str = "
             f"Training stopped: {link.plain(status.error, 500)}. Lower the learning rates (or the batch "
             "size), then press Reset."
         )
+
+
+def steps_per_second(rate: float) -> str:
+    """A run's speed as people write it: "1.5 steps/s" below ten, "1,234 steps/s" above."""
+    return f"{rate:,.1f} steps/s" if rate < 10 else f"{rate:,.0f} steps/s"
 
 
 def _state(status: RunStatus) -> str:

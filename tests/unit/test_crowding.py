@@ -24,3 +24,18 @@ def test_crowding_is_playing_runs_per_slot_rounded_up(monkeypatch, playing, slot
     assert live.refresh_every(RunStatus(step=5, running=False, steps_per_s=0.0, error=None), 1, 1) is None
     assert not live._crowding_changed(expected)
     assert live._crowding_changed(expected * 2)
+
+
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [
+        (0.84, "0.8 steps/s"),
+        (1.0, "1.0 steps/s"),
+        (9.96, "10.0 steps/s"),
+        (12.4, "12 steps/s"),
+        (1234.5, "1,234 steps/s"),
+    ],
+)
+def test_the_status_lines_speed_reads_as_people_write_it(rate, text):
+    """Below ten steps a second one decimal ("1 steps/s" read oddly on a slow MNIST run)."""
+    assert live.steps_per_second(rate) == text

@@ -162,3 +162,8 @@ def test_a_later_session_reuses_the_first_look_and_it_is_the_same():
     again = densities(cached)
     for name, log_p in cached.view.log_p.items():
         np.testing.assert_allclose(again.log_p[name], log_p, rtol=1e-12)
+
+
+def test_the_run_line_names_one_component_in_words():
+    assert "· a single Gaussian ·" in ThreeWaysConfig(components=1).describe()
+    assert "· mixture of 8 Gaussians ·" in ThreeWaysConfig(components=8).describe()
