@@ -97,6 +97,11 @@ class DConfig:
         """r m real samples in each minibatch (at least one)."""
         return max(1, round(self.ratio * self.batch_size))
 
+    def generator(self) -> toy.GaussianMixture:
+        """p_G as a mixture: the one the student shaped, or p_data itself."""
+        p_data = toy.get(self.data)
+        return p_data if self.p_g is None else self.p_g.mixture(p_data.extent)
+
     def same_run(self, other: DConfig) -> bool:
         """True when `other` differs from this config only in LIVE_FIELDS."""
         return replace(other, **{f: getattr(self, f) for f in LIVE_FIELDS}) == self
@@ -154,7 +159,7 @@ class DTrainer:
         if not self.config.same_run(config):
             raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
         self.config = config
-        self.p_g = self.p_data if config.p_g is None else config.p_g.mixture(self.p_data.extent)
+        self.p_g = config.generator()
         self.x = grid_covering(self.p_data, self.p_g, reach=PROOF_REACH)
         self.cell = float(self.x[1] - self.x[0])
         for group in self.opt.param_groups:
@@ -271,11 +276,9 @@ class ProofAtX:
 def proof_at(snap: DSnapshot, x: float, points: int = 400) -> ProofAtX:
     """f(q) at x itself: a = r p_data(x) and b = p_G(x) from the exact densities, q* = D*_r(x) from
     their logs (exact where it rounds to 0 or 1), the trained D(x) read off the snapshot's grid."""
-    p_data = toy.get(snap.config.data)
-    p_g = p_data if snap.config.p_g is None else snap.config.p_g.mixture(p_data.extent)
     at = np.array([x], dtype=np.float64)
-    log_a = math.log(snap.config.ratio) + float(p_data.log_prob(at)[0])
-    log_b = float(p_g.log_prob(at)[0])
+    log_a = math.log(snap.config.ratio) + float(toy.get(snap.config.data).log_prob(at)[0])
+    log_b = float(snap.config.generator().log_prob(at)[0])
     a, b = math.exp(log_a), math.exp(log_b)
     q = np.linspace(0.5 / points, 1 - 0.5 / points, points)
     return ProofAtX(
