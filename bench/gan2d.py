@@ -17,16 +17,16 @@ Prints a table, then one line of JSON with
 - app_steps_per_s_shared, app_ratio_shared
                      the same with server and Chromium sharing every core: the browser's drawing
                      competes with training (the training thread runs at niceness +10)
-- grid25_modes_mean, grid25_high_quality_mean, grid25_seconds_max, grid25_steps_min
+- grid25_modes_mean, grid25_high_quality_mean, grid25_modes_by_steps, grid25_high_quality_by_steps
                      the 25-Gaussian grid in the setting a student gets in one click (the
                      playground's scenario "All 25 modes of the grid", `lab.scenarios.GRID25`:
-                     uniform z, instance noise, G's weights averaged), seeds 0-4, each trained for 60 s of wall
-                     clock (`--grid-seconds`), scheduled evaluations included: the last evaluation's
-                     modes covered and high-quality fraction, averaged over the seeds; published
-                     (PacGAN, Table 1): GAN 17.3 modes / 94.8 %, PacGAN4 24.8 / 93.6 %. 60 s is a
-                     number of steps that depends on the machine: grid25_steps_min is the fewest
-                     generator steps a seed reached (the high-quality fraction still rises at
-                     16,000-20,000 steps)
+                     uniform z, instance noise, G's weights averaged), seeds 0-4, each trained to
+                     `--grid-steps` generator steps (10,000 by default; counted in steps, so the
+                     machine's speed does not decide), scheduled evaluations included: modes covered
+                     and high-quality fraction, averaged over the seeds, at the last step and every
+                     2,000 steps; published (PacGAN, Table 1): GAN 17.3 modes / 94.8 %, PacGAN4
+                     24.8 / 93.6 %
+`--device cuda` trains every model on the GPU (bench/gpu.sh); the clocks then wait for the device.
 Both headless loops run in this process with the app's thread setting (one intra-op thread),
 interleaved in rounds so that a slow moment of the machine hits both alike.
 """
@@ -43,7 +43,14 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
-from bench.common import TRAINING_THREADS, EvalShare, eval_share, without_evaluations
+from bench.common import (
+    TRAINING_THREADS,
+    EvalShare,
+    add_device_option,
+    eval_share,
+    seconds,
+    without_evaluations,
+)
 from lab.data import toy
 from lab.gan.playground import EVAL_EVERY, toy_gan, toy_scores
 from lab.gan.trainer import GANConfig
@@ -53,9 +60,9 @@ from lab.scenarios import GRID25
 class TextbookGAN:
     """The GAN loop as tutorials write it: sigmoid + BCELoss, two D passes, D grads in G's step."""
 
-    def __init__(self, config: GANConfig) -> None:
+    def __init__(self, config: GANConfig, device: torch.device) -> None:
         torch.manual_seed(config.seed)
-        self.config = config
+        self.config, self.device = config, device
         self.p_data = toy.get(config.data)
 
         def mlp(i: int, o: int) -> nn.Sequential:
@@ -65,53 +72,47 @@ class TextbookGAN:
                 i = config.width
             return nn.Sequential(*layers, nn.Linear(i, o))
 
-        self.G = mlp(config.noise_dim, 2)
-        self.D = nn.Sequential(mlp(2, 1), nn.Sigmoid())
+        self.G = mlp(config.noise_dim, 2).to(device)
+        self.D = nn.Sequential(mlp(2, 1), nn.Sigmoid()).to(device)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=config.lr_g, betas=(0.5, 0.999))
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=config.lr_d, betas=(0.5, 0.999))
         self.bce = nn.BCELoss()
 
     def step(self, n: int) -> None:
         m = self.config.batch_size
-        ones, zeros = torch.ones(m, 1), torch.zeros(m, 1)
+        ones, zeros = torch.ones(m, 1, device=self.device), torch.zeros(m, 1, device=self.device)
         for _ in range(n):
             for _ in range(self.config.k):
-                real = self.p_data.sample(m)
-                fake = self.G(torch.randn(m, self.config.noise_dim))
+                real = self.p_data.sample(m).to(self.device)
+                fake = self.G(torch.randn(m, self.config.noise_dim, device=self.device))
                 self.opt_d.zero_grad()
                 d_loss = self.bce(self.D(real), ones) + self.bce(self.D(fake.detach()), zeros)
                 d_loss.backward()
                 self.opt_d.step()
             self.opt_g.zero_grad()
-            g_loss = self.bce(self.D(self.G(torch.randn(m, self.config.noise_dim))), ones)
+            g_loss = self.bce(self.D(self.G(torch.randn(m, self.config.noise_dim, device=self.device))), ones)
             g_loss.backward()
             self.opt_g.step()
             d_loss.item(), g_loss.item()
 
 
-def _rate(trainer, steps: int) -> float:
-    started = time.perf_counter()
-    trainer.step(steps)
-    return steps / (time.perf_counter() - started)
-
-
-def throughput(rounds: int = 5, steps: int = 400) -> tuple[float, float]:
+def throughput(device: torch.device, rounds: int = 5, steps: int = 400) -> tuple[float, float]:
     """Median steps/s of ours and of the textbook loop, measured in alternating rounds."""
     config = GANConfig()
-    ours, ref = without_evaluations(toy_gan(config, device=torch.device("cpu"))), TextbookGAN(config)
+    ours, ref = without_evaluations(toy_gan(config, device)), TextbookGAN(config, device)
     ours.step(50), ref.step(50)  # warm up
     ours_rates, ref_rates = [], []
     for _ in range(rounds):
-        ours_rates.append(_rate(ours, steps))
-        ref_rates.append(_rate(ref, steps))
+        ours_rates.append(steps / seconds(lambda: ours.step(steps), device))
+        ref_rates.append(steps / seconds(lambda: ref.step(steps), device))
     return statistics.median(ours_rates), statistics.median(ref_rates)
 
 
-def seconds_to_8_modes(limit: float = 60.0) -> tuple[float, int]:
+def seconds_to_8_modes(device: torch.device, limit: float = 60.0) -> tuple[float, int]:
     """Wall-clock seconds (training and the scheduled evaluations, every EVAL_EVERY steps) until
     an evaluation finds 8/8 modes and >= 80 % high quality."""
     started = time.perf_counter()
-    trainer = toy_gan(GANConfig(), device=torch.device("cpu"))
+    trainer = toy_gan(GANConfig(), device)
     while time.perf_counter() - started < limit:
         trainer.step(EVAL_EVERY)
         result = trainer.evals.last()
@@ -121,31 +122,49 @@ def seconds_to_8_modes(limit: float = 60.0) -> tuple[float, int]:
 
 
 GRID_SEEDS = 5
+GRID_EVERY = 2_000
 
 
-def grid25(seconds: float, seeds: int = GRID_SEEDS) -> list[tuple[int, float, float, float, int]]:
-    """Per seed: (seed, modes, high-quality fraction, seconds, generator steps) of the grid of 25
-    after `seconds` of training in whole evaluation periods, read off the evaluation at its end."""
-    results = []
+@dataclass(frozen=True)
+class GridRun:
+    """One seed of the grid of 25: the scheduled evaluation's modes and high-quality share read
+    every GRID_EVERY generator steps, and the wall-clock seconds the whole run took."""
+
+    seed: int
+    steps: list[int]
+    modes: list[float]
+    high_quality: list[float]
+    seconds: float
+
+
+def grid25(steps: int, device: torch.device, seeds: int = GRID_SEEDS) -> list[GridRun]:
+    """The grid of 25 in its one-click setting, trained to `steps` generator steps per seed, its
+    scheduled evaluations included, read every GRID_EVERY steps."""
+    runs = []
     for seed in range(seeds):
-        trainer = toy_gan(replace(GRID25, seed=seed), device=torch.device("cpu"))
+        trainer = toy_gan(replace(GRID25, seed=seed), device)
+        run = GridRun(seed, [], [], [], 0.0)
         started = time.perf_counter()
-        while time.perf_counter() - started < seconds:
+        while trainer.step_count < steps:
             trainer.step(EVAL_EVERY)
-        last = trainer.evals.last()
-        results.append(
-            (seed, last["modes"], last["high_quality"], time.perf_counter() - started, trainer.step_count)
-        )
-    return results
+            if trainer.step_count % GRID_EVERY == 0 or trainer.step_count >= steps:
+                last = trainer.evals.last()
+                run.steps.append(trainer.step_count)
+                run.modes.append(last["modes"])
+                run.high_quality.append(last["high_quality"])
+        runs.append(replace(run, seconds=time.perf_counter() - started))
+    return runs
 
 
-def evaluation_share(calls: int = 10) -> EvalShare:
+def evaluation_share(device: torch.device, calls: int = 10) -> EvalShare:
     """One `toy_scores` (the playground's scheduled evaluation) against EVAL_EVERY training steps,
     `calls` of each in alternating rounds, on a run past its first steps."""
-    trainer = without_evaluations(toy_gan(GANConfig(), device=torch.device("cpu")))
+    trainer = without_evaluations(toy_gan(GANConfig(), device))
     trainer.step(300)
     rng = torch.Generator().manual_seed(0)
-    return eval_share(lambda: toy_scores(trainer, rng), lambda: trainer.step(EVAL_EVERY), EVAL_EVERY, calls)
+    return eval_share(
+        lambda: toy_scores(trainer, rng), lambda: trainer.step(EVAL_EVERY), EVAL_EVERY, device, calls
+    )
 
 
 @dataclass(frozen=True)
@@ -208,24 +227,29 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--no-app", action="store_true", help="skip the browser measurement")
-    parser.add_argument("--grid-seconds", type=float, default=60.0, help="training time per grid25 seed")
+    parser.add_argument(
+        "--grid-steps", type=int, default=10_000, help="generator steps per grid25 seed (default 10,000)"
+    )
+    add_device_option(parser)
     args = parser.parse_args()
     torch.set_num_threads(TRAINING_THREADS)
+    device = args.device
 
-    steps_per_s, ref_steps_per_s = throughput()
-    seconds, steps = seconds_to_8_modes()
-    share = evaluation_share()
+    steps_per_s, ref_steps_per_s = throughput(device)
+    to_8_seconds, to_8_steps = seconds_to_8_modes(device)
+    share = evaluation_share(device)
     app = None if args.no_app else app_steps_per_second(pinned=True)
     app_shared = None if args.no_app else app_steps_per_second(pinned=False)
-    grid = grid25(args.grid_seconds)
-    grid_modes = statistics.mean(g[1] for g in grid)
-    grid_quality = statistics.mean(g[2] for g in grid)
+    grid = grid25(args.grid_steps, device)
+    checkpoints = grid[0].steps
+    modes_at = [statistics.mean(run.modes[i] for run in grid) for i in range(len(checkpoints))]
+    quality_at = [statistics.mean(run.high_quality[i] for run in grid) for i in range(len(checkpoints))]
 
     rows = [
-        ("steps_per_s", f"{steps_per_s:.0f}", "GANTrainer loop, default config, CPU, 1 thread"),
+        ("steps_per_s", f"{steps_per_s:.0f}", f"GANTrainer loop, default config, {device.type}, 1 thread"),
         ("ref_steps_per_s", f"{ref_steps_per_s:.0f}", "textbook PyTorch loop, same sizes"),
         ("ratio ours / ref", f"{steps_per_s / ref_steps_per_s:.2f}", "target >= 1.2"),
-        ("seconds_to_8_modes", f"{seconds:.1f}", f"{steps} generator steps; target <= 10"),
+        ("seconds_to_8_modes", f"{to_8_seconds:.1f}", f"{to_8_steps} generator steps; target <= 10"),
     ]
     if app is not None:
         rows += [
@@ -235,17 +259,19 @@ def main() -> None:
             ("app_steps_per_s_shared", f"{app_shared.app:.0f}", "server and Chromium sharing every core"),
             ("ratio shared / headless", f"{app_shared.ratio:.2f}", "the browser's drawing included"),
         ]
-    for seed, modes, quality, taken, reached in grid:
+    for run in grid:
         rows.append(
             (
-                f"grid25 seed {seed}",
-                f"{modes:.0f}",
-                f"modes, {quality:.1%} high quality, {taken:.0f} s, {reached:,} generator steps",
+                f"grid25 seed {run.seed}",
+                f"{run.modes[-1]:.0f}",
+                f"modes, {run.high_quality[-1]:.1%} high quality at {run.steps[-1]:,} steps, {run.seconds:.0f} s",
             )
         )
-    rows.append(
-        ("grid25 mean", f"{grid_modes:.1f}", f"modes, {grid_quality:.1%} high quality; target 24.8, 94 %")
-    )
+    for steps, modes, quality in zip(checkpoints, modes_at, quality_at, strict=True):
+        rows.append(
+            (f"grid25 @ {steps:,}", f"{modes:.1f}", f"modes, {quality:.1%} high quality (mean of 5 seeds)")
+        )
+    rows.append(("grid25 target", "24.8", "modes, 94 % high quality by 10,000 steps, kept to 20,000"))
     print(f"{'measure':<22} {'value':>8}  note")
     for name, value, note in rows:
         print(f"{name:<22} {value:>8}  {note}")
@@ -253,13 +279,18 @@ def main() -> None:
     result = {
         "steps_per_s": round(steps_per_s, 1),
         "ref_steps_per_s": round(ref_steps_per_s, 1),
-        "seconds_to_8_modes": round(seconds, 2),
-        "steps_to_8_modes": steps,
+        "seconds_to_8_modes": round(to_8_seconds, 2),
+        "steps_to_8_modes": to_8_steps,
         "eval_share": round(share.share, 4),
-        "grid25_modes_mean": round(grid_modes, 2),
-        "grid25_high_quality_mean": round(grid_quality, 4),
-        "grid25_seconds_max": round(max(g[3] for g in grid), 1),
-        "grid25_steps_min": min(g[4] for g in grid),
+        "grid25_steps": checkpoints[-1],
+        "grid25_modes_mean": round(modes_at[-1], 2),
+        "grid25_high_quality_mean": round(quality_at[-1], 4),
+        "grid25_modes_by_steps": {str(s): round(m, 2) for s, m in zip(checkpoints, modes_at, strict=True)},
+        "grid25_high_quality_by_steps": {
+            str(s): round(q, 4) for s, q in zip(checkpoints, quality_at, strict=True)
+        },
+        "grid25_seconds_max": round(max(run.seconds for run in grid), 1),
+        "device": device.type,
     }
     if app is not None:
         result["app_steps_per_s"] = round(app.app, 1)
