@@ -10,7 +10,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench-gpu}"
 mkdir -p "$out"
-export PYTHONUNBUFFERED=1 LAB_OFFLINE=1
+# OMP_NUM_THREADS: eight test workers of sixteen threads each on sixteen cores left the first run
+# (2026-12-04) a quarter done after eight minutes
+export PYTHONUNBUFFERED=1 LAB_OFFLINE=1 OMP_NUM_THREADS=2
 python=${PYTHON:-python3}
 status=0
 step() {  # step NAME COMMAND...: run, log to OUT/NAME.log, time it

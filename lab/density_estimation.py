@@ -85,6 +85,9 @@ class ThreeWays:
 
     def __init__(self, config: ThreeWaysConfig, device: torch.device | None = None, grid: int = GRID) -> None:
         self.config = config
+        device = device or torch.device(
+            "cpu"
+        )  # 2-D nets, measured by quadrature on the CPU beside the mixture
         self.grid = grid  # points per side of the densities' grid
         self.p_data = toy.get(config.data)
         rng = torch.Generator().manual_seed(1234)

@@ -1,18 +1,53 @@
-"""Where tensors live: CUDA if present, else Apple's MPS, else the CPU."""
+"""Where tensors live: CUDA if present, else Apple's MPS, else the CPU.
+
+On CUDA the lab asks for deterministic kernels: a run is a function of its seed on the GPU as on
+the CPU (a saved run continues as it would have; looking at a run never changes it), which the
+lessons promise and the tests check, at some cost in speed.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
+
+os.environ.setdefault(
+    "CUBLAS_WORKSPACE_CONFIG", ":4096:8"
+)  # cuBLAS's deterministic workspace, before its first use
 
 
 def pick_device() -> torch.device:
     """The best device this machine has: cuda -> mps -> cpu."""
     if torch.cuda.is_available():
+        torch.backends.cudnn.benchmark = False  # the same convolution algorithm every run
+        torch.use_deterministic_algorithms(True, warn_only=True)  # same seed, same numbers
         return torch.device("cuda")
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+def rng_state(device: torch.device) -> list[torch.Tensor]:
+    """The global random states a model's own noise (dropout, `randn_like`) is drawn from on
+    `device`: the CPU's, and the GPU's on CUDA."""
+    states = [torch.get_rng_state()]
+    if device.type == "cuda":
+        states.append(torch.cuda.get_rng_state(device))
+    return states
+
+
+@contextmanager
+def own_rng(device: torch.device, state: list[torch.Tensor]) -> Iterator[None]:
+    """Within the block the global random states are `state` (from `rng_state`, which the block
+    may call again to keep where it ended); after it, they are what they were before."""
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.set_rng_state(state[0])
+        if device.type == "cuda" and len(state) > 1:  # a run saved on a CPU has no GPU state
+            torch.cuda.set_rng_state(state[1], device)
+        yield
 
 
 def describe(device: torch.device) -> str:

@@ -17,7 +17,7 @@ from typing import ClassVar
 import torch
 from torch import nn
 
-from lab.device import pick_device
+from lab.device import own_rng, pick_device, rng_state
 from lab.history import History
 from lab.nets import seeded
 from lab.runner import TrainingDiverged
@@ -124,9 +124,9 @@ class SemiTrainer:
         self.optimizers = self.make_optimizers()
         self.step_count = 0
         self.rng = torch.Generator().manual_seed(config.seed + 1)  # minibatches
-        with torch.random.fork_rng(devices=[]):
+        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
             torch.manual_seed(config.seed + 2)
-            self.noise_state = torch.get_rng_state()  # the models' own noise (dropout-like, z samples)
+            self.noise_state = rng_state(self.device)  # the models' own noise (dropout-like, z samples)
         self.history = History(*self.HISTORY)
         self.evals = History("accuracy")
         self.eval_every = EVAL_EVERY[config.data] if evaluate else None
@@ -156,11 +156,10 @@ class SemiTrainer:
     def step(self, n: int = 1) -> dict[str, float]:
         """n gradient steps; the latest step's numbers."""
         metrics: dict[str, float] = {}
-        with torch.random.fork_rng(devices=[]):
-            torch.set_rng_state(self.noise_state)
+        with own_rng(self.device, self.noise_state):
             for _ in range(n):
                 metrics = self._one_step()
-            self.noise_state = torch.get_rng_state()
+            self.noise_state = rng_state(self.device)
         return metrics
 
     def _one_step(self) -> dict[str, float]:
@@ -205,7 +204,7 @@ class SemiTrainer:
             "modules": self.modules.state_dict(),
             "optimizers": [opt.state_dict() for opt in self.optimizers],
             "rng": self.rng.get_state(),
-            "noise_state": self.noise_state.clone(),
+            "noise_state": [state.clone() for state in self.noise_state],
             "history": self.history.state_dict(),
             "evals": self.evals.state_dict(),
         }
@@ -216,7 +215,8 @@ class SemiTrainer:
         for opt, saved in zip(self.optimizers, state["optimizers"], strict=True):
             opt.load_state_dict(saved)
         self.rng.set_state(state["rng"])
-        self.noise_state = state["noise_state"].clone()
+        saved = state["noise_state"]  # one tensor in files saved before the GPU's state was kept too
+        self.noise_state = [s.clone() for s in (saved if isinstance(saved, list) else [saved])]
         self.history.load_state_dict(state["history"])
         self.evals.load_state_dict(state["evals"])
 

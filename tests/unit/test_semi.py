@@ -130,7 +130,7 @@ def test_the_gan_way_without_unlabelled_data_is_a_classifier_trained_on_the_labe
     rng.set_state(trainer.rng.get_state())
     batch = torch.randint(len(trainer.data.x_labelled), (trainer.config.batch_size,), generator=rng)
     with torch.random.fork_rng(devices=[]):
-        torch.set_rng_state(trainer.noise_state)
+        torch.set_rng_state(trainer.noise_state[0])
         logits, _ = twin(trainer.data.x_labelled[batch])
         supervised_loss(logits, trainer.data.y_labelled[batch]).backward()
         opt.step()
