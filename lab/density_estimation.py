@@ -56,6 +56,7 @@ SCORE_EVERY = 3000
 log-likelihoods: one costs about 1.1 s here (mostly the VAE's quadrature) against 5 ms per step of the
 GAN and the VAE together, so 7 % of the training time."""
 DIVERGENCES = ("forward_kl", "reverse_kl", "jsd")
+SAMPLES_SHOWN = 500
 CHUNK = 400  # grid points per pass: bounds the memory of the pairwise distances
 
 
@@ -65,14 +66,13 @@ class ThreeWaysConfig:
     components: int = 4  # K of the mixture
     seed: int = 0
 
-    live_fields = ()
-
     def __post_init__(self) -> None:
         if toy.get(self.data).dim != 2 or not 1 <= self.components <= 30:
             raise ValueError("2-D data and 1 to 30 mixture components")
 
     def same_run(self, other: ThreeWaysConfig) -> bool:
-        return other == self
+        """K alone keeps the run: the mixture is refit, the GAN and the VAE go on."""
+        return (other.data, other.seed) == (self.data, self.seed)
 
     def describe(self) -> str:
         mixture = "a single Gaussian" if self.components == 1 else f"mixture of {self.components} Gaussians"
@@ -85,9 +85,7 @@ class ThreeWays:
 
     def __init__(self, config: ThreeWaysConfig, device: torch.device | None = None, grid: int = GRID) -> None:
         self.config = config
-        device = device or torch.device(
-            "cpu"
-        )  # 2-D nets, measured by quadrature on the CPU beside the mixture
+        device = device or torch.device("cpu")  # 2-D nets, measured by quadrature on the CPU
         self.grid = grid  # points per side of the densities' grid
         self.p_data = toy.get(config.data)
         rng = torch.Generator().manual_seed(1234)
@@ -133,8 +131,13 @@ class ThreeWays:
         return {"step": self.step_count}
 
     def update(self, config: ThreeWaysConfig) -> None:
-        if config != self.config:
-            raise ValueError("every change starts a fresh run")
+        """A new K: the mixture refit on the same sample by EM, and everything measured again now."""
+        if not self.config.same_run(config):
+            raise ValueError("only K can change mid-run")
+        if config.components != self.config.components:
+            self.config = config
+            self.mixture = MixtureEM(config.components, random_state=config.seed).fit(self.train)
+            self._score()
 
     def _score(self) -> None:
         self.view = view = densities(self)
@@ -175,11 +178,13 @@ _FIRST_LOOK: dict[tuple[ThreeWaysConfig, int], tuple[MixtureEM, Densities, dict]
 
 @dataclass
 class Densities:
-    """Every density on one grid, each smoothed by SMOOTHING, as logs."""
+    """Every density on one grid, each smoothed by SMOOTHING, as logs, and samples of each drawn at
+    the same step (so that a picture's samples and density are of the same model)."""
 
     axis: np.ndarray
     cell: float
     log_p: dict[str, np.ndarray]  # "p_data" and each of MODELS: (GRID, GRID), rows follow y
+    samples: dict[str, np.ndarray]  # "p_data" and each of MODELS: (SAMPLES_SHOWN, 2)
 
 
 def mixture_log_density(mixture: MixtureEM, x: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
@@ -235,7 +240,7 @@ def densities(three: ThreeWays) -> Densities:
         "gan": gan_log_density(three.gan, points).reshape(shape),
         "vae": vae_log_density(three.vae, points).reshape(shape),
     }
-    return Densities(axis, cell, log_p)
+    return Densities(axis, cell, log_p, _samples(three, SAMPLES_SHOWN))
 
 
 def divergences(view: Densities, model: str) -> dict[str, float]:
@@ -259,17 +264,22 @@ class ThreeWaysSnapshot:
     scores: dict[str, list[float]]
 
 
+def three_ways_snapshot(three: ThreeWays) -> ThreeWaysSnapshot:
+    """The densities and samples of the last measurement, and the measurements so far."""
+    view = three.view
+    return ThreeWaysSnapshot(three.step_count, three.config, view, view.samples, three.scores.thinned())
+
+
 @torch.no_grad()
-def three_ways_snapshot(three: ThreeWays, n: int = 500) -> ThreeWaysSnapshot:
-    """The densities of the last measurement, samples of each now, the measurements so far."""
+def _samples(three: ThreeWays, n: int) -> dict[str, np.ndarray]:
+    """n samples of p_data and of each model, the same draws of noise every time."""
     rng = torch.Generator().manual_seed(three.config.seed + 3)
-    samples = {
+    return {
         "p_data": three.p_data.sample(n, rng).numpy(),
         "mixture": three.mixture.sample(n)[0],
         "gan": three.gan.sample(n, rng).numpy(),
         "vae": _vae_samples(three.vae, n, rng),
     }
-    return ThreeWaysSnapshot(three.step_count, three.config, three.view, samples, three.scores.thinned())
 
 
 def _vae_samples(vae: VAETrainer, n: int, rng: torch.Generator) -> np.ndarray:

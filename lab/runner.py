@@ -180,13 +180,17 @@ class Runner:
         """The latest snapshot (computed now if there is none yet).
 
         Asking also orders a fresh one from the training thread, for the next call: snapshots
-        are only computed as often as somebody looks at them.
+        are only computed as often as somebody looks at them. Once there is one, asking never
+        waits for a training chunk (a chunk that measures can hold the run for a second).
         """
         self._touch()
+        self._wanted = True
+        latest = self._snapshot
+        if latest is not None:
+            return latest
         with self._lock:
             if self._snapshot is None:
                 self._refresh_snapshot()
-            self._wanted = True
             return self._snapshot
 
     def read(self, look: Callable[[Any], Any]) -> Any:
@@ -195,6 +199,10 @@ class Runner:
         self._touch()
         with self._lock:
             return look(self._trainer)
+
+    def recorded_count(self) -> int:
+        """How many frames the timeline holds, read without waiting for a training chunk."""
+        return len(self._timeline)
 
     def recorded_steps(self) -> list[int]:
         """The steps the timeline holds a frame of."""
@@ -215,16 +223,18 @@ class Runner:
             return look(self._trainer, self._timeline)
 
     def status(self) -> RunStatus:
+        """Where the run is now, read without waiting for a training chunk: each field is one
+        attribute the training thread replaces whole."""
         self._touch()
-        with self._lock:
-            return RunStatus(
-                step=self._trainer.step_count,
-                running=self._playing,
-                steps_per_s=self._rate[2] if self._playing else 0.0,
-                error=self._error,
-                waiting=self._waiting if self._playing else 0,
-                idle_paused=self._idle_paused and not self._playing,
-            )
+        playing = self._playing
+        return RunStatus(
+            step=self._trainer.step_count,
+            running=playing,
+            steps_per_s=self._rate[2] if playing else 0.0,
+            error=self._error,
+            waiting=self._waiting if playing else 0,
+            idle_paused=self._idle_paused and not playing,
+        )
 
     def stop(self) -> None:
         """End the background thread now (the run itself is kept, paused)."""

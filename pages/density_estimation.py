@@ -26,7 +26,13 @@ buttons = st.sidebar.container()
 sb = st.sidebar
 data = link.selectbox(sb, "Data p_data", toy.NAMES_2D, format_func=lambda n: toy.get(n).title, key="de_data")
 components = link.slider(
-    sb, "Mixture components K", 1, 12, 4, key="de_components", help="Changes start a fresh run."
+    sb,
+    "Mixture components K",
+    1,
+    12,
+    4,
+    key="de_components",
+    help="The mixture is refit at once; the GAN and the VAE keep training.",
 )
 seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="de_seed")
 config = ThreeWaysConfig(data=data, components=components, seed=seed)
@@ -47,11 +53,11 @@ def draw_three_ways(snap: ThreeWaysSnapshot) -> None:
             projector.chart(st, chart, key=f"de_{name}", width="content")
     measured = int(snap.scores["step"][-1])
     st.caption(
-        f"Densities at step {measured:,} (measured every {SCORE_EVERY:,} steps), each smoothed by a Gaussian of "
+        f"Densities and samples at step {measured:,} (measured every {SCORE_EVERY:,} steps), each density smoothed by a Gaussian of "
         f"width {SMOOTHING} so that all four are compared at the same resolution: p_data and the mixture exactly, "
         "the VAE by quadrature over its 2-D latent, the GAN by a kernel estimate from its samples (a GAN has no "
         "density of its own). Colour: the log density, from its own peak (dark) down 8 nats (white). Magenta: 500 "
-        "samples of each, now."
+        "samples of each, drawn at the same step as its density."
     )
     st.dataframe(plots.scores_table(snap), hide_index=True, column_config=_number_columns())
     st.caption(

@@ -53,7 +53,7 @@ def _rewound(runner: Runner) -> None:
 
 def timeline_line(runner: Runner) -> None:
     """While the run plays, under its view and redrawn with it: the frames the timeline holds now."""
-    frames = len(runner.recorded_steps())
+    frames = runner.recorded_count()
     if frames > 1:
         st.caption(f":material/history: Timeline: {frames:,} frames recorded. Pause to rewind.")
 

@@ -94,7 +94,7 @@ def test_the_gans_divergences_settle_at_its_number_of_samples(grid_gan):
 
     def kls(samples: int) -> dict[str, float]:
         log_gan = gan_log_density(grid_gan, points, samples=samples).reshape(GRID, GRID)
-        return divergences(Densities(axis, cell, {"p_data": log_data, "gan": log_gan}), "gan")
+        return divergences(Densities(axis, cell, {"p_data": log_data, "gan": log_gan}, {}), "gan")
 
     now, doubled = kls(GAN_SAMPLES), kls(2 * GAN_SAMPLES)
     assert now["forward_kl"] == pytest.approx(doubled["forward_kl"], abs=0.05)
@@ -146,6 +146,21 @@ def test_the_snapshot_only_reads_the_last_measurement(three):
     assert {k: v.shape for k, v in snap.samples.items()} == {
         k: (500, 2) for k in ("p_data", "mixture", "gan", "vae")
     }
+
+
+def test_the_pictures_samples_are_of_the_step_its_densities_are_of():
+    """A student compares a model's samples with its density: both come from the last measurement."""
+    from lab.density_estimation import _samples
+
+    three = ThreeWays(ThreeWaysConfig(components=2), grid=16)
+    three.score_every = 10
+    first = three_ways_snapshot(three).samples["gan"]
+    three.step(9)  # between two measurements: the picture stays at step 0
+    assert np.array_equal(three_ways_snapshot(three).samples["gan"], first)
+    three.step(1)
+    measured = three_ways_snapshot(three)
+    assert measured.scores["step"][-1] == 10 and not np.array_equal(measured.samples["gan"], first)
+    assert np.array_equal(measured.samples["gan"], _samples(three, 500)["gan"])
 
 
 def test_a_later_session_reuses_the_first_look_and_it_is_the_same():
