@@ -66,7 +66,7 @@ def draw_curves(snap: GANSnapshot) -> None:
         r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
     )
     for i, chart in enumerate(plots.metric_charts(snap)):
-        live.history_chart(chart, len(snap.evals["step"]), key=f"metric{i}")
+        live.history_chart(chart, len(snap.evals["step"]), key=f"metric{i}", every=EVAL_EVERY)
     st.caption(
         "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
         r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "

@@ -83,7 +83,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         projector.columns(st, 4, per_row=2), plots.score_charts(snap), plots.SCORE_TITLES, strict=True
     ):
         with column:
-            live.history_chart(chart, len(snap.evals["step"]), key=f"mg_score_{key}")
+            live.history_chart(chart, len(snap.evals["step"]), key=f"mg_score_{key}", every=SCORE_EVERY)
 
 
 live.live_view(runner, draw_digits, "drawing the MNIST GAN", slower=2.5)

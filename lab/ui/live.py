@@ -198,14 +198,16 @@ def data_line(source: str, details: str = "", extra: str = "") -> None:
     st.caption(f":material/dataset: Data: {source}.{' ' + extra if extra else ''}", help=details or None)
 
 
-def history_chart(spec: dict, points: int, key: str, container: Any = st) -> None:
+def history_chart(spec: dict, points: int, key: str, container: Any = st, every: int | None = None) -> None:
     """A chart of a run's history, or, while there are fewer than two points to join, a frame of
-    the same height saying where the curves will appear (never an empty or one-point chart)."""
+    the same height saying when the curves will appear (never an empty or one-point chart): true
+    whether the run plays or waits. `every`: steps between two measurements, if not every step."""
     if points >= 2:
         projector.chart(container, spec, key=key)
         return
+    when = f"at the second measurement (one every {every:,} steps)" if every else "from the second step on"
     with container.container(height=int(spec.get("height", 200)) + 60, border=True):
-        st.caption(":material/play_arrow: Press Play or Step: the curves appear here as the run trains.")
+        st.caption(f":material/timeline: The curves start here {when}; Play or Step trains the run.")
 
 
 def refresh_every(status: RunStatus, slower: float, crowded: int) -> float | None:

@@ -16,6 +16,11 @@ def test_loads_with_data_source_classifier_accuracy_and_scores():
     assert "\n" not in data.value and "urlopen" not in data.value  # one line; details are folded
     labels = {m.label for m in at.metric}
     assert {"Fréchet distance", "Inception Score", "confidence", "digits present"} <= labels
+    # before two scores the charts say when the curves come, true whether the run plays or waits
+    waiting = [c.value for c in at.caption if "The curves start here" in c.value]
+    assert sum("at the second measurement (one every 150 steps)" in text for text in waiting) == 4  # scores
+    assert sum("from the second step on" in text for text in waiting) == 1  # the losses
+    assert not any("Press Play" in c.value for c in at.caption)
 
 
 def test_trains_and_live_settings_keep_the_run():
