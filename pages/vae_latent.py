@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.plots import vae as plots
+from lab.plots.numbers import figure
 from lab.plots.raster import image_grid
 from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
@@ -47,20 +48,20 @@ def draw_vae(snap: VAESnapshot) -> None:
     cols = projector.columns(st, 6 if gaussian else 5, per_row=3)
     cols[0].metric(
         "held-out ELBO",
-        f"{ev['elbo'][-1]:.2f}",
+        figure(ev["elbo"][-1]),
         help=f"nats per example (β = 1), on {EVAL_EXAMPLES} held-out examples, {IWAE_K} samples of q(z|x) each",
     )
     cols[1].metric(
         f"IWAE bound, K = {IWAE_K}",
-        f"{ev['iwae'][-1]:.2f}",
+        figure(ev["iwae"][-1]),
         help=f"log (1/K) Σ p(x, z_k)/q(z_k|x) on the same {EVAL_EXAMPLES} examples and samples as the "
         "ELBO: ≥ the ELBO, ≤ log p(x) on average",
     )
-    cols[2].metric("E_q[log p(x|z)]", f"{ev['recon'][-1]:.2f}", help="reconstruction term, held out")
-    cols[3].metric("KL(q(z|x) ‖ p(z))", f"{ev['kl'][-1]:.2f}", help="held out")
+    cols[2].metric("E_q[log p(x|z)]", figure(ev["recon"][-1]), help="reconstruction term, held out")
+    cols[3].metric("KL(q(z|x) ‖ p(z))", figure(ev["kl"][-1]), help="held out")
     cols[4].metric(
         "reconstruction error",
-        f"{ev['mse'][-1]:.4f}",
+        figure(ev["mse"][-1], 4),
         help="mean squared error per " + ("pixel" if snap.is_image else "coordinate") + ", x against E[x|z]",
     )
     if gaussian:
@@ -71,10 +72,14 @@ def draw_vae(snap: VAESnapshot) -> None:
         chart, how = plots.latent_chart(snap, chosen)
         st.markdown(f"**Latent space**: {how}")
         projector.chart(st, chart, key="latent", width="content")
+        ellipses = (
+            "Black: 2σ ellipses of q(z|x) = N(μ(x), Σ(x)) for the chosen examples; Σ(x) is diagonal (the "
+            "encoder outputs one variance per coordinate), so the ellipses are axis-aligned."
+            if snap.mu.shape[1] == 2
+            else f"The ellipses of q(z|x) are drawn for a 2-D latent only (this one is {snap.mu.shape[1]}-D)."
+        )
         st.caption(
-            "Dots: μ(x) of held-out examples, coloured by label. Black: 2σ ellipses of q(z|x) = "
-            "N(μ(x), Σ(x)) for the chosen examples (2-D latent); Σ(x) is diagonal (the encoder outputs one "
-            "variance per coordinate), so the ellipses are axis-aligned. Dashed: the prior's 1, 2, 3σ circles."
+            f"Dots: μ(x) of held-out examples, coloured by label. {ellipses} Dashed: the prior's 1, 2, 3σ circles."
         )
         if snap.mu.shape[1] > 2:
             st.button("t-SNE map of the latent means (takes seconds)", key="vae_tsne", on_click=compute_tsne)

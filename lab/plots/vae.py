@@ -91,9 +91,25 @@ def ellipse_frame(snap: VAESnapshot, chosen: list[int], points: int = 48) -> pd.
     return pd.concat(rows) if rows else pd.DataFrame({"z1": [], "z2": [], "id": [], "order": []})
 
 
+PRIOR_REACH = 4.0
+"""The latent pictures' window, ±4: the prior N(0, I) puts all but 0.01 % of each coordinate inside."""
+
+
+def reach(values: np.ndarray) -> float:
+    """Half-width of the window a latent picture shows: the prior's ±4 while 99 % of the finite
+    `values` lie inside it, else the first power of two times 4 that holds them (a run with no KL
+    pull, β = 0, can put every μ(x) far outside: the picture follows them, it never goes blank)."""
+    finite = np.abs(values[np.isfinite(values)])
+    far = float(np.percentile(finite, 99)) if finite.size else 0.0
+    half_width = PRIOR_REACH
+    while half_width < far:
+        half_width *= 2
+    return half_width
+
+
 @template
-def _latent_layout(size: int, many_labels: bool) -> alt.TopLevelMixin:
-    scale = alt.Scale(domain=[-4, 4], nice=False)
+def _latent_layout(size: int, many_labels: bool, half_width: float) -> alt.TopLevelMixin:
+    scale = alt.Scale(domain=[-half_width, half_width], nice=False)
     x, y = alt.X("z1:Q", scale=scale, title="z₁"), alt.Y("z2:Q", scale=scale, title="z₂")
     prior = (
         alt.Chart(alt.Data(name="prior"))
@@ -124,8 +140,12 @@ def _latent_layout(size: int, many_labels: bool) -> alt.TopLevelMixin:
 
 def latent_chart(snap: VAESnapshot, chosen: list[int], size: int = 460) -> tuple[dict, str]:
     """mu(x) of held-out points coloured by label, 2-sigma ellipses of q(z|x) for `chosen`, and the
-    prior's 1, 2 and 3-sigma circles (dashed). Returns the spec and how the latent was projected."""
+    prior's 1, 2 and 3-sigma circles (dashed). Returns the spec and how the latent was projected
+    (and the window, where the means lie beyond the prior's)."""
     frame, how = latent_frame(snap)
+    half_width = reach(frame[["z1", "z2"]].to_numpy())
+    if half_width > PRIOR_REACH:
+        how += f", axes ±{half_width:g}: the means lie far beyond the prior's ±{PRIOR_REACH:g}"
     many = frame["label"].nunique() > 25
     if many:
         frame["label"] = frame["label"].astype(int)
@@ -138,17 +158,20 @@ def latent_chart(snap: VAESnapshot, chosen: list[int], size: int = 460) -> tuple
     )
     ellipses = ellipse_frame(snap, chosen if snap.mu.shape[1] == 2 else [])
     return with_data(
-        _latent_layout(size, many), prior=prior, points=frame.round(3), ellipses=ellipses.round(3)
+        _latent_layout(size, many, half_width),
+        prior=prior,
+        points=frame.round(3),
+        ellipses=ellipses.round(3),
     ), how
 
 
 @template
-def _aggregate_layout(height: int) -> alt.TopLevelMixin:
+def _aggregate_layout(height: int, half_width: float) -> alt.TopLevelMixin:
     bars = (
         alt.Chart(alt.Data(name="bins"))
         .mark_rect(color=REAL_COLOR, opacity=0.6)
         .encode(
-            x=alt.X("lo:Q", title="z", scale=alt.Scale(domain=[-4, 4])),
+            x=alt.X("lo:Q", title="z", scale=alt.Scale(domain=[-half_width, half_width])),
             x2="hi:Q",
             y=alt.Y("density:Q", title="density"),
         )
@@ -163,12 +186,14 @@ def _aggregate_layout(height: int) -> alt.TopLevelMixin:
 
 def aggregate_chart(snap: VAESnapshot, dim: int, height: int = 180) -> dict:
     """The aggregate posterior q(z_dim) = E_x q(z_dim|x) (a histogram of one draw per held-out x)
-    against the prior N(0, 1) (line)."""
-    counts, edges = np.histogram(snap.z_samples[:, dim], bins=40, range=(-4, 4))
-    density = counts / (counts.sum() * (edges[1] - edges[0]))
-    z = np.linspace(-4, 4, 200)
+    against the prior N(0, 1) (line), over the window `reach` gives these draws."""
+    draws = snap.z_samples[:, dim]
+    half_width = reach(draws)
+    counts, edges = np.histogram(draws[np.isfinite(draws)], bins=40, range=(-half_width, half_width))
+    density = counts / (max(counts.sum(), 1) * (edges[1] - edges[0]))
+    z = np.linspace(-half_width, half_width, 200)
     return with_data(
-        _aggregate_layout(height),
+        _aggregate_layout(height, half_width),
         bins=pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "density": density}),
         prior=pd.DataFrame({"z": z, "density": np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)}),
     )

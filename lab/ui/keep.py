@@ -98,7 +98,7 @@ def _download(
         file_name=file_name,
         mime=mime,
         on_click="ignore",
-        use_container_width=True,
+        width="stretch",
         **options,
     )
 
@@ -106,9 +106,7 @@ def _download(
 def keep_popover(page: str, runner: Runner) -> None:
     """Save the run, load a saved one, export its metric history: one popover under the buttons."""
     controls = link.current_values()  # read now: a download is served outside the page's run
-    with st.popover(
-        "Keep this run", icon=":material/inventory_2:", use_container_width=True, key=f"{page}_keep"
-    ):
+    with st.popover("Keep this run", icon=":material/inventory_2:", width="stretch", key=f"{page}_keep"):
         _download(
             st,
             "Save the run",
@@ -183,9 +181,7 @@ def figure_export() -> None:
     charts = st.session_state.get(_CHARTS, {}).get(st.session_state.get(link.PAGE), {})
     if not charts:
         return
-    with st.sidebar.popover(
-        "Export a figure", icon=":material/image:", use_container_width=True, key="keep_figures"
-    ):
+    with st.sidebar.popover("Export a figure", icon=":material/image:", width="stretch", key="keep_figures"):
         key = st.selectbox("Figure", sorted(charts), format_func=_chart_name, key="keep_figure")
         png, svg = st.columns(2)
         _download(png, "PNG", lambda: _png(charts[key]), f"{key}.png", "image/png", key="keep_png")

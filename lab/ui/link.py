@@ -356,7 +356,7 @@ def lesson_link_popover(page_path: str) -> None:
     controls: dict[str, str] = st.session_state.get(_CONTROLS, {})
     if not controls:
         return
-    with st.sidebar.popover("Lesson link", icon=":material/link:", use_container_width=True):
+    with st.sidebar.popover("Lesson link", icon=":material/link:", width="stretch"):
         st.caption(
             "The address of this view with every setting in it. Hidden controls are not shown; locked "
             "ones are shown greyed out and keep the link's value."

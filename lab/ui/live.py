@@ -120,9 +120,7 @@ def run_buttons(
     status = runner.status()
     blocked = status.error is not None or waiting
     if status.running:
-        st.button(
-            "Pause", icon=":material/pause:", on_click=runner.pause, key="pause", use_container_width=True
-        )
+        st.button("Pause", icon=":material/pause:", on_click=runner.pause, key="pause", width="stretch")
     else:
         st.button(
             "Play",
@@ -130,7 +128,7 @@ def run_buttons(
             on_click=runner.play,
             key="play",
             type="primary",
-            use_container_width=True,
+            width="stretch",
             disabled=blocked,
         )
     step, reset = st.columns(2)
@@ -140,7 +138,7 @@ def run_buttons(
         args=(steps_per_click,),
         key="step",
         help=step_help,
-        use_container_width=True,
+        width="stretch",
         disabled=blocked,
     )
     reset.button(
@@ -148,7 +146,7 @@ def run_buttons(
         on_click=lambda: runner.reset(make_trainer()),
         key="reset",
         help="start again from step 0 with the same settings",
-        use_container_width=True,
+        width="stretch",
     )
 
 

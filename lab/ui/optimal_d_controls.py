@@ -36,7 +36,7 @@ def d_config_sidebar() -> DConfig:
             s2 = link.slider(sb, "std σ₂", 0.1, 2.0, 0.4, 0.05, key="p_g_s2")
             w2 = link.slider(sb, "weight of the second", 0.05, 0.95, 0.5, 0.05, key="p_g_w2")
             p_g = FixedGenerator((m1, m2), (s1, s2), (1.0 - w2, w2))
-    sb.button("Set p_G = p_data", on_click=set_p_g_to_p_data, key="p_g_equal", use_container_width=True)
+    sb.button("Set p_G = p_data", on_click=set_p_g_to_p_data, key="p_g_equal", width="stretch")
     sb.markdown("**The discriminator D**")
     lr = link.select_slider(sb, "Learning rate (live)", LR_CHOICES, 5e-3, key="d_lr")
     batch = link.select_slider(sb, "Minibatch m (live)", (64, 128, 256, 512, 1024), 512, key="d_batch")

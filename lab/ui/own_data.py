@@ -88,7 +88,7 @@ def panel(where: DeltaGenerator, page: str, select_key: str, data: str) -> None:
         on_click=_open,
         args=(page,),
         icon=":material/draw:",
-        use_container_width=True,
+        width="stretch",
     )
     if state.open:  # a flag, not the button's value: it holds across runs until the dialog closes
         _dialog(page, select_key)
@@ -153,7 +153,7 @@ def _controls(
         args=(page, box),
         disabled=box is None,
         icon=":material/add_circle:",
-        use_container_width=True,
+        width="stretch",
     )
     undo, clear = st.columns(2)
     undo.button(
@@ -163,7 +163,7 @@ def _controls(
         args=(page,),
         disabled=not state.undo,
         icon=":material/undo:",
-        use_container_width=True,
+        width="stretch",
     )
     clear.button(
         "Clear",
@@ -172,7 +172,7 @@ def _controls(
         args=(page,),
         disabled=not len(state.points),
         icon=":material/delete:",
-        use_container_width=True,
+        width="stretch",
     )
     st.button(
         "Use these points as p_data",
@@ -181,7 +181,7 @@ def _controls(
         args=(page, select_key),
         disabled=len(state.points) < own.MIN_POINTS,
         type="primary",
-        use_container_width=True,
+        width="stretch",
     )
 
 

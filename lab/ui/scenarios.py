@@ -33,7 +33,7 @@ def show(run: str, runner: Runner, config: Any, buttons: Any) -> None:
                 on_click=_choose,
                 args=(run, scenario, runner),
                 icon=":material/quiz:" if scenario.question else ":material/science:",
-                use_container_width=True,
+                width="stretch",
             )
     request = st.session_state.get(REQUEST)
     if request and request["run"] == run:

@@ -43,7 +43,7 @@ def manual_buttons(run: str, runner: Runner, where: Any) -> None:
                 on_click=_by_hand,
                 args=(run, runner, act),
                 help=what,
-                use_container_width=True,
+                width="stretch",
             )
         st.button(
             "Next sub-step",
@@ -52,7 +52,7 @@ def manual_buttons(run: str, runner: Runner, where: Any) -> None:
             args=(run, runner),
             icon=":material/slow_motion_video:",
             help="slow motion: one iteration in its 3k + 1 sub-steps, in the slide's order",
-            use_container_width=True,
+            width="stretch",
         )
 
 

@@ -178,3 +178,23 @@ def test_live_charts_reach_streamlit_as_arrow_tables_with_the_same_data(snap):
         table = sent["datasets"][name]
         assert isinstance(table, pa.Table) and table.column_names == list(frame.columns)
         pd.testing.assert_frame_equal(table.to_pandas(), frame.reset_index(drop=True), check_dtype=False)
+
+
+def test_the_latent_pictures_follow_means_far_beyond_the_prior():
+    """β = 0, lr 0.1: μ(x) in the tens of thousands. The window widens to hold them (never blank),
+    and the page says so; inside the prior's ±4 it stays ±4."""
+    from types import SimpleNamespace
+
+    from lab.plots.vae import PRIOR_REACH, aggregate_chart, latent_chart, reach
+
+    rng = np.random.default_rng(0)
+    for scale, expected in ((1.0, PRIOR_REACH), (30.0, 128.0), (19_259.0, 65_536.0)):
+        mu = scale * rng.standard_normal((300, 2))
+        assert reach(mu) == expected and np.mean(np.abs(mu) <= reach(mu)) >= 0.99
+        snap = SimpleNamespace(mu=mu, logvar=np.zeros_like(mu), labels=np.arange(300) % 10, z_samples=mu)
+        spec, how = latent_chart(snap, [0])
+        domain = spec["layer"][1]["encoding"]["x"]["scale"]["domain"]
+        assert domain == [-expected, expected] and (("beyond the prior" in how) == (expected > PRIOR_REACH))
+        bins = aggregate_chart(snap, 0)["datasets"]["bins"]
+        assert bins["density"].sum() * (bins["hi"] - bins["lo"]).iloc[0] == pytest.approx(1.0, abs=0.02)
+    assert reach(np.array([np.nan, np.inf])) == PRIOR_REACH  # a diverged run: no window from nothing
