@@ -42,7 +42,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         """The latest score, or a dash before the first scoring (G at step 0 is noise)."""
         return "—" if latest is None else format(round(latest[name], 9) + 0.0, form)  # never "-0.00"
 
-    cols = projector.columns(st, 5, per_row=3)
+    cols = projector.columns(st, 5, per_row=5)
     cols[0].metric("Fréchet distance", score("frechet", ".1f"), help="lower is better; real vs real ≈ 5")
     cols[1].metric("Inception Score", score("inception", ".2f"), help="MNIST analogue, 1 to 10")
     cols[2].metric("confidence", score("confidence", ".0%"), help="mean max_y p(y|x)")

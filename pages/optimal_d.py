@@ -59,7 +59,7 @@ if part.startswith("1-D"):
     scenarios.show("optimal_d_1d", runner, config, buttons)
 
     def draw_fixed_generator(snap: DSnapshot) -> None:
-        a, b, c, d, e = projector.columns(st, 5, per_row=3)
+        a, b, c, d, e = projector.columns(st, 5, per_row=5)
         a.metric("V(D, G)", f"{snap.value:.4f}", help="of the trained D, by quadrature")
         b.metric("V(D*, G)", f"{snap.value_star:.4f}", help="= −log 4 + 2 JSD: the ceiling")
         c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")

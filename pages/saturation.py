@@ -31,8 +31,9 @@ st.markdown(
 curves_tab, live_tab, kl_tab = link.tabs(["The three losses", "Side by side, live", "(3) as a KL"], key="tab")
 
 with curves_tab:
-    left, right = projector.columns(st, [2, 5])
-    with left:
+    # the curves first: on a projector the columns stack, and the picture leads the first screen
+    curves, controls = projector.columns(st, [5, 2])
+    with controls:
         marker = link.select_slider(
             st,
             "Place a marker at D(G(z))",
@@ -46,7 +47,7 @@ with curves_tab:
             "With l the logit of D (D = σ(l)): d/dl log(1 − D) = −D, which vanishes as D → 0, while "
             "d/dl [−log D] = −(1 − D) stays near −1. Same fixed point, very different early gradients."
         )
-    with right:
+    with curves:
         for i, chart in enumerate(plots.curve_charts(marker, log_x)):
             projector.chart(st, chart, key=f"curve{i}")
 

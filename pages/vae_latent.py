@@ -45,7 +45,7 @@ def draw_vae(snap: VAESnapshot) -> None:
     ev = snap.evals
     gaussian = snap.config.likelihood == "gaussian"
     full_range = st.session_state.get("vae_full_range", False)
-    cols = projector.columns(st, 6 if gaussian else 5, per_row=3)
+    cols = projector.columns(st, 6 if gaussian else 5, per_row=6)
     cols[0].metric(
         "held-out ELBO",
         figure(ev["elbo"][-1]),

@@ -13,6 +13,8 @@ import torch.nn.functional as F
 
 GENERATOR_LOSSES = ("minimax", "non_saturating", "log_ratio")
 """Names of the lecture's generator losses (1), (2) and (3)."""
+TITLES = {"minimax": "(1) minimax", "non_saturating": "(2) non-saturating", "log_ratio": "(3) log-ratio"}
+"""How the status line names them."""
 
 
 def discriminator_loss(

@@ -107,7 +107,15 @@ class DConfig:
         return replace(other, **{f: getattr(self, f) for f in LIVE_FIELDS}) == self
 
     def describe(self) -> str:
-        p_g = "p_G = p_data" if self.p_g is None else f"p_G with {len(self.p_g.means)} component(s)"
+        p_g = (
+            "p_G = p_data"
+            if self.p_g is None
+            else (
+                "p_G a single Gaussian"
+                if len(self.p_g.means) == 1
+                else f"p_G a mixture of {len(self.p_g.means)} Gaussians"
+            )
+        )
         shape = "logistic regression on x" if self.depth == 0 else f"{self.depth}×{self.width} units"
         ratio = "" if self.ratio == 1 else f" · real:fake = {self.ratio:g}:1"
         return (

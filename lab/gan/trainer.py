@@ -26,7 +26,7 @@ from torch import nn
 
 from lab.data import toy
 from lab.device import pick_device
-from lab.gan.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss
+from lab.gan.losses import GENERATOR_LOSSES, TITLES, discriminator_loss, generator_loss
 from lab.history import History
 from lab.runner import TrainingDiverged
 
@@ -131,7 +131,7 @@ class GANConfig:
         """One line for the status bar: what this run is (`losses` overrides the loss's name)."""
         opt = {"adam": "Adam", "sgd": "SGD"}[self.optimizer]
         return (
-            f"{self.title} · loss {losses or self.generator_loss} · {self.inner_loop} · m = {self.batch_size}"
+            f"{self.title} · loss {losses or TITLES[self.generator_loss]} · {self.inner_loop} · m = {self.batch_size}"
             f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.nets} · z in R^{self.noise_dim}"
             f"{' uniform' if self.noise_prior == 'uniform' else ''}"
             f"{f' · instance noise {self.instance_noise:g}' if self.instance_noise else ''}"

@@ -56,6 +56,8 @@ def for_projector(spec: dict) -> dict:
     PROJECTOR_FONT times larger and black, every line and rule PROJECTOR_LINE times thicker,
     every point PROJECTOR_LINE² times larger in area. The data are not copied."""
     out = _thicker(spec)
+    if out.get("autosize", {}).get("type") != "pad":  # the height holds the axes: make room for larger type
+        out = _taller(out)
     config = dict(out.get("config", {}))
     for part in ("axis", "legend", "header"):
         fonts = dict(config.get(part, {}))
@@ -69,6 +71,27 @@ def for_projector(spec: dict) -> dict:
     config["title"] = {**config.get("title", {}), "fontSize": FONT_SIZE * PROJECTOR_FONT, "color": INK}
     config["text"] = {**config.get("text", {}), "fontSize": 11 * PROJECTOR_FONT}
     out["config"] = config
+    return out
+
+
+PROJECTOR_ROOM = 60
+"""Projector mode: pixels added to a chart's height whose axes' text is inside it (every chart but
+the fixed-size pictures, autosize "pad"), so that the plot keeps its height under larger type (a
+150-px history chart kept about none of it)."""
+
+
+def _taller(node):
+    """A copy of a spec's layout with every view's numeric height PROJECTOR_ROOM larger."""
+    if isinstance(node, list):
+        return [_taller(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: (v if k in ("datasets", "data", "values", "mark", "encoding") else _taller(v))
+        for k, v in node.items()
+    }
+    if isinstance(out.get("height"), int | float) and ("mark" in out or "layer" in out):
+        out["height"] = out["height"] + PROJECTOR_ROOM
     return out
 
 

@@ -26,7 +26,15 @@ html { font-size: 22px !important; }
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"], [data-testid="stMetricLabel"] {
   color: #000000 !important; opacity: 1 !important;
 }
-[data-testid="stMetricValue"] { font-weight: 700; }
+[data-testid="stMetricValue"] { font-weight: 700; font-size: 1.5rem !important; }
+/* the first picture on the first screen: less room above and beside the page, a smaller title */
+[data-testid="stMainBlockContainer"] { padding: 2.5rem 1.5rem 4rem 1.5rem !important; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem !important; }
+[data-testid="stMain"] h1 { font-size: 1.8rem !important; padding: 0 0 0.4rem 0 !important; }
+/* a metric's name whole, on two lines if need be (five to a row) */
+[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important; }
+/* every lesson's name whole in the menu, on two lines if need be */
+[data-testid="stSidebarNav"] a span { white-space: normal !important; overflow: visible !important; }
 </style>
 """
 

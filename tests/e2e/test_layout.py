@@ -102,6 +102,30 @@ def test_no_chart_overlaps_another_or_runs_past_the_page(app_url, size):
     assert not problems, "\n".join(problems)
 
 
+def test_projector_mode_at_720p_leads_with_a_picture_and_names_every_lesson_whole(app_url):
+    """Projector mode (?projector=true) at 1280x720: on every lesson the first picture starts on the
+    first screen with at least 100 px of it showing, no chart overlaps another, and no lesson's name
+    in the menu is cut short. Screenshots: artifacts/projector_<lesson>.png."""
+    problems = []
+    with browser_page(1280, 720) as page:
+        for name in LESSONS:
+            page.goto(f"{app_url}/{name}?projector=true")
+            page.wait_for_selector(f"[data-testid='stMain'] :is({CHARTS})", state="visible", timeout=60_000)
+            wait_until_idle(page)
+            _, boxes = chart_boxes(page)
+            top = min(b["y"] for b in boxes)
+            if top > 720 - 100:
+                problems.append(f"{name}: the first picture starts at y = {top:.0f}")
+            problems += [f"{name}: {p}" for p in layout_problems(page)]
+            cut = page.evaluate(
+                """() => [...document.querySelectorAll("[data-testid='stSidebarNav'] a span")]
+                .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.innerText)"""
+            )
+            problems += [f"{name}: the menu cuts '{label}' short" for label in cut]
+            page.screenshot(path=artifact(f"projector_{name}.png"))
+    assert not problems, "\n".join(problems)
+
+
 def test_time_to_the_first_picture(app_url, capsys):
     """Printed, not asserted (speed targets live in benchmarks): seconds from opening a lesson to
     its first drawn chart, on a warm server (each lesson opened once before)."""
