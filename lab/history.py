@@ -29,12 +29,16 @@ class History:
         return tuple(self.columns)[1:]
 
     def append(self, step: int, values: Mapping[str, float]) -> None:
-        """One row: the values of every column at `step`."""
+        """One row: the values of every column at `step`. A row at the step of the last one
+        replaces it (a measurement taken again, a new K say: still one row per step)."""
         if set(values) != set(self.names):
             raise ValueError(f"a row needs exactly the columns {self.names}, got {tuple(values)}")
-        self.columns["step"].append(step)
-        for name, value in values.items():
-            self.columns[name].append(float(value))
+        again = len(self) > 0 and self.columns["step"][-1] == step
+        for name, value in {"step": step, **values}.items():
+            if again:
+                self.columns[name][-1] = float(value) if name != "step" else step
+            else:
+                self.columns[name].append(float(value) if name != "step" else step)
 
     def extend(self, steps: Iterable[int], rows: np.ndarray) -> None:
         """Many rows at once: `rows[i, j]` is column j (after `step`) at the i-th step."""

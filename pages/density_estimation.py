@@ -50,7 +50,7 @@ def draw_three_ways(snap: ThreeWaysSnapshot) -> None:
         projector.columns(st, 4, per_row=2), plots.density_panels(snap), plots.PANELS, strict=True
     ):
         with column:
-            projector.chart(st, chart, key=f"de_{name}", width="content")
+            projector.chart(st, chart, key=f"density of {plots.PANELS[name]}", width="content")
     measured = int(snap.scores["step"][-1])
     st.caption(
         f"Densities and samples at step {measured:,} (measured every {SCORE_EVERY:,} steps), each density smoothed by a Gaussian of "

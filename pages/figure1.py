@@ -56,7 +56,7 @@ def draw_figure(panels: list[Figure1Panel]) -> None:
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             st.markdown(f"**{panel.title}**")
-            projector.chart(st, plots.figure1_chart(panel), key=f"figure1_{panel.title}")
+            projector.chart(st, plots.figure1_chart(panel), key=f"Figure 1: {panel.title}")
             a, b, c = st.columns(3)
             a.metric(
                 "JSD(p_data ‖ p_G)",
@@ -81,7 +81,7 @@ def draw_figure(panels: list[Figure1Panel]) -> None:
         "by quadrature. From scratch (k = 1) the JSD first falls under 0.05 nats within 1,000 generator "
         "steps (at steps 400–750 on seeds 0–4), then wanders between about 0.01 and 0.1, as a GAN does."
     )
-    live.history_chart(plots.jsd_chart(panels), len(panels[0].jsds["step"]), key="figure1_jsd")
+    live.history_chart(plots.jsd_chart(panels), len(panels[0].jsds["step"]), key="JSD over training")
     st.caption(f"JSD over training, every {JSD_EVERY} generator steps; dashed: log 2.")
     if setting != "From scratch":
         st.info(

@@ -43,7 +43,12 @@ def draw_field(snap: GANSnapshot) -> None:
     if sub is not None:
         st.markdown(slow_motion.describe(sub, arrows=True))
         snap, shown = sub_step_view(snap, sub)
-    projector.chart(st, plots.field_chart(snap, shown, true_scale=true_scale), key="field", width="content")
+    projector.chart(
+        st,
+        plots.field_chart(snap, shown, true_scale=true_scale),
+        key="the plane: p_data, G(z) and D(x)",
+        width="content",
+    )
     scale = (
         f"drawn at true scale, {plots.TRUE_SCALE} plot units per unit of gradient"
         if true_scale
@@ -60,13 +65,13 @@ def draw_field(snap: GANSnapshot) -> None:
 
 def draw_curves(snap: GANSnapshot) -> None:
     """Curves over training: redrawn less often, they change slowly."""
-    live.history_chart(plots.loss_chart(snap), len(snap.history["step"]), key="losses")
+    live.history_chart(plots.loss_chart(snap), len(snap.history["step"]), key="losses over training")
     st.caption(
         r"Discriminator loss $-[\log D(x) + \log(1 - D(G(z)))]$: at the equilibrium "
         r"$D \equiv \frac12$ it equals $\log 4 \approx 1.386$ (dashed)."
     )
-    for i, chart in enumerate(plots.metric_charts(snap)):
-        live.history_chart(chart, len(snap.evals["step"]), key=f"metric{i}", every=EVAL_EVERY)
+    for title, chart in zip(plots.metric_titles(snap), plots.metric_charts(snap), strict=True):
+        live.history_chart(chart, len(snap.evals["step"]), key=f"{title} over training", every=EVAL_EVERY)
     st.caption(
         "Modes covered and high-quality fraction as in VEEGAN (a sample is high quality "
         r"within 3 std of a mode). $\mathrm{JSD}(p_{data} \| p_G)$ in nats, by quadrature "

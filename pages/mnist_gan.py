@@ -57,25 +57,25 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         projector.image(
             st,
             image_grid(snap.samples, 8, scale=3),
-            key="mg_samples",
+            key="digits G makes",
             caption="G(z) at the same 64 z every refresh.",
         )
         projector.image(
             st,
             image_grid(snap.walk, 10, scale=2),
-            key="mg_walk",
+            key="a walk in z",
             caption="Latent walk: G along a line between two fixed z.",
         )
     with right:
-        live.history_chart(loss_chart(snap), len(snap.history["step"]), key="mg_losses")
+        live.history_chart(loss_chart(snap), len(snap.history["step"]), key="losses over training")
         h1, h2 = st.columns(2)
         with h1:
-            projector.chart(st, plots.d_histograms(snap), key="mg_dhist")
+            projector.chart(st, plots.d_histograms(snap), key="D(x) on real and generated digits")
             st.caption(
                 "D(x) on real and on generated digits: at the ideal equilibrium (p_G = p_data) both sit at ½."
             )
         with h2:
-            projector.chart(st, plots.class_chart(snap), key="mg_classes")
+            projector.chart(st, plots.class_chart(snap), key="which digits G makes")
             st.caption(
                 "Which digits G makes, as the classifier reads them: a few tall bars is mode collapse."
             )
@@ -83,7 +83,12 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         projector.columns(st, 4, per_row=2), plots.score_charts(snap), plots.SCORE_TITLES, strict=True
     ):
         with column:
-            live.history_chart(chart, len(snap.evals["step"]), key=f"mg_score_{key}", every=SCORE_EVERY)
+            live.history_chart(
+                chart,
+                len(snap.evals["step"]),
+                key=f"{plots.SCORE_TITLES[key][0]} over training",
+                every=SCORE_EVERY,
+            )
 
 
 live.live_view(runner, draw_digits, "drawing the MNIST GAN", slower=2.5)

@@ -65,7 +65,7 @@ if part.startswith("1-D"):
         c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")
         d.metric("2·JSD (slide's D_JSD)", f"{2 * snap.jsd:.4f}")
         e.metric("max |D − D*|", f"{snap.gap:.3f}", help="over the region holding 98 % of the mass")
-        projector.chart(st, plots.densities_chart(snap), key="densities")
+        projector.chart(st, plots.densities_chart(snap), key="p_data, p_G, D and D*")
         st.caption(
             "Areas: the densities p_data and p_G (left axis). Lines: the trained D(x) and the optimal "
             "D*(x) = p_data/(p_data + p_G) (right axis). D is trained by logistic regression: real "
@@ -73,10 +73,12 @@ if part.startswith("1-D"):
         )
         left, right = st.columns(2)
         with left:
-            projector.chart(st, plots.gap_chart(snap), key="gap")
+            projector.chart(st, plots.gap_chart(snap), key="D − D* along x")
             st.caption("|D − D*| over x; grey: where 98 % of the mass lies; dashed: 0.05.")
         with right:
-            live.history_chart(plots.value_chart(snap), len(snap.history["step"]), key="values")
+            live.history_chart(
+                plots.value_chart(snap), len(snap.history["step"]), key="V(D, G) over training"
+            )
             r = snap.config.ratio
             climb = (
                 "V(D, G) climbs to its ceiling V(D*, G) and never passes it"
@@ -111,7 +113,9 @@ if part.startswith("1-D"):
         left, right = st.columns([3, 2])
         with left:
             projector.chart(
-                st, plots.proof_chart(proof.q, proof.f, proof.f_star, proof.a + proof.b, marks), key="proof"
+                st,
+                plots.proof_chart(proof.q, proof.f, proof.f_star, proof.a + proof.b, marks),
+                key="the proof at one x",
             )
         with right:
             r = snap.config.ratio

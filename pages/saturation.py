@@ -49,7 +49,7 @@ with curves_tab:
         )
     with curves:
         for i, chart in enumerate(plots.curve_charts(marker, log_x)):
-            projector.chart(st, chart, key=f"curve{i}")
+            projector.chart(st, chart, key=("the three generator losses", "their slopes in the logit")[i])
 
 with live_tab:
     c1, c2, c3, c4, c5 = projector.columns(st, [3, 2, 3, 3, 2], per_row=3)
@@ -103,13 +103,22 @@ with live_tab:
         for model, column in enumerate(st.columns(3)):
             with column:
                 st.markdown(f"**{plots.LOSS_NAMES[snap.losses[model]]}**")
-                projector.chart(st, plots.samples_chart(snap, model), key=f"samples{model}", width="content")
-                projector.chart(st, plots.d_histogram(snap, model), key=f"hist{model}")
+                projector.chart(
+                    st,
+                    plots.samples_chart(snap, model),
+                    key=f"G(z) and D under loss ({model + 1})",
+                    width="content",
+                )
+                projector.chart(
+                    st, plots.d_histogram(snap, model), key=f"D(x) histogram under loss ({model + 1})"
+                )
         grads, updates = st.columns(2)
         steps_drawn = len(snap.history[0]["step"])
-        live.history_chart(plots.norm_chart(snap, "g_grad_norm"), steps_drawn, key="norms", container=grads)
         live.history_chart(
-            plots.norm_chart(snap, "g_update_norm"), steps_drawn, key="updates", container=updates
+            plots.norm_chart(snap, "g_grad_norm"), steps_drawn, key="gradient norms of G", container=grads
+        )
+        live.history_chart(
+            plots.norm_chart(snap, "g_update_norm"), steps_drawn, key="update sizes of G", container=updates
         )
         steps = min(snap.step, STALL_STEPS)
         st.metric(
@@ -141,7 +150,7 @@ with live_tab:
                 "that happens by step 300 differs from seed to seed: on seeds 0 and 1 G under (1) then moves "
                 "10⁻⁵ and 4·10⁻³ times as far as (2) over steps 200–300, on seeds 2 and 4 it keeps moving."
             )
-            projector.chart(st, plots.weight_share_chart(snap, model=0), key="weights")
+            projector.chart(st, plots.weight_share_chart(snap, model=0), key="share of the gradient weight")
             st.caption(
                 "On the samples of the (1) run: sort them by D(G(z)), highest first; the curves give the "
                 "share of each loss's gradient weight that the top samples carry. (3) is the diagonal, and (2) lies "
@@ -192,7 +201,7 @@ with kl_tab:
         projector.chart(
             st,
             plots.log_ratio_chart(check.x, check.p_g_density, check.log_ratio_star, logit),
-            key="log_ratio",
+            key="loss (3) as a KL",
         )
         st.caption(
             "Lines: log D/(1 − D) for the optimal D* (that is log p_data/p_G, taken from the log densities) "

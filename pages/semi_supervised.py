@@ -90,7 +90,10 @@ def draw(snap: SemiSnapshot) -> None:
     if snap.data == "moons":
         for column, run in zip(st.columns(2), range(2), strict=True):
             projector.chart(
-                column, plots.boundary_chart(snap, run), key=f"ss_boundary_{run}", width="content"
+                column,
+                plots.boundary_chart(snap, run),
+                key=("decision boundary, labelled + unlabelled", "decision boundary, labels alone")[run],
+                width="content",
             )
         st.caption(
             "Colour: the classifier's p(y = blue | x); black line: its decision boundary p = ½. Large dots: the "
@@ -111,23 +114,27 @@ def draw(snap: SemiSnapshot) -> None:
             projector.image(
                 st,
                 image_grid(snap.generated, columns=20),
-                key="ss_generated",
+                key="what G makes",
                 caption="What G makes (fixed noise).",
             )
         else:
             projector.image(
                 st,
                 image_grid(snap.analogies, columns=11),
-                key="ss_analogies",
+                key="one style under every label",
                 caption="Style and class apart: left, a held-out digit; right, its style z (the mean of q(z|x, y)) "
                 "decoded with each label y = 0 … 9 (Kingma et al. 2014, Figure 1).",
             )
     left, right = st.columns(2)
     with left:
-        live.history_chart(plots.accuracy_chart(snap), len(snap.accuracy["step"]) // 2, key="ss_accuracy")
+        live.history_chart(
+            plots.accuracy_chart(snap), len(snap.accuracy["step"]) // 2, key="accuracy over training"
+        )
         st.caption(f"Held-out accuracy of both runs, every {EVAL_EVERY[snap.data]} steps.")
     with right:
-        live.history_chart(plots.parts_chart(snap), len(snap.parts["step"]), key="ss_parts")
+        live.history_chart(
+            plots.parts_chart(snap), len(snap.parts["step"]), key="the objective's parts over training"
+        )
         st.caption("The semi-supervised objective's parts, per example (mean over 20 steps).")
 
 

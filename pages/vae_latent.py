@@ -71,7 +71,7 @@ def draw_vae(snap: VAESnapshot) -> None:
         chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
         chart, how = plots.latent_chart(snap, chosen)
         st.markdown(f"**Latent space**: {how}")
-        projector.chart(st, chart, key="latent", width="content")
+        projector.chart(st, chart, key="the latent space", width="content")
         ellipses = (
             "Black: 2σ ellipses of q(z|x) = N(μ(x), Σ(x)) for the chosen examples; Σ(x) is diagonal (the "
             "encoder outputs one variance per coordinate), so the ellipses are axis-aligned."
@@ -85,19 +85,19 @@ def draw_vae(snap: VAESnapshot) -> None:
             st.button("t-SNE map of the latent means (takes seconds)", key="vae_tsne", on_click=compute_tsne)
             if "vae_tsne_map" in st.session_state:
                 step, frame = st.session_state["vae_tsne_map"]
-                projector.chart(st, plots.tsne_chart(frame), key="tsne", width="content")
+                projector.chart(st, plots.tsne_chart(frame), key="t-SNE of the latent means", width="content")
                 st.caption(f"t-SNE of 500 held-out μ(x) at step {step:,}: neighbours kept, distances not.")
     with right:
         st.markdown("**Aggregate posterior** E_x q(z|x) against the prior N(0, 1)")
         for dim in range(min(2, snap.mu.shape[1])):
-            projector.chart(st, plots.aggregate_chart(snap, dim), key=f"aggregate{dim}")
+            projector.chart(st, plots.aggregate_chart(snap, dim), key=f"aggregate posterior of z{dim + 1}")
             st.caption(f"z{dim + 1}: one draw of q(z|x) per held-out example (bars) and N(0, 1) (line).")
     for column, part in zip(projector.columns(st, 3), plots.PART_COLORS, strict=True):
         with column:
             live.history_chart(
                 plots.curves_chart(snap, part, full_range=full_range),
                 len(snap.history["step"]),
-                key=f"curve_{part}",
+                key=f"{part} over training",
             )
     st.caption(
         (
@@ -133,7 +133,9 @@ def gap_views(snap: VAESnapshot) -> None:
     )
     left, right = st.columns(2)
     with left:
-        live.history_chart(plots.gap_history_chart(snap), int(sum(snap.gaps["resolved"])), key="gap_history")
+        live.history_chart(
+            plots.gap_history_chart(snap), int(sum(snap.gaps["resolved"])), key="the gap over training"
+        )
         st.caption(
             f"The gap log p(x) − ELBO, averaged over the first {GAP_EXAMPLES} held-out examples, every "
             f"{GAP_EVERY:,} steps (log p(x) by quadrature): the KL from q(z|x) to the true posterior. Training "
@@ -168,7 +170,7 @@ def gap_views(snap: VAESnapshot) -> None:
             "ELBO(x)", f"{gap.elbo:.3f}", help="E_q[log p(x|z)] from 20,000 draws of q, minus the exact KL"
         )
         c.metric("gap = KL(q ‖ p(z|x))", f"{gap.gap:.3f}", help="log p(x) − ELBO(x), nats")
-        projector.chart(st, plots.bounds_chart(gap), key="gap_bounds")
+        projector.chart(st, plots.bounds_chart(gap), key="log p(x), IWAE and ELBO at one x")
         st.caption(
             "The importance-weighted bound at this x for K = 1, 5, 50, 500 samples of q(z|x) (each averaged over "
             "repeated draws; bars: ±2 standard errors of that average): K = 1 is the ELBO, and the bound "
@@ -176,7 +178,7 @@ def gap_views(snap: VAESnapshot) -> None:
             "is a poor proposal its importance weights are heavy-tailed, and an estimate may sit above log p(x) "
             "by about its error bar, never the bound itself."
         )
-    projector.chart(st, plots.posterior_chart(gap), key="gap_posterior", width="content")
+    projector.chart(st, plots.posterior_chart(gap), key="p(z|x) and q(z|x) at one x", width="content")
     st.caption(
         "Orange: the true posterior p(z|x) = p(x|z) p(z) / p(x) at this x, on the z grid. Magenta: the "
         "encoder's q(z|x) = N(μ(x), Σ(x)), its 1σ and 2σ ellipses (2-D latent) or its density (1-D). Where they "
@@ -211,7 +213,7 @@ def decoder_views(snap) -> None:
         projector.chart(
             st,
             plots.toy_decoder_chart(snap, toy.get(snap.config.data).extent),
-            key="toy_decoder",
+            key="the decoder on the plane",
             width="content",
         )
         st.caption(
@@ -229,27 +231,27 @@ def decoder_views(snap) -> None:
     projector.image(
         manifold,
         image_grid(snap.manifold.reshape(-1, 784), cols),
-        key="vae_manifold",
+        key="the decoded manifold",
         caption=f"E[x|z] over a {rows}×{cols} grid of {over} at the prior's quantiles{rest}",
     )
     pairs = list(snap.originals) + list(snap.reconstructions)
     projector.image(
         recon,
         image_grid(pairs, len(snap.originals), scale=3),
-        key="vae_reconstructions",
+        key="reconstructions",
         caption="Top: held-out digits. Bottom: E[x|z = μ(x)].",
     )
     projector.image(
         samples,
         image_grid(snap.prior_samples, 8, scale=3),
-        key="vae_samples",
+        key="samples from the prior",
         caption="E[x|z] for z ~ N(0, I).",
     )
     a, b = snap.config.pair
     projector.image(
         path,
         image_grid(snap.interpolation, 10, scale=3),
-        key="vae_interpolation",
+        key="an interpolation in z",
         caption=f"E[x|z] along the line from μ(x#{a}) to μ(x#{b}).",
     )
 

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from lab.data import toy
+from lab.gan.losses import TITLES
 from lab.gan.theory import jsd
 from lab.gan.trainer import Evaluation, GANConfig, GANTrainer
 from lab.nets import BatchedMLP, seeded
@@ -86,7 +87,7 @@ class Figure1Config(GANConfig):
         if self.compare == "losses":
             return [("loss (1): log(1 − D(G(z)))", replace(self, generator_loss="minimax")),
                     ("loss (2): −log D(G(z))", replace(self, generator_loss="non_saturating"))]  # fmt: skip
-        return [(f"loss {self.generator_loss}, k = {self.k}", self)]
+        return [(f"loss {TITLES[self.generator_loss]}, k = {self.k}", self)]
 
 
 class Shift(nn.Module):

@@ -195,14 +195,23 @@ def metric_charts(snap: GANSnapshot, height: int = 150) -> list[dict]:
     """Over training: modes covered and high-quality fraction (mixtures with modes), and
     JSD(p_data || p_G); each with its ideal (all modes, 100 %) or ceiling (log 2) dashed."""
     evals = pd.DataFrame(snap.evals)
-    panels = [("modes", snap.n_modes, snap.n_modes), ("high_quality", 1.0, 1.0)] if snap.has_modes else []
-    panels.append(("jsd", 0.72, math.log(2)))
     return [
         with_data(
             _metric_layout(metric, float(top), height), evals=evals, reference=pd.DataFrame({"y": [ref]})
         )
-        for metric, top, ref in panels
+        for metric, top, ref in _metric_panels(snap)
     ]
+
+
+def metric_titles(snap: GANSnapshot) -> list[str]:
+    """What each of `metric_charts` shows, in its order."""
+    return [METRICS[metric][0] for metric, _, _ in _metric_panels(snap)]
+
+
+def _metric_panels(snap: GANSnapshot) -> list[tuple[str, float, float]]:
+    """(metric, top of its axis, its ideal or ceiling) for each history chart of the run."""
+    panels = [("modes", snap.n_modes, snap.n_modes), ("high_quality", 1.0, 1.0)] if snap.has_modes else []
+    return [*panels, ("jsd", 0.72, math.log(2))]
 
 
 def d_surface(snap: GANSnapshot) -> go.Figure:

@@ -6,6 +6,7 @@ the run's buttons, live_view the timeline's scrubber under the picture); a page 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -182,24 +183,21 @@ def figure_export() -> None:
     if not charts:
         return
     with st.sidebar.popover("Export a figure", icon=":material/image:", width="stretch", key="keep_figures"):
-        key = st.selectbox("Figure", sorted(charts), format_func=_chart_name, key="keep_figure")
+        key = st.selectbox("Figure", sorted(charts), key="keep_figure")
+        file = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_") or "figure"
         png, svg = st.columns(2)
-        _download(png, "PNG", lambda: _png(charts[key]), f"{key}.png", "image/png", key="keep_png")
+        _download(png, "PNG", lambda: _png(charts[key]), f"{file}.png", "image/png", key="keep_png")
         _download(
             svg,
             "SVG",
             lambda: export.in_own_process(export.chart_svg, [charts[key]])[0],
-            f"{key}.svg",
+            f"{file}.svg",
             "image/svg+xml",
             key="keep_svg",
             disabled=isinstance(charts.get(key), bytes),
             help="Charts only: a picture of digits is pixels (PNG).",
         )
         st.caption("As it is drawn now: a chart at twice the screen's resolution (PNG) or as vectors (SVG).")
-
-
-def _chart_name(key: str) -> str:
-    return key.replace("_", " ")
 
 
 def _say(page: str, kind: str, text: str) -> None:

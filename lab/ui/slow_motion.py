@@ -115,6 +115,6 @@ def digits(sub: SubStep, shown: int = 32) -> None:
         )
     if sub.moved is not None:
         panels.append(("G(z) after G's update, the same z", sub.moved))
-    for i, (column, (caption, images)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
+    for column, (caption, images) in zip(st.columns(len(panels)), panels, strict=True):
         grid = image_grid((images[:shown] + 1.0) / 2.0, 8, scale=2)
-        projector.image(column, grid, key=f"sub_step_digits_{i}", caption=caption)
+        projector.image(column, grid, key=caption, caption=caption)

@@ -45,3 +45,12 @@ def test_state_round_trip_and_a_foreign_state_is_refused():
     assert copy.state_dict() == h.state_dict()
     with pytest.raises(ValueError, match="columns"):
         History("elbo").load_state_dict(h.state_dict())
+
+
+def test_a_row_at_the_last_rows_step_replaces_it():
+    """Measured again at the same step (density estimation's new K): one row per step, the new one."""
+    h = History("a")
+    h.append(0, {"a": 1.0})
+    h.append(5, {"a": 2.0})
+    h.append(5, {"a": 3.0})
+    assert h["step"] == [0, 5] and h["a"] == [1.0, 3.0]
