@@ -22,7 +22,13 @@ def _panel_layout(title: str, extent: float, size: int) -> alt.TopLevelMixin:
     scale = alt.Scale(domain=[-extent, extent], nice=False, zero=False)
     x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
     heat = heatmap_layers(
-        x, y, size, [0.0, 0.5, 1.0], DENSITY_COLORS, f"log density, top {LOG_RANGE:g} nats", "density"
+        x,
+        y,
+        size,
+        [-LOG_RANGE, -LOG_RANGE / 2, 0.0],
+        DENSITY_COLORS,
+        "log density − its peak (nats)",
+        "density",
     )
     dots = (
         alt.Chart(alt.Data(name="samples"))
@@ -66,11 +72,14 @@ def scores_table(snap: ThreeWaysSnapshot) -> pd.DataFrame:
                 "held-out log p(x)": held_out,
                 "IWAE bound": latest["vae_iwae"] if model == "vae" else np.nan,
                 "held-out, smoothed": latest[f"{model}_smoothed_ll"],
-                **{name: latest[f"{model}_{name}"] for name in DIVERGENCES},
+                # >= 0 by definition: the quadrature's rounding can leave -0.0001, shown as -0.000
+                **{name: max(0.0, latest[f"{model}_{name}"]) for name in DIVERGENCES},
             }
         )
-    return pd.DataFrame(rows).rename(
-        columns={"forward_kl": "KL(p_data ‖ p_θ)", "reverse_kl": "KL(p_θ ‖ p_data)", "jsd": "JSD"}
+    return (
+        pd.DataFrame(rows)
+        .round(3)
+        .rename(columns={"forward_kl": "KL(p_data ‖ p_θ)", "reverse_kl": "KL(p_θ ‖ p_data)", "jsd": "JSD"})
     )
 
 
