@@ -1,16 +1,35 @@
 """Home: what each lesson shows and which slide it illustrates."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from lab.ui.page import run_through_app
 
 run_through_app()
 st.title("GAN · VAE Lab")
-st.markdown(
-    r"""
+words, picture = st.columns([3, 2])
+words.markdown(
+    """
 Train small GANs and VAEs **live** and watch the results of the lecture
 *GAN, VAE and Semi-Supervised Learning, Part I* (Shell Xu Hu, 2018) happen on screen.
 
+Every page trains on this machine's CPU (or GPU when there is one). Open a lesson from the menu,
+press **Play** in its sidebar, and move any slider while it trains. The **scenarios** under the
+run's buttons set up one of the lecture's claims in one click and ask you to predict first.
+"""
+)
+words.page_link(
+    "pages/gan_playground.py", label="Start with the GAN playground", icon=":material/arrow_forward:"
+)
+picture.image(
+    str(Path(__file__).resolve().parents[1] / "docs" / "home_ring.png"),
+    caption="The GAN playground after 1,766 steps: G's samples (pink) on the eight modes of p_data (blue), "
+    "each pulled along the generator's gradient (arrows), over D(x).",
+    width=420,
+)
+st.markdown(
+    r"""
 | Lesson | What you see | Slide |
 |---|---|---|
 | **Density estimation** | the lecture's first slide, max E log p_θ(x), three ways on the same 2-D data: a Gaussian mixture by maximum likelihood, a GAN (samples only) and a VAE (density by quadrature); held-out log-likelihoods, forward KL, reverse KL and JSD to p_data: mode covering against mode seeking | *Density estimation* |
@@ -22,8 +41,6 @@ Train small GANs and VAEs **live** and watch the results of the lecture
 | **Semi-supervised learning** | the title's third part: a few labels and many unlabelled examples; the GAN way (a discriminator with K + 1 outputs, Salimans et al. 2016) and the VAE way (M2, Kingma et al. 2014), each beside the same network trained on the labels alone: decision boundaries on two moons, accuracy on MNIST, M2's style/class split | *GAN, VAE and **Semi-Supervised Learning*** (the title) |
 | **GAN on MNIST** | the same loop making digits at fixed noise; D(x) on real and generated digits; which digits appear; Fréchet distance, an MNIST Inception Score and confidence from a digit classifier; a latent walk | *Actual Training Process* on real data |
 
-Every page trains on this machine's CPU (or GPU when there is one). Press **Play** in the
-sidebar of a lesson; move any slider while it trains.
 """
 )
 st.page_link("pages/density_estimation.py", label="Open density estimation", icon=":material/arrow_forward:")
