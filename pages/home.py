@@ -26,7 +26,7 @@ picture.image(
     str(Path(__file__).resolve().parents[1] / "docs" / "home_ring.png"),
     caption="The GAN playground after 1,766 steps: G's samples (pink) on the eight modes of p_data (blue), "
     "each pulled along the generator's gradient (arrows), over D(x).",
-    width=420,
+    width="stretch",
 )
 st.markdown(
     r"""
