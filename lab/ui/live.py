@@ -23,6 +23,8 @@ from lab.ui import keep, link, projector, sessions
 from lab.ui.errors import friendly_errors
 
 WAITING = "scenario_waiting"
+SCENARIO_FRESH = "scenario_fresh"
+"""Session key: the run a scenario's click asked a fresh, paused run of (its panel says so)."""
 """The run (a page's name for it) whose scenario asks a question: its Play and Step wait for the answer."""
 
 REFRESH_SECONDS = 0.4
@@ -95,12 +97,15 @@ def runner_for(
     (data, architecture, seed) starts a fresh run, and the page says so.
     """
     runner = sessions.runner(page, lambda: make_trainer(config), look)
+    for_a_scenario = st.session_state.pop(SCENARIO_FRESH, None) == page
     current = runner.trainer.config
     if current == config:
         return runner
     if current.same_run(config):
         limits.check_config(config)  # a live minibatch, say
         runner.update(config)
+    elif for_a_scenario:  # its panel says what started: a fresh run, waiting at step 0
+        runner.reset(make_trainer(config), pause=True)
     else:
         runner.reset(make_trainer(config))
         st.toast("Data or architecture changed: started a fresh run.", icon=":material/restart_alt:")

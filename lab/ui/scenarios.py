@@ -38,8 +38,10 @@ def show(run: str, runner: Runner, config: Any, buttons: Any) -> None:
     request = st.session_state.get(REQUEST)
     if request and request["run"] == run:
         del st.session_state[REQUEST]
-        if request["fresh"]:
-            # whatever was playing: the scenario's fresh run waits at step 0
+        status = runner.status()
+        if request["fresh"] and (status.step or status.running):
+            # whatever was playing: the scenario's fresh run waits at step 0 (live.runner_for made
+            # it already where the scenario changed the data, architecture or seed)
             runner.reset(live.trainer_maker(run)(config), pause=True)
         if request["steps"]:
             runner.play_until(request["steps"])
@@ -83,6 +85,7 @@ def _choose(run: str, scenario: Scenario, runner: Runner) -> None:
         "steps": None if scenario.question else scenario.steps,
     }
     st.session_state[live.WAITING] = run if scenario.question else None
+    st.session_state[live.SCENARIO_FRESH] = run
 
 
 def _answer(run: str, scenario: Scenario, key: str) -> None:

@@ -131,6 +131,18 @@ def test_a_scenario_clicked_while_a_run_plays_starts_paused_at_step_0_and_stops_
     assert step_count(at) == find("gan_playground", "default").steps
 
 
+@pytest.mark.parametrize(("run", "name"), [("gan_playground", "grid25"), ("optimal_d_1d", "linear")])
+def test_a_scenario_that_changes_the_run_says_it_once_in_its_own_panel(run, name):
+    """The scenario's panel says what started; the page's notice for a changed data set or
+    architecture ("a fresh run started") would say it twice, and of the wrong cause."""
+    at = _open(run)
+    at.button(key="step").click().run()
+    at.button(key=f"scenario_{name}").click().run()
+    assert not at.exception
+    assert any(m.value.startswith(":material/science: **Scenario:") for m in at.markdown)  # its panel
+    assert not any("fresh run" in i.value for i in at.info), [i.value for i in at.info]
+
+
 def test_leave_restores_the_controls_and_a_control_changed_closes_the_panel():
     at = _open("gan_playground", {"k": "3", "lr_g": "0.005"})
     at.button(key="scenario_collapse").click().run()
