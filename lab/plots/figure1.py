@@ -19,13 +19,13 @@ LINE_COLOR = "#8c8c8c"
 
 
 @template
-def _figure1_layout(extent: float, height: int) -> alt.TopLevelMixin:
+def _figure1_layout(extent: float, height: int, top: float) -> alt.TopLevelMixin:
     x = alt.X("x:Q", title="x (above) and z (below)", scale=alt.Scale(domain=[-extent, extent], nice=False))
     y = alt.Y(
         "value:Q",
         title=None,
-        scale=alt.Scale(domain=[Z_LINE - 0.08, 1.05]),
-        axis=alt.Axis(values=[0, 0.5, 1]),
+        scale=alt.Scale(domain=[Z_LINE - 0.08, top]),
+        axis=alt.Axis(values=[v / 2 for v in range(int(2 * top) + 1)]),
     )
     curves = (
         alt.Chart(alt.Data(name="curves"))
@@ -77,8 +77,14 @@ def figure1_chart(panel: Figure1Panel, height: int = 330) -> dict:
     extent = float(panel.x[-1])
     labels = pd.DataFrame({"x": [extent, extent], "y": [Z_LINE, X_LINE], "text": ["z", "x = G(z)"]})
     lines = pd.DataFrame({"y": [Z_LINE, X_LINE]})
+    # D lives in [0, 1]; a density can peak higher (a collapsed p_G): the axis follows, in halves
+    top = max(1.05, math.ceil(2.1 * float(max(panel.p_g.max(), panel.p_data.max()))) / 2)
     return with_data(
-        _figure1_layout(extent, height), curves=curves.round(5), arrows=arrows, labels=labels, lines=lines
+        _figure1_layout(extent, height, top),
+        curves=curves.round(5),
+        arrows=arrows,
+        labels=labels,
+        lines=lines,
     )
 
 

@@ -38,11 +38,13 @@ def _boundary_layout(title: str, ex: float, ey: float, width: int, height: int) 
     y = alt.Y("y:Q", scale=alt.Scale(domain=[-ey, ey], nice=False, zero=False), title="x₂")
     image, legend = heatmap_layers(x, y, width, FIELD_DOMAIN, FIELD_RANGE, "p(y = blue | x)", "image")
     image = image.mark_image(width=width, height=height, aspect=False)
-    unlabelled = alt.Chart(alt.Data(name="unlabelled")).mark_circle(size=9, color="#9e9e9e", opacity=0.6)
-    generated = alt.Chart(alt.Data(name="generated")).mark_point(
-        shape="cross", size=28, color=FAKE_COLOR, opacity=0.7
+    unlabelled = alt.Chart(alt.Data(name="unlabelled")).mark_circle(
+        size=9, color="#9e9e9e", opacity=0.6, clip=True
     )
-    boundary = alt.Chart(alt.Data(name="boundary")).mark_rule(strokeWidth=3, color="#111111")
+    generated = alt.Chart(alt.Data(name="generated")).mark_point(
+        shape="cross", size=28, color=FAKE_COLOR, opacity=0.7, clip=True
+    )
+    boundary = alt.Chart(alt.Data(name="boundary")).mark_rule(strokeWidth=3, color="#111111", clip=True)
     labelled = (
         alt.Chart(alt.Data(name="labelled"))
         .mark_point(filled=True, size=260, stroke="#111111", strokeWidth=1.5, opacity=1)

@@ -20,7 +20,10 @@ FONT_SIZE = 15
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Fonts large enough to read from the back of a lecture hall."""
     return chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE).configure_legend(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE
+        labelFontSize=FONT_SIZE,
+        titleFontSize=FONT_SIZE,
+        labelLimit=0,
+        titleLimit=0,  # names whole, never cut
     )
 
 

@@ -198,3 +198,22 @@ def test_the_latent_pictures_follow_means_far_beyond_the_prior():
         bins = aggregate_chart(snap, 0)["datasets"]["bins"]
         assert bins["density"].sum() * (bins["hi"] - bins["lo"]).iloc[0] == pytest.approx(1.0, abs=0.02)
     assert reach(np.array([np.nan, np.inf])) == PRIOR_REACH  # a diverged run: no window from nothing
+
+
+def test_figure1s_axis_holds_a_collapsed_p_g_whole():
+    """A p_G spike taller than D's [0, 1] is drawn whole: the axis follows it up, in halves."""
+    import dataclasses
+
+    from lab.gan.figure1 import Figure1Config, SideBySide, figure1_snapshot
+    from lab.plots.figure1 import figure1_chart
+
+    panel = figure1_snapshot(SideBySide(Figure1Config(width=8)))[0]
+    for peak, top in ((0.4, 1.05), (2.3, 2.5), (7.0, 7.5)):
+        spiky = dataclasses.replace(panel, p_g=panel.p_g / panel.p_g.max() * peak)
+        spec = figure1_chart(spiky)
+        domain = next(
+            layer["encoding"]["y"]["scale"]["domain"]
+            for layer in spec["layer"]
+            if layer["encoding"]["y"].get("scale")
+        )
+        assert domain[1] == top and domain[1] >= max(peak, spiky.p_data.max())
