@@ -153,8 +153,8 @@ def history_csv(state: Mapping[str, Any]) -> str:
 
     The histories are the `History.state_dict()` tables in the (nested) state: dicts of equal-length
     lists of numbers with a `step` column. Each table is named by where it sits in the state
-    ("histories.0", "evals", "runs.1.evals") and each of its columns becomes a column
-    "<table>/<column>". The file has one row per step at which any table has a row, sorted by step;
+    ("histories.0", "evals", "runs.1.evals") and each of its columns becomes a column named as
+    people write it (`header_name`: "model 1 · D loss", "evaluated · modes"). The file has one row per step at which any table has a row, sorted by step;
     a table without a row at that step leaves its cells empty, and so does a NaN. Numbers are
     written in full (repr: the shortest text that reads back as the same float), so that
     `pandas.read_csv` or `float(cell)` gives the very numbers the trainer holds. A table with two
@@ -163,18 +163,40 @@ def history_csv(state: Mapping[str, Any]) -> str:
     rows: dict[float, dict[str, str]] = {}
     for name, table in _tables(state, ()):
         columns = [column for column in table if column != "step"]
-        header += [f"{name}/{column}" for column in columns]
+        header += [header_name(name, column) for column in columns]
         for i, step in enumerate(table["step"]):
             row = rows.setdefault(step, {})
-            if columns and f"{name}/{columns[0]}" in row:
+            if columns and header_name(name, columns[0]) in row:
                 raise ValueError(f"the history {name!r} has two rows at step {step}")
-            row.update({f"{name}/{column}": _cell(table[column][i]) for column in columns})
+            row.update({header_name(name, column): _cell(table[column][i]) for column in columns})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for step in sorted(rows):
         writer.writerow([_cell(step)] + [rows[step].get(column, "") for column in header[1:]])
     return out.getvalue()
+
+
+TABLE_WORDS = {"history": "training", "histories": "model", "evals": "evaluated", "scores": "measured",
+               "gaps": "gap", "runs": "run"}  # fmt: skip
+COLUMN_WORDS = {"d_real": "D(x) on real", "d_fake": "D(G(z))", "d": "D", "g": "G", "kl": "KL", "jsd": "JSD",
+                "elbo": "ELBO", "iwae": "IWAE", "mse": "MSE", "ll": "log-likelihood", "px": "p(x)",
+                "recon": "reconstruction"}  # fmt: skip
+"""Words for the parts of the state's names in a CSV header (the rest are English already)."""
+
+
+def header_name(table: str, column: str) -> str:
+    """A column's CSV header as people write it, from the table's path in the state and the
+    column's name: ('histories.0', 'd_loss') is 'model 1 · D loss', ('runs.1.evals', 'jsd') is
+    'run 2 · evaluated · JSD'."""
+    words: list[str] = []
+    for part in table.split("."):
+        if part.isdigit() and words:
+            words[-1] += f" {int(part) + 1}"  # a list's first entry is number 1
+        else:
+            words.append(TABLE_WORDS.get(part, part.replace("_", " ")))
+    title = COLUMN_WORDS.get(column) or " ".join(COLUMN_WORDS.get(w, w) for w in column.split("_"))
+    return " · ".join([*words, title])
 
 
 def _tables(node: Any, path: tuple[str, ...]) -> list[tuple[str, dict[str, list]]]:

@@ -13,7 +13,7 @@ import pytest
 import torch
 from PIL import Image, ImageSequence
 
-from lab.export import chart_png, chart_svg, gif, history_csv
+from lab.export import chart_png, chart_svg, gif, header_name, history_csv
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.plots.playground import field_chart
@@ -120,7 +120,9 @@ def test_history_csv_holds_every_value_of_every_history_at_its_step(lesson):
 
     tables = _histories(state)
     assert sum(len(table["step"]) for table in tables.values()) >= STEPS // EVERY  # not vacuous
-    columns = [f"{name}/{column}" for name, table in tables.items() for column in table if column != "step"]
+    columns = [
+        header_name(name, column) for name, table in tables.items() for column in table if column != "step"
+    ]
     assert header[1:] == columns
     assert set(steps) == {step for table in tables.values() for step in table["step"]}
     for name, table in tables.items():
@@ -129,7 +131,7 @@ def test_history_csv_holds_every_value_of_every_history_at_its_step(lesson):
                 continue
             at = dict(zip(table["step"], values, strict=True))
             for step, row in cells.items():
-                cell = row[f"{name}/{column}"]
+                cell = row[header_name(name, column)]
                 if step not in at or math.isnan(at[step]):
                     assert cell == "", (name, column, step)
                 else:
@@ -145,12 +147,20 @@ def test_history_csv_of_two_tables_on_different_steps():
         "runs": [{"evals": {"step": [0, 2, 4], "jsd": [0.1, 1 / 3, 2.0]}}],
     }
     assert history_csv(state) == (
-        "step,history/loss,history/d_real,runs.0.evals/jsd\n"
+        "step,training · loss,training · D(x) on real,run 1 · evaluated · JSD\n"
         "0,0.5,1e-17,0.1\n"
         "1,0.25,-2.0,\n"
         "2,,3.0,0.3333333333333333\n"
         "4,,,2.0\n"
     )
+
+
+def test_csv_headers_read_as_people_write_them():
+    assert header_name("histories.0", "d_loss") == "model 1 · D loss"
+    assert header_name("evals", "high_quality") == "evaluated · high quality"
+    assert header_name("runs.1.evals", "jsd") == "run 2 · evaluated · JSD"
+    assert header_name("gaps", "log_px") == "gap · log p(x)"
+    assert header_name("scores", "mixture_forward_kl") == "measured · mixture forward KL"
 
 
 def test_history_csv_refuses_two_rows_at_one_step():
