@@ -89,7 +89,7 @@ GRID25_CONTROLS = {
 }
 GRID25 = GANConfig(**GRID25_CONTROLS)
 GRID25_STEPS = 15_000
-"""The grid of 25 in one click: the setting `python -m bench.gan2d` measures over 5 seeds (60 s each)."""
+"""The grid of 25 in one click: the setting `python -m bench.gan2d` measures over 5 seeds (`--grid-steps`)."""
 
 PLAYGROUND = (
     Scenario(
