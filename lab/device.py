@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import torch
 
-os.environ.setdefault(
-    "CUBLAS_WORKSPACE_CONFIG", ":4096:8"
-)  # cuBLAS's deterministic workspace, before its first use
+# cuBLAS's deterministic workspace, set before its first use
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
 
 def pick_device() -> torch.device:
@@ -39,11 +38,17 @@ def rng_state(device: torch.device) -> list[torch.Tensor]:
     return states
 
 
+def forked_rng(device: torch.device) -> AbstractContextManager[None]:
+    """A block after which the global random states of the CPU (and of `device` on CUDA) are what
+    they were before it."""
+    return torch.random.fork_rng(devices=[device] if device.type == "cuda" else [])
+
+
 @contextmanager
 def own_rng(device: torch.device, state: list[torch.Tensor]) -> Iterator[None]:
     """Within the block the global random states are `state` (from `rng_state`, which the block
     may call again to keep where it ended); after it, they are what they were before."""
-    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+    with forked_rng(device):
         torch.set_rng_state(state[0])
         if device.type == "cuda" and len(state) > 1:  # a run saved on a CPU has no GPU state
             torch.cuda.set_rng_state(state[1], device)

@@ -154,7 +154,8 @@ def history_csv(state: Mapping[str, Any]) -> str:
     The histories are the `History.state_dict()` tables in the (nested) state: dicts of equal-length
     lists of numbers with a `step` column. Each table is named by where it sits in the state
     ("histories.0", "evals", "runs.1.evals") and each of its columns becomes a column named as
-    people write it (`header_name`: "model 1 · D loss", "evaluated · modes"). The file has one row per step at which any table has a row, sorted by step;
+    people write it (`header_name`: "model 1 · D loss", "evaluated · modes"). The file has one row
+    per step at which any table has a row, sorted by step;
     a table without a row at that step leaves its cells empty, and so does a NaN. Numbers are
     written in full (repr: the shortest text that reads back as the same float), so that
     `pandas.read_csv` or `float(cell)` gives the very numbers the trainer holds. A table with two
@@ -163,12 +164,15 @@ def history_csv(state: Mapping[str, Any]) -> str:
     rows: dict[float, dict[str, str]] = {}
     for name, table in _tables(state, ()):
         columns = [column for column in table if column != "step"]
-        header += [header_name(name, column) for column in columns]
+        titles = [header_name(name, column) for column in columns]  # once per table, not per row
+        header += titles
         for i, step in enumerate(table["step"]):
             row = rows.setdefault(step, {})
-            if columns and header_name(name, columns[0]) in row:
+            if titles and titles[0] in row:
                 raise ValueError(f"the history {name!r} has two rows at step {step}")
-            row.update({header_name(name, column): _cell(table[column][i]) for column in columns})
+            row.update(
+                {title: _cell(table[column][i]) for column, title in zip(columns, titles, strict=True)}
+            )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

@@ -33,12 +33,13 @@ class History:
         replaces it (a measurement taken again, a new K say: still one row per step)."""
         if set(values) != set(self.names):
             raise ValueError(f"a row needs exactly the columns {self.names}, got {tuple(values)}")
+        row = {"step": step, **{name: float(value) for name, value in values.items()}}
         again = len(self) > 0 and self.columns["step"][-1] == step
-        for name, value in {"step": step, **values}.items():
+        for name, value in row.items():
             if again:
-                self.columns[name][-1] = float(value) if name != "step" else step
+                self.columns[name][-1] = value
             else:
-                self.columns[name].append(float(value) if name != "step" else step)
+                self.columns[name].append(value)
 
     def extend(self, steps: Iterable[int], rows: np.ndarray) -> None:
         """Many rows at once: `rows[i, j]` is column j (after `step`) at the i-th step."""

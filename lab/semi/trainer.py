@@ -17,7 +17,7 @@ from typing import ClassVar
 import torch
 from torch import nn
 
-from lab.device import own_rng, pick_device, rng_state
+from lab.device import forked_rng, own_rng, pick_device, rng_state
 from lab.history import History
 from lab.nets import seeded
 from lab.runner import TrainingDiverged
@@ -124,7 +124,7 @@ class SemiTrainer:
         self.optimizers = self.make_optimizers()
         self.step_count = 0
         self.rng = torch.Generator().manual_seed(config.seed + 1)  # minibatches
-        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
+        with forked_rng(self.device):
             torch.manual_seed(config.seed + 2)
             self.noise_state = rng_state(self.device)  # the models' own noise (dropout-like, z samples)
         self.history = History(*self.HISTORY)

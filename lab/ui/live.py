@@ -23,9 +23,9 @@ from lab.ui import keep, link, projector, sessions
 from lab.ui.errors import friendly_errors
 
 WAITING = "scenario_waiting"
+"""The run (a page's name for it) whose scenario asks a question: its Play and Step wait for the answer."""
 SCENARIO_FRESH = "scenario_fresh"
 """Session key: the run a scenario's click asked a fresh, paused run of (its panel says so)."""
-"""The run (a page's name for it) whose scenario asks a question: its Play and Step wait for the answer."""
 
 REFRESH_SECONDS = 0.4
 """How often the live view redraws while a run is playing."""
