@@ -15,10 +15,10 @@ import streamlit as st
 from lab import export, saved_run
 from lab.plots.pictures import timeline_gif
 from lab.runner import Runner, RunStatus
-from lab.saved_run import RunFileError
+from lab.saved_run import LoadedRun, RunFileError
 from lab.ui import link
 
-_LOADED = "keep_loaded"  # page -> LoadedRun, waiting for the page to draw its controls as saved
+_LOADED = "keep_loaded"  # page -> (LoadedRun, controls before, what to say): for take_loaded
 _MESSAGES = "keep_messages"  # page -> (kind, text) of the last save or load
 _RESTORE = "keep_restore"  # control values to put back before the next run (a refused load)
 _CHARTS = "keep_charts"  # page -> {chart key: the Vega-Lite spec drawn last under that key}
@@ -212,22 +212,26 @@ def _load(page: str) -> None:
     if file is None:
         return
     try:
-        loaded = saved_run.load(file.getvalue(), page)
-        state, ours = st.session_state, link.control_keys()
-        controls = {key: value for key, value in loaded.controls.items() if key in ours}
-        held = sorted(k for k in link.locked() if k in controls and controls[k] != state.get(k))
-        if held:
-            raise RunFileError(
-                f"this lesson link locks {', '.join(held)}, which the saved run sets otherwise"
-            )
+        offer(page, saved_run.load(file.getvalue(), page), "Loaded the saved run")
     except RunFileError as err:
-        _refused(page, file.name, err)
-        return
-    st.session_state.setdefault(_LOADED, {})[page] = (loaded, link.current_values())
-    link.set_controls(controls, keep=tuple(link.locked()))
+        refused(page, file.name, err)
 
 
-def _refused(page: str, name: str, err: Exception) -> None:
+def offer(page: str, loaded: LoadedRun, said: str) -> None:
+    """Set the page's controls to those of `loaded` (a run of `page`; projector mode stays as it is) and keep it for the next page
+    run (`take_loaded`, which says `said` at its step), with the controls as they were, to put back
+    if it is refused there. RunFileError if a lesson link locks a control the run sets otherwise."""
+    state, ours = st.session_state, link.control_keys()
+    controls = {key: value for key, value in loaded.controls.items() if key in ours and key != link.PROJECTOR}
+    held = sorted(k for k in link.locked() if k in controls and controls[k] != state.get(k))
+    if held:
+        raise RunFileError(f"this lesson link locks {', '.join(held)}, which the saved run sets otherwise")
+    state.setdefault(_LOADED, {})[page] = (loaded, link.current_values(), said)
+    link.set_controls(controls, keep=(*link.locked(), link.PROJECTOR))
+
+
+def refused(page: str, name: str, err: Exception) -> None:
+    """Say that `name` was not loaded, and why."""
     _say(
         page,
         "error",
@@ -242,17 +246,17 @@ def take_loaded(page: str, config: Any, make_trainer: Callable[[Any], Any], runn
     entry = st.session_state.get(_LOADED, {}).pop(page, None)
     if entry is None:
         return
-    loaded, before = entry
+    loaded, before, said = entry
     try:
         if loaded.config != config:
             raise RunFileError("the page's controls cannot be set to the saved run's settings")
         trainer = loaded.build(make_trainer)
     except RunFileError as err:
-        _refused(page, "The saved run", err)
+        refused(page, "The saved run", err)
         st.session_state[_RESTORE] = before
         st.rerun()
     runner.reset(trainer, loaded.timeline, pause=True)
-    _say(page, "success", f"Loaded the saved run at step {trainer.step_count:,}. Press Play to go on.")
+    _say(page, "success", f"{said} at step {trainer.step_count:,}. Press Play to go on.")
 
 
 def begin() -> None:

@@ -32,6 +32,7 @@ _CONTROLS = "link_controls"  # key -> label of every control drawn in this run
 _DEFAULTS = "link_defaults"  # key -> default value of every control drawn so far on this page
 _RESETS = "link_resets"  # key -> default, for values refused in the previous run
 _NOTICES = "link_notices"  # (page, text) of the refused values, shown while the page is open
+PROJECTOR = "projector"  # the projector-mode switch (lab.ui.projector): how a page looks, no run's setting
 PAGE = "link_page"  # the page this session shows
 _RERUN = "link_rerun"  # a value was refused in this run: run once more
 

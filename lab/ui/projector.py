@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from lab.plots.vega import PROJECTOR_FONT, for_projector
 from lab.ui import keep, link
 
-KEY = "projector"
+KEY = link.PROJECTOR
 
 # Larger type everywhere (Streamlit sizes its text in rem), black text, and captions and widget
 # labels as dark as the body text instead of grey.

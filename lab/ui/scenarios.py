@@ -8,11 +8,13 @@ from typing import Any
 
 import streamlit as st
 
+from lab import warm_start
 from lab.runner import Runner, RunStatus
+from lab.saved_run import RunFileError
 from lab.scenarios import SCENARIOS, Question, Scenario, find
-from lab.ui import link, live, projector
+from lab.ui import keep, link, live, projector
 
-ACTIVE = "scenario_active"  # {"run", "name", "answer", "before"}: the scenario on screen
+ACTIVE = "scenario_active"  # {"run", "name", "answer", "before", "trained"}: the scenario on screen
 LEFT = "scenario_left"  # the title of the scenario just left, said once
 REQUEST = "scenario_request"  # {"run", "fresh", "steps"}: what the run must do on the next page run
 
@@ -61,7 +63,7 @@ def show(run: str, runner: Runner, config: Any, buttons: Any) -> None:
             icon=":material/science:",
         )
     elif scenario is not None:
-        _panel(run, scenario, active["answer"], runner)
+        _panel(run, scenario, active, runner)
 
 
 def _on_screen(scenario: Scenario, runner: Runner) -> bool:
@@ -104,7 +106,44 @@ def _leave() -> None:
         st.session_state[LEFT] = find(active["run"], active["name"]).title
 
 
-def _panel(run: str, scenario: Scenario, answer: int | None, runner: Runner) -> None:
+def _jump_button(
+    where: Any, run: str, scenario: Scenario, runner: Runner, key: str | None, disabled: bool
+) -> None:
+    where.button(
+        f"Jump to the trained run (step {scenario.steps:,})",
+        key="scenario_jump",
+        on_click=_jump,
+        args=(run, scenario, runner, key),
+        icon=":material/fast_forward:",
+        disabled=disabled,
+        help=f"This scenario's run, trained beforehand at seed {warm_start.SEED} and shipped with the lab, so "
+        "that a class need not wait for it. It loads as a saved run does.",
+    )
+
+
+def _jump(run: str, scenario: Scenario, runner: Runner, key: str | None) -> None:
+    """ "Jump to the trained run" callback: keep the student's answer (if asked), then the page loads the
+    scenario's shipped run (`lab.warm_start`) as it loads a saved run; if it cannot, the run plays to
+    the scenario's step instead."""
+    runner.pause()
+    answer = st.session_state[key] if key is not None else st.session_state[ACTIVE]["answer"]
+    st.session_state[ACTIVE] = {**st.session_state[ACTIVE], "answer": answer, "trained": True}
+    st.session_state[live.WAITING] = None
+    try:
+        keep.offer(
+            run,
+            warm_start.load(run, scenario.name),
+            f"Jumped to the run of “{scenario.title}” trained beforehand",
+        )
+    except RunFileError as err:
+        keep.refused(run, "The trained run", err)
+        st.session_state[ACTIVE]["trained"] = False
+        st.session_state[REQUEST] = {"run": run, "fresh": False, "steps": scenario.steps}
+
+
+def _panel(run: str, scenario: Scenario, active: dict[str, Any], runner: Runner) -> None:
+    answer, active_trained = active["answer"], active.get("trained", False)
+    trained = warm_start.available(run, scenario.name)
     with st.container(border=True, key="scenario_panel"):
         head, close = st.columns([6, 1])
         head.markdown(f":material/science: **Scenario: {scenario.title}**")
@@ -113,18 +152,36 @@ def _panel(run: str, scenario: Scenario, answer: int | None, runner: Runner) -> 
         if question is not None and answer is None:
             key = f"scenario_answer_{run}_{scenario.name}"
             st.radio(f"**Predict first.** {question.ask}", question.choices, index=None, key=key)
-            st.button(
+            unanswered = st.session_state.get(key) is None
+            go, jump = st.columns(2) if trained else (st.container(), None)
+            go.button(
                 f"Run it ({scenario.steps:,} steps)" if scenario.steps else "Show it",
                 key="scenario_run",
                 on_click=_answer,
                 args=(run, scenario, key),
                 type="primary",
                 icon=":material/play_arrow:",
-                disabled=st.session_state.get(key) is None,
+                disabled=unanswered,
             )
-            st.caption("The run starts once you have answered; Play and Step wait for it too.")
+            if jump is not None:
+                _jump_button(jump, run, scenario, runner, key, disabled=unanswered)
+            st.caption(
+                "The run starts once you have answered; Play and Step wait for it too."
+                + (
+                    f" Or jump to this scenario's run trained beforehand to step {scenario.steps:,}."
+                    if trained
+                    else ""
+                )
+            )
             return
         st.caption(scenario.look_for)
+        if trained and active_trained:
+            st.caption(
+                f":material/fast_forward: The run on screen was trained beforehand, at seed {warm_start.SEED}, "
+                f"to step {scenario.steps:,} (`python -m lab.warm_start` makes it); Play goes on from it."
+            )
+        elif trained and runner.status().step < scenario.steps:
+            _jump_button(st, run, scenario, runner, None, disabled=False)
         said = None if question is None else question.choices.index(answer)
         live.live_view(
             runner,

@@ -65,7 +65,7 @@ def test_a_loaded_run_replaces_the_page_run_with_its_settings():
 
     at = open_page("pages/gan_playground.py")
     at.button(key="step").click().run()
-    at.session_state["keep_loaded"] = {"gan_playground": (loaded, {})}
+    at.session_state["keep_loaded"] = {"gan_playground": (loaded, {}, "Loaded the saved run")}
     at.session_state["k"] = 3
     at.session_state["batch_size"] = 64
     at.run()
@@ -94,7 +94,9 @@ def test_a_run_refused_after_the_controls_moved_puts_them_back_and_keeps_the_run
     at = open_page("pages/gan_playground.py")
     for _ in range(2):
         at.button(key="step").click().run()
-    at.session_state["keep_loaded"] = {"gan_playground": (loaded, {"batch_size": 128, "width": 128})}
+    at.session_state["keep_loaded"] = {
+        "gan_playground": (loaded, {"batch_size": 128, "width": 128}, "Loaded the saved run")
+    }
     at.session_state["batch_size"] = 64
     at.session_state["width"] = 64
     at.run()
@@ -132,7 +134,9 @@ def test_a_run_on_own_data_loads_in_a_session_that_never_drew_it():
     loaded = saved_run.load(raw, "gan_playground")
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).switch_page("pages/gan_playground.py")
-    at.session_state["keep_loaded"] = {"gan_playground": (loaded, {})}  # as the upload's callback leaves it
+    at.session_state["keep_loaded"] = {
+        "gan_playground": (loaded, {}, "Loaded the saved run")
+    }  # as the upload's callback leaves it
     at.session_state["data"] = config.data
     at.run()
     assert not at.exception, at.exception

@@ -155,3 +155,45 @@ def test_leave_restores_the_controls_and_a_control_changed_closes_the_panel():
     at.slider(key="k").set_value(4).run()
     assert not any("Scenario:" in m.value for m in at.markdown)
     assert any("the scenario “Mode collapse” closed" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_jump_to_the_trained_run_loads_it_at_the_scenarios_step_and_judges_the_answer(projector):
+    """A class need not wait for MNIST: after the answer, the shipped run (lab.warm_start) is on screen at
+    the scenario's step, at seed 0 whatever the student's seed was, with the verdict and in the same
+    projector mode; Play goes on from it."""
+    scenario = find("mnist_gan", "unstable")
+    at = _open("mnist_gan", {"mg_seed": "3", "projector": str(projector).lower()})
+    at.button(key="scenario_unstable").click().run()
+    assert at.button(key="scenario_jump").disabled  # not before the answer
+    _answer_radio(at).set_value(scenario.question.choices[1]).run()
+    at.button(key="scenario_jump").click().run()
+    assert not at.exception, at.exception
+    assert step_count(at) == scenario.steps
+    assert at.number_input(key="mg_seed").value == 0 and at.toggle(key="projector").value is projector
+    assert run_line(at, " · ") == scenario.config.describe()
+    happened = next(m.value for m in at.markdown if m.value.startswith("**What happened**"))
+    assert f"step {scenario.steps}:" in happened
+    verdict = next(m.value for m in at.markdown if "You said" in m.value)
+    assert "Right" in verdict, verdict
+    assert any("trained beforehand, at seed 0" in c.value for c in at.caption)
+    assert "scenario_jump" not in [b.key for b in at.button]  # the run is there already
+    at.button(key="step").click().run()
+    assert step_count(at) == scenario.steps + 1
+
+
+def test_jump_while_the_scenarios_run_plays():
+    """Answered and playing to its 15,000 steps, the grid of 25 can still jump: the jump pauses the run
+    and puts the trained one in its place."""
+    scenario = find("gan_playground", "grid25")
+    at = _open("gan_playground")
+    at.button(key="scenario_grid25").click().run()
+    _answer_radio(at).set_value(scenario.question.choices[scenario.question.answer]).run()
+    at.button(key="scenario_run").click().run().run()
+    assert at.button(key="pause")  # playing to its step
+    at.button(key="scenario_jump").click().run()
+    assert not at.exception, at.exception
+    assert step_count(at) == scenario.steps and at.button(key="play")
+    happened = next(m.value for m in at.markdown if m.value.startswith("**What happened**"))
+    assert f"step {scenario.steps:,}:" in happened, happened
+    assert "Right" in next(m.value for m in at.markdown if "You said" in m.value)
