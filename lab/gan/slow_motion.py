@@ -28,12 +28,7 @@ import numpy as np
 import torch
 
 from lab.gan.playground import GANSnapshot, generator_arrows
-from lab.gan.trainer import GANTrainer
-
-SAMPLE_Z = "Sample a minibatch of m noise samples z ~ p_z"
-SAMPLE_X = "Sample a minibatch of m examples x ~ p_data"
-UPDATE_D = "Update D by ascending its stochastic gradient"
-UPDATE_G = "Sample m noise samples z; update G by descending its stochastic gradient"
+from lab.gan.trainer import SAMPLE_X, SAMPLE_Z, UPDATE_D, UPDATE_G, GANTrainer, norm_per_copy
 
 
 @dataclass(frozen=True)
@@ -59,14 +54,14 @@ class SubStep:
 
 
 class SlowIteration:
-    """One generator step of `trainer`, performed one sub-step per `next()` call."""
+    """One generator step of `trainer`, performed one sub-step per `next()` call: the trainer's own
+    loop (`GANTrainer.iteration`), paused after each sub-step while the page shows it."""
 
     def __init__(self, trainer: GANTrainer) -> None:
         self.trainer = trainer
         self.k = trainer.config.d_steps
-        self.real, self.noise = trainer.draw_minibatches(self.k)  # the same draw as step(1)
+        self._loop = trainer.iteration()
         self.position = 0
-        self._d_result: tuple[torch.Tensor, ...] | None = None
 
     @property
     def sub_steps(self) -> int:
@@ -80,43 +75,37 @@ class SlowIteration:
         """Carry out the next sub-step; what it shows."""
         if self.done:
             raise RuntimeError("this iteration is over: start the next one")
-        j, part = divmod(self.position, 3)
+        moment = next(self._loop)
         self.position += 1
-        common = {"number": self.position, "of": self.sub_steps}
-        if j == self.k:
-            return self._update_g(common)
-        fake = _generated(self.trainer, self.noise[j][0])
-        if part == 0:
-            return SubStep(title=SAMPLE_Z, d_round=j + 1, fake=fake, **common)
-        real = _points(self.real[j][0])
-        if part == 1:
-            return SubStep(title=SAMPLE_X, d_round=j + 1, real=real, fake=fake, **common)
-        gradient = _d_gradient_norm(self.trainer, self.real[j], self.noise[j])
-        self._d_result = self.trainer.d_update(self.real[j], self.noise[j])
-        after = _d_loss(self.trainer, self.real[j], self.noise[j])
-        before = float(self._d_result[0][0])
+        common = {
+            "number": self.position,
+            "of": self.sub_steps,
+            "title": moment.title,
+            "d_round": moment.d_round,
+        }
+        trainer = self.trainer
+        if moment.title == UPDATE_G:
+            trainer.flush()  # the step's history row, as `step` records it
+            fake = _points(moment.fake[0])
+            arrows = None
+            if fake.shape[1] == 2:  # arrows are drawn in the plane (D has not moved since)
+                with _looking(trainer):
+                    arrows = generator_arrows(trainer, torch.as_tensor(fake))
+            return SubStep(fake=fake, arrows=arrows, moved=_generated(trainer, moment.noise[0]), **common)
+        fake = _generated(trainer, moment.noise[0])
+        real = None if moment.real is None else _points(moment.real[0])
+        if moment.title != UPDATE_D:
+            return SubStep(real=real, fake=fake, **common)
+        copies = len(trainer.losses)
+        gradient = norm_per_copy(tuple(p.grad for p in trainer.D.parameters()), copies)[0]
+        after = _d_loss(trainer, moment.real, moment.noise)
         return SubStep(
-            title=UPDATE_D,
-            d_round=j + 1,
             real=real,
             fake=fake,
-            d_loss=(before, after),
-            d_gradient=gradient,
+            d_loss=(float(moment.d_losses[0]), after),
+            d_gradient=float(gradient),
             **common,
         )
-
-    def _update_g(self, common: dict) -> SubStep:
-        trainer, noise = self.trainer, self.noise[self.k]
-        fake = _generated(trainer, noise[0])
-        arrows = None
-        if fake.shape[1] == 2:  # arrows are drawn in the plane
-            with _looking(trainer):
-                arrows = generator_arrows(trainer, torch.as_tensor(fake))
-        first = trainer.step_count + 1
-        row = trainer.count_step(self._d_result, trainer.g_update(noise))
-        trainer.record(first, [row])
-        moved = _generated(trainer, noise[0])
-        return SubStep(title=UPDATE_G, d_round=0, fake=fake, arrows=arrows, moved=moved, **common)
 
 
 class Lockstep:
@@ -147,19 +136,16 @@ def runs_of(trainer: Any) -> list[GANTrainer]:
 def step_d_only(trainer: GANTrainer) -> float:
     """One update of D on a fresh minibatch of x and of z, G held fixed; no generator step is
     counted. D's loss on that minibatch after the update."""
-    real, noise = trainer.draw_minibatches(1)
-    trainer.d_update(real[0], noise[0])
-    return _d_loss(trainer, real[0], noise[0])
+    *_, moment = trainer.iteration(d_steps=1, update_g=False)
+    return _d_loss(trainer, moment.real, moment.noise)
 
 
 def step_g_only(trainer: GANTrainer) -> dict[str, float]:
-    """One generator step without its D updates: D is only evaluated on the iteration's minibatch
-    (for the history), and G descends its loss against this D."""
-    real, noise = trainer.draw_minibatches(1)
-    with torch.no_grad(), _looking(trainer):
-        d_result = trainer.d_loss(real[0], noise[0])
-    first = trainer.step_count + 1
-    return trainer.record(first, [trainer.count_step(d_result, trainer.g_update(noise[1]))])
+    """One generator step without its D updates: D's loss is only measured on the iteration's
+    minibatch (for the history), and G descends its loss against this D."""
+    for _ in trainer.iteration(d_steps=1, update_d=False):
+        pass
+    return trainer.flush()
 
 
 def _points(x: torch.Tensor) -> np.ndarray:
@@ -177,15 +163,18 @@ def for_each_run(act: Callable[[GANTrainer], Any]) -> Callable[[Any], list[Any]]
 
 @contextmanager
 def _looking(trainer: GANTrainer) -> Iterator[None]:
-    """Whatever runs inside leaves G's and D's buffers (batch norm's running averages) as they were."""
+    """Whatever runs inside leaves G's and D's buffers (batch norm's running averages) and the
+    instance noise's random state as they were."""
     nets = (trainer.G, trainer.D)
     saved = [{name: b.clone() for name, b in net.named_buffers()} for net in nets]
+    blur = trainer.blur_rng.get_state()  # a look at D draws instance noise too
     try:
         yield
     finally:
         for net, buffers in zip(nets, saved, strict=True):
             for name, b in net.named_buffers():
                 b.copy_(buffers[name])
+        trainer.blur_rng.set_state(blur)
 
 
 @torch.no_grad()
@@ -193,15 +182,6 @@ def _generated(trainer: GANTrainer, noise: torch.Tensor) -> np.ndarray:
     """G(z) of model 0 as the step computes it (training mode), the run left as it was."""
     with _looking(trainer):
         return _points(trainer.generate(noise, averaged=False))
-
-
-def _d_gradient_norm(trainer: GANTrainer, real: torch.Tensor, noise: torch.Tensor) -> float:
-    """‖∇θ_D‖ of model 0's D loss on this minibatch (the other models' slices of the batched
-    parameters get no gradient from it)."""
-    with _looking(trainer):
-        loss = trainer.d_loss(real, noise)[0][0]
-        grads = torch.autograd.grad(loss, list(trainer.D.parameters()), allow_unused=True)
-    return float(torch.sqrt(sum((g**2).sum() for g in grads if g is not None)))
 
 
 @torch.no_grad()

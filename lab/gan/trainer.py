@@ -1,21 +1,24 @@
 """GANTrainer: the lecture's training loop, given its parts (p_data, G, D, a generator loss).
 
+The loop is `GANTrainer.iteration`, one generator step as the slide *Actual Training Process*
+writes it:
+
 for each generator step:
     for k steps:  ascend  1/m sum_i [log D(x_i) + log(1 - D(G(z_i)))]   in D's parameters
     descend the chosen generator loss (1), (2) or (3) of the lecture       in G's parameters
 
-Each lesson builds the parts (`lab.gan.playground.toy_gan`, `lab.gan.mnist_gan.mnist_gan`, ...)
-and reads the trainer through a snapshot function of its own. What the run measures (modes, JSD,
-digit scores) runs on a schedule the trainer owns, every `Evaluation.every` steps, so a run records
-the same things at the same steps however often it is looked at.
+`step(n)` runs n iterations to their end; slow motion (`lab.gan.slow_motion`) pauses the same
+iteration after each sub-step. Each lesson builds the parts (`lab.gan.playground.toy_gan`,
+`lab.gan.mnist_gan.mnist_gan`, ...) and reads the trainer through a snapshot function of its own.
+What the run measures (modes, JSD, digit scores) runs inside the loop every `Evaluation.every`
+steps, so a run records the same things at the same steps however often it is looked at.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import ClassVar, Protocol
@@ -55,6 +58,25 @@ def instance_noise_at(step: int, start: float) -> float:
     """The standard deviation of the instance noise at generator step `step`:
     start * max(INSTANCE_NOISE_FLOOR, 1 - step / INSTANCE_NOISE_STEPS)."""
     return start * max(INSTANCE_NOISE_FLOOR, 1.0 - step / INSTANCE_NOISE_STEPS)
+
+
+SAMPLE_Z = "Sample a minibatch of m noise samples z ~ p_z"
+SAMPLE_X = "Sample a minibatch of m examples x ~ p_data"
+UPDATE_D = "Update D by ascending its stochastic gradient"
+UPDATE_G = "Sample m noise samples z; update G by descending its stochastic gradient"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Where `GANTrainer.iteration` stands after one of its sub-steps: the slide's words, which of
+    the k D steps (0 for G's update), and that sub-step's tensors, every model's (dimension 0)."""
+
+    title: str
+    d_round: int
+    noise: torch.Tensor  # z
+    real: torch.Tensor | None = None  # x
+    d_losses: torch.Tensor | None = None  # D's loss on (x, z) before its update
+    fake: torch.Tensor | None = None  # G(z) before G's update
 
 
 HISTORY = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "g_update_norm")
@@ -192,7 +214,7 @@ class GANTrainer:
         self.histories = [History(*HISTORY) for _ in self.losses]
         self.evaluation = evaluation
         self.evals = History(*(evaluation.names if evaluation else ()))
-        self.seconds_training = 0.0
+        self._rows: list[torch.Tensor] = []  # HISTORY rows of the steps since the last `flush`
         if evaluation and evaluation.at_start:
             self.evaluate()
 
@@ -238,8 +260,8 @@ class GANTrainer:
         return real.expand(-1, copies, -1, -1), noise.view(k + 1, 1, m, -1).expand(-1, copies, -1, -1)
 
     def d_loss(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """Every D's loss −[log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held fixed;
-        (losses, one per model, real logits, fake logits)."""
+        """Every D's loss −1/m Σ [log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held
+        fixed, in one D pass over real and fake; (losses, one per model, real logits, fake logits)."""
         m = self.config.batch_size
         with torch.no_grad():
             fake = self.G(noise)
@@ -247,84 +269,99 @@ class GANTrainer:
         real_logits, fake_logits = logits[:, :m], logits[:, m:]
         return discriminator_loss(real_logits, fake_logits, dim=(1, 2)), real_logits, fake_logits
 
-    def d_update(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """One ascent step of every D on log D(x) + log(1 - D(G(z))) for one minibatch of each;
-        returns (losses, real logits, fake logits), the logits before the step."""
-        losses, real_logits, fake_logits = self.d_loss(real, noise)
-        # the models are independent: the sum's gradient is each model's own
-        _descend(self.opt_d, losses.sum(), list(self.D.parameters()))
-        return losses.detach(), real_logits.detach(), fake_logits.detach()
-
-    def pretrain_d(self, n: int) -> None:
-        """n steps of D alone against the initial G: a strong discriminator from the start."""
-        for _ in range(n):
-            real, noise = self.draw_minibatches(1)
-            self.d_update(real[0], noise[0])
-
     def step(self, n: int = 1) -> dict[str, float]:
-        """Advance n generator steps (each after k discriminator steps); return model 0's latest metrics."""
-        started = time.perf_counter()
-        k = self.config.d_steps
-        records = []
-        first = self.step_count + 1
+        """Advance n generator steps: n iterations of the loop, each to its end; model 0's latest metrics."""
         for _ in range(n):
-            # One draw per generator step, so results do not depend on how steps are chunked.
-            real, noise = self.draw_minibatches(k)
-            for j in range(k):
-                d_losses, real_logits, fake_logits = self.d_update(real[j], noise[j])
-            records.append(self.count_step((d_losses, real_logits, fake_logits), self.g_update(noise[k])))
-        self.seconds_training += time.perf_counter() - started
-        return self.record(first, records)
+            for _ in self.iteration():
+                pass
+        return self.flush()
 
-    def count_step(
-        self, d_result: tuple[torch.Tensor, ...], g_result: tuple[torch.Tensor, ...]
-    ) -> torch.Tensor:
-        """Close one generator step: count it, evaluate when due; its HISTORY row per model from the
-        last D update's (losses, real logits, fake logits) and the G update's (losses, norms)."""
-        d_losses, real_logits, fake_logits = d_result
-        g_losses, grad_norm, update_norm = g_result
-        with torch.no_grad():
-            d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
-            d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
-            row = torch.stack([d_losses, g_losses, d_real, d_fake, grad_norm, update_norm], dim=1)
+    def iteration(
+        self, d_steps: int | None = None, update_d: bool = True, update_g: bool = True
+    ) -> Iterator[Moment]:
+        """One iteration of the slide's *Actual Training Process*, yielding after each of its 3k + 1
+        sub-steps. Slow motion walks through it; `step` runs it to its end. `d_steps` (k by default),
+        `update_d` and `update_g` make the manual steps: D only (k = 1, no G update, no step counted)
+        and G only (k = 1, D's loss measured but D not updated)."""
+        k = self.config.d_steps if d_steps is None else d_steps
+        real, noise = self.draw_minibatches(k)  # one draw per iteration: chunking the steps changes nothing
+        for j in range(k):
+            # ---- (1) D ascends 1/m Σ [log D(x) + log(1 − D(G(z)))]: it descends its negative ----
+            yield Moment(SAMPLE_Z, j + 1, noise=noise[j])
+            yield Moment(SAMPLE_X, j + 1, noise=noise[j], real=real[j])
+            d_losses, real_logits, fake_logits = self.d_loss(real[j], noise[j])
+            if update_d:
+                self.opt_d.zero_grad(set_to_none=True)
+                d_losses.sum().backward()  # the models are independent: the sum's gradient is each one's own
+                self.opt_d.step()
+            yield Moment(UPDATE_D, j + 1, noise=noise[j], real=real[j], d_losses=d_losses.detach())
+        if not update_g:
+            return
+        # ---- (2) G descends its loss (1), (2) or (3) of the lecture, D held fixed ----
+        g_params = list(self.G.parameters())
+        fake = self.G(noise[k])
+        g_logits = self.D(self.blurred(fake))
+        g_losses = torch.stack(
+            [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
+        )
+        before = [p.detach().clone() for p in g_params]  # to measure the step the optimizer takes
+        self.opt_g.zero_grad(set_to_none=True)
+        g_losses.sum().backward(inputs=g_params)  # G's gradients only: D's are not needed
+        self.opt_g.step()
+        if self.G_average is not None:
+            self.average_g()
         self.step_count += 1
+        self._rows.append(self._history_row(d_losses, real_logits, fake_logits, g_losses, before))
         if self.evaluation and self.step_count % self.evaluation.every == 0:
-            self._check_finite(row)
+            self._check_finite(self._rows[-1])
             self.evaluate()
-        return row
+        yield Moment(UPDATE_G, 0, noise=noise[k], fake=fake.detach())
 
-    def record(self, first: int, rows: list[torch.Tensor]) -> dict[str, float]:
-        """Add the rows of generator steps first, first + 1, ... to the histories (raising if a value
-        is not finite); model 0's latest metrics (only the step, when no step was taken)."""
+    def average_g(self) -> None:
+        """Polyak-style averaging (Yazici et al. 2019): θ_avg ← β θ_avg + (1 − β) θ_G after a G step."""
+        with torch.no_grad():
+            for average, p in zip(self.G_average.parameters(), self.G.parameters(), strict=True):
+                average.lerp_(p, 1.0 - self.config.g_average)
+            for average, b in zip(self.G_average.buffers(), self.G.buffers(), strict=True):
+                average.copy_(b)  # batch norm's running statistics, as G has them
+
+    @torch.no_grad()
+    def _history_row(
+        self,
+        d_losses: torch.Tensor,
+        real_logits: torch.Tensor,
+        fake_logits: torch.Tensor,
+        g_losses: torch.Tensor,
+        before: list[torch.Tensor],
+    ) -> torch.Tensor:
+        """One generator step's HISTORY row per model: the last D step's loss and mean D(x), D(G(z)),
+        then G's loss, gradient norm and update norm."""
+        g_params, copies = list(self.G.parameters()), len(self.losses)
+        grad_norm = norm_per_copy(tuple(p.grad for p in g_params), copies)
+        update_norm = norm_per_copy(tuple(p - b for p, b in zip(g_params, before, strict=True)), copies)
+        d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
+        d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
+        return torch.stack([d_losses, g_losses, d_real, d_fake, grad_norm, update_norm], dim=1)
+
+    def flush(self) -> dict[str, float]:
+        """Add the rows of the steps taken since the last flush to the histories (one transfer from
+        the device per `step` call, not per step), raising if a value is not finite; model 0's
+        latest metrics (only the step, when no step was taken)."""
+        rows, self._rows = self._rows, []
         if not rows:
             return {"step": self.step_count}
         values = torch.stack(rows).cpu().numpy()  # (n, models, len(HISTORY))
+        first = self.step_count - len(rows) + 1
         for model, history in enumerate(self.histories):
             history.extend(range(first, first + len(rows)), values[:, model, :])
         self._check_finite(values)
         return {"step": self.step_count, **dict(zip(HISTORY, values[-1, 0].tolist(), strict=True))}
 
-    def g_update(self, noise: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """One descent step of every G on its loss for one noise minibatch, D held fixed (only G's
-        gradients are computed); returns (losses, gradient norms, update norms), one per model."""
-        g_params = list(self.G.parameters())
-        g_logits = self.D(self.blurred(self.G(noise)))
-        g_losses = torch.stack(
-            [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
-        )
-        before = [p.detach().clone() for p in g_params]
-        grads = _descend(self.opt_g, g_losses.sum(), g_params)
-        if self.G_average is not None:
-            with torch.no_grad():
-                for average, p in zip(self.G_average.parameters(), g_params, strict=True):
-                    average.lerp_(p, 1.0 - self.config.g_average)
-                for average, b in zip(self.G_average.buffers(), self.G.buffers(), strict=True):
-                    average.copy_(b)  # batch norm's running statistics, as G has them
-        with torch.no_grad():
-            copies = len(self.losses)
-            grad_norm = _norm_per_copy(grads, copies)
-            update_norm = _norm_per_copy(tuple(p - b for p, b in zip(g_params, before, strict=True)), copies)
-        return g_losses.detach(), grad_norm, update_norm
+    def pretrain_d(self, n: int) -> None:
+        """n steps of D alone against the initial G: a strong discriminator from the start."""
+        for _ in range(n):
+            for _ in self.iteration(d_steps=1, update_g=False):
+                pass
 
     def blurred(self, x: torch.Tensor) -> torch.Tensor:
         """x plus the instance noise of this step, N(0, s^2 I) with s = `instance_noise_at` (x itself
@@ -403,19 +440,8 @@ class GANTrainer:
         self.step_count = int(state["step_count"])
 
 
-def _norm_per_copy(grads: tuple[torch.Tensor, ...], copies: int) -> torch.Tensor:
+def norm_per_copy(grads: tuple[torch.Tensor, ...], copies: int) -> torch.Tensor:
     """The gradient's norm for each model: batched parameters carry the model in dimension 0."""
     if copies == 1:  # also covers ordinary nets, whose parameters have no model dimension
         return torch.cat([g.flatten() for g in grads]).norm()[None]
     return torch.cat([g.flatten(1) for g in grads], dim=1).norm(dim=1)
-
-
-def _descend(
-    optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: list[torch.Tensor]
-) -> tuple[torch.Tensor, ...]:
-    """One optimizer step on `loss`, differentiating only with respect to `params`; the gradients."""
-    grads = torch.autograd.grad(loss, params)
-    for p, g in zip(params, grads, strict=True):
-        p.grad = g
-    optimizer.step()
-    return grads
