@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -29,6 +30,7 @@ from lab.gan.playground import toy_gan
 from lab.gan.theory import grid_2d, jsd
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.history import History
+from lab.protocol import same_run
 from lab.vae.gap import log_marginal
 from lab.vae.model import bounds, evaluating
 from lab.vae.trainer import IWAE_K, VAEConfig, VAETrainer
@@ -70,9 +72,8 @@ class ThreeWaysConfig:
         if toy.get(self.data).dim != 2 or not 1 <= self.components <= 30:
             raise ValueError("2-D data and 1 to 30 mixture components")
 
-    def same_run(self, other: ThreeWaysConfig) -> bool:
-        """K alone keeps the run: the mixture is refit, the GAN and the VAE go on."""
-        return (other.data, other.seed) == (self.data, self.seed)
+    live_fields: ClassVar[tuple[str, ...]] = ("components",)
+    """K alone keeps the run: the mixture is refit, the GAN and the VAE go on."""
 
     def describe(self) -> str:
         mixture = "a single Gaussian" if self.components == 1 else f"mixture of {self.components} Gaussians"
@@ -132,7 +133,7 @@ class ThreeWays:
 
     def update(self, config: ThreeWaysConfig) -> None:
         """A new K: the mixture refit on the same sample by EM, and everything measured again now."""
-        if not self.config.same_run(config):
+        if not same_run(self.config, config):
             raise ValueError("only K can change mid-run")
         if config.components != self.config.components:
             self.config = config

@@ -22,40 +22,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import torch
 
+from lab.protocol import Trainer
 from lab.slots import TRAINING, Slots
 from lab.timeline import Timeline
 
 log = logging.getLogger("lab")
-
-
-class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite (every trainer raises this one)."""
-
-
-class Trainer(Protocol):
-    """The protocol every trainer of the lab follows (construct it from a config dataclass)."""
-
-    config: Any  # the run's settings; `config.describe()` is the page's one-line summary
-    device: Any  # the torch.device it trains on
-    step_count: int
-
-    def step(self, n: int = 1) -> dict[str, float]:
-        """Advance n steps; the latest metrics."""
-        ...
-
-    def update(self, config: Any) -> None:
-        """Adopt a config that differs only in live fields (learning rates, k, ...)."""
-        ...
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything the next step depends on, to save and continue a run."""
-        ...
-
-    def load_state_dict(self, state: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)

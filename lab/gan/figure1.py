@@ -25,6 +25,7 @@ from lab.gan.losses import TITLES
 from lab.gan.theory import jsd
 from lab.gan.trainer import Evaluation, GANConfig, GANTrainer
 from lab.nets import BatchedMLP, seeded
+from lab.protocol import same_run
 
 COMPARISONS = {
     "none": "one run",
@@ -124,7 +125,7 @@ class SideBySide:
         return metrics
 
     def update(self, config: Figure1Config) -> None:
-        if not self.config.same_run(config):
+        if not same_run(self.config, config):
             raise ValueError("only " + ", ".join(config.live_fields) + " can change mid-run")
         self.config = config
         for run, (_, side) in zip(self.runs, config.sides(), strict=True):

@@ -22,7 +22,7 @@ p_data and p_G both seen at the grid's resolution; where G matches p_data it is 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import ClassVar
 
@@ -37,7 +37,7 @@ from lab.gan.theory import d_star, grid_2d, jsd, kde_on_grid, mass_region, point
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.history import History
 from lab.nets import mlp, seeded
-from lab.runner import TrainingDiverged
+from lab.protocol import TrainingDiverged, same_run
 
 LIVE_FIELDS = ("p_g", "lr", "batch_size", "ratio")
 """DConfig fields that can change while D trains: move p_G and watch D chase the new D*."""
@@ -86,6 +86,8 @@ class DConfig:
     seed: int = 0
     ratio: float = 1.0  # r: real samples per generated one in each minibatch (r m real, m generated)
 
+    live_fields: ClassVar[tuple[str, ...]] = LIVE_FIELDS
+
     def __post_init__(self) -> None:
         if toy.get(self.data).dim != 1:
             raise ValueError("the fixed-generator lesson is 1-D")
@@ -101,10 +103,6 @@ class DConfig:
         """p_G as a mixture: the one the student shaped, or p_data itself."""
         p_data = toy.get(self.data)
         return p_data if self.p_g is None else self.p_g.mixture(p_data.extent)
-
-    def same_run(self, other: DConfig) -> bool:
-        """True when `other` differs from this config only in LIVE_FIELDS."""
-        return replace(other, **{f: getattr(self, f) for f in LIVE_FIELDS}) == self
 
     def describe(self) -> str:
         p_g = (
@@ -164,7 +162,7 @@ class DTrainer:
 
     def update(self, config: DConfig) -> None:
         """Adopt a new p_G, learning rate or batch size without losing D."""
-        if not self.config.same_run(config):
+        if not same_run(self.config, config):
             raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
         self.config = config
         self.p_g = config.generator()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Protocol
 
@@ -31,7 +31,7 @@ from lab.data import toy
 from lab.device import pick_device
 from lab.gan.losses import GENERATOR_LOSSES, TITLES, discriminator_loss, generator_loss
 from lab.history import History
-from lab.runner import TrainingDiverged
+from lab.protocol import TrainingDiverged, same_run
 
 OPTIMIZERS = ("adam", "sgd")
 NOISE_PRIORS = ("gaussian", "uniform")
@@ -161,11 +161,6 @@ class GANConfig:
             f" · seed {self.seed}"
         )
 
-    def same_run(self, other: GANConfig) -> bool:
-        """True when `other` differs from this config only in `live_fields`."""
-        fixed = {f: getattr(self, f) for f in self.live_fields}
-        return type(other) is type(self) and replace(other, **fixed) == self
-
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -237,7 +232,7 @@ class GANTrainer:
     # ----------------------------------------------------------------- live hyper-parameters
     def update(self, config: GANConfig) -> None:
         """Adopt new values of the config's live fields without losing the run."""
-        if not self.config.same_run(config):
+        if not same_run(self.config, config):
             raise ValueError("only " + ", ".join(self.config.live_fields) + " can change mid-run")
         self.config = config
         if len(self.losses) == 1:  # one run: its loss is the config's (side-by-side runs keep theirs)

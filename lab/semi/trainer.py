@@ -20,7 +20,7 @@ from torch import nn
 from lab.device import forked_rng, own_rng, pick_device, rng_state
 from lab.history import History
 from lab.nets import seeded
-from lab.runner import TrainingDiverged
+from lab.protocol import TrainingDiverged
 from lab.semi import data as semi_data
 from lab.semi.kplus1 import (
     KPlusOneDiscriminator,
@@ -96,9 +96,6 @@ class SemiConfig:
             f"{data} · {METHODS[self.method]} · {self.labels:,} labels ({self.labels_per_class} per class), {uses}"
             f" · m = {self.batch_size} · lr {self.learning_rate:g} (Adam){alpha} · seed {self.seed}"
         )
-
-    def same_run(self, other: SemiConfig) -> bool:
-        return replace(other, **{f: getattr(self, f) for f in self.live_fields}) == self
 
 
 class SemiTrainer:

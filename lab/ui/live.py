@@ -17,6 +17,7 @@ import torch
 from lab import limits
 from lab.device import describe
 from lab.lessons import LESSONS
+from lab.protocol import same_run
 from lab.runner import Runner, RunStatus
 from lab.slots import TRAINING
 from lab.ui import keep, link, projector, sessions
@@ -101,7 +102,7 @@ def runner_for(
     current = runner.trainer.config
     if current == config:
         return runner
-    if current.same_run(config):
+    if same_run(current, config):
         limits.check_config(config)  # a live minibatch, say
         runner.update(config)
     elif for_a_scenario:  # its panel says what started: a fresh run, waiting at step 0

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -24,7 +24,7 @@ from lab.data import mnist, toy
 from lab.device import pick_device
 from lab.history import History
 from lab.nets import seeded
-from lab.runner import TrainingDiverged
+from lab.protocol import TrainingDiverged, same_run
 from lab.vae.gap import log_marginal, resolved
 from lab.vae.model import VAE, binarize, bounds, elbo, evaluating
 
@@ -62,6 +62,8 @@ class VAEConfig:
     seed: int = 0
     pair: tuple[int, int] = (0, 1)  # held-out examples to interpolate between
 
+    live_fields: ClassVar[tuple[str, ...]] = LIVE_FIELDS
+
     def __post_init__(self) -> None:
         if self.data != "mnist" and toy.get(self.data).dim != 2:
             raise ValueError("VAE data: 'mnist' or a 2-D toy distribution")
@@ -71,9 +73,6 @@ class VAEConfig:
             raise ValueError("latent_dim in 1..32, sigma > 0, beta >= 0, lr_decay_steps >= 0")
         if self.batch_norm and self.architecture != "mlp":
             raise ValueError("batch_norm is for the MLPs")
-
-    def same_run(self, other: VAEConfig) -> bool:
-        return replace(other, **{f: getattr(self, f) for f in LIVE_FIELDS}) == self
 
     def describe(self) -> str:
         decoder = (
@@ -201,7 +200,7 @@ class VAETrainer:
 
     def update(self, config: VAEConfig) -> None:
         """Adopt new beta, learning rate, batch size, fixed sigma or interpolation pair."""
-        if not self.config.same_run(config):
+        if not same_run(self.config, config):
             raise ValueError("only " + ", ".join(LIVE_FIELDS) + " can change mid-run")
         if not config.learn_sigma and config.sigma != self.config.sigma:
             self.model.log_sigma.fill_(math.log(config.sigma))

@@ -8,7 +8,8 @@ import pytest
 
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
-from lab.runner import Runner, TrainingDiverged
+from lab.protocol import TrainingDiverged
+from lab.runner import Runner
 
 
 class CountingTrainer:

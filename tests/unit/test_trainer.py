@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import INSTANCE_NOISE_STEPS, NOISE_PRIORS, GANConfig, instance_noise_at, sample_noise
-from lab.runner import TrainingDiverged
+from lab.protocol import TrainingDiverged, same_run
 from lab.ui.gan_controls import G_AVERAGE_CHOICES, INSTANCE_NOISE_CHOICES
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
@@ -70,9 +70,9 @@ def test_live_update_changes_learning_rates_but_not_the_run():
 
 
 def test_same_run_tells_live_from_fresh_changes():
-    assert SMALL.same_run(dataclasses.replace(SMALL, k=4, lr_g=1e-2))
-    assert not SMALL.same_run(dataclasses.replace(SMALL, data="grid25"))
-    assert not SMALL.same_run(dataclasses.replace(SMALL, seed=9))
+    assert same_run(SMALL, dataclasses.replace(SMALL, k=4, lr_g=1e-2))
+    assert not same_run(SMALL, dataclasses.replace(SMALL, data="grid25"))
+    assert not same_run(SMALL, dataclasses.replace(SMALL, seed=9))
 
 
 def test_bad_config_is_refused():
