@@ -35,7 +35,7 @@ def mnist_to_450(page, url: str) -> float:
             time.sleep(0.2)
 
     seconds = _timed(lambda: play(page), reached)
-    page.locator(".st-key-pause button").click()
+    page.locator(".st-key-pause button").first.click()
     return seconds
 
 
@@ -43,11 +43,12 @@ def mnist_jump(page, url: str) -> float:
     """'Jump to the trained run (step 450)': seconds from the click to step 450 on screen."""
     page.goto(f"{url}/mnist_gan")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-    page.locator(".st-key-scenario_stable button").click()
+    page.locator(".st-key-scenario_stable button").first.click()
     page.get_by_text("all ten, roughly").click()
     page.wait_for_selector(".st-key-scenario_jump button:not([disabled])")
+    wait_until_idle(page)
     return _timed(
-        lambda: page.locator(".st-key-scenario_jump button").click(),
+        lambda: page.locator(".st-key-scenario_jump button").first.click(),
         lambda: page.wait_for_selector("strong:text-is('Step 450')", timeout=60_000),
     )
 
@@ -57,7 +58,7 @@ def saturation_kl(page, url: str) -> float:
     page.goto(f"{url}/saturation?tab=%283%29+as+a+KL")
     wait_until_idle(page, ".st-key-kl_train")
     return _timed(
-        lambda: page.locator(".st-key-kl_train button").click(),
+        lambda: page.locator(".st-key-kl_train button").first.click(),
         lambda: page.wait_for_function(
             """() => [...document.querySelectorAll("[data-testid='stMetric']")]
                 .some(m => m.innerText.includes("trained D") && /\\d/.test(
@@ -72,7 +73,7 @@ def vae_tsne(page, url: str) -> float:
     page.goto(f"{url}/vae_latent?vae_latent=8")
     wait_until_idle(page, ".st-key-vae_tsne")
     return _timed(
-        lambda: page.locator(".st-key-vae_tsne button").click(),
+        lambda: page.locator(".st-key-vae_tsne button").first.click(),
         lambda: page.wait_for_selector("text=t-SNE of 500 held-out", timeout=120_000),
     )
 
