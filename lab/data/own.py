@@ -3,7 +3,7 @@
 The points x_1..x_n become p_data through a Gaussian kernel density estimate
     p_data(x) = (1/n) sum_i N(x; x_i, h^2 I),
 h chosen by leave-one-out likelihood between H_MIN and Scott's rule (`bandwidth`). It is a
-`toy.GaussianMixture` with one component per point, so log_prob, sample and smoothed are exact,
+`GaussianMixture` with one component per point, so log_prob, sample and smoothed are exact,
 as for every toy distribution.
 
 Configs name their data by a string, so a point set gets a content-addressed name,
@@ -28,7 +28,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from lab.data import toy
+from lab.data.mixture import GaussianMixture
 
 MAX_BYTES = 2**20
 """Files larger than this are refused before they are decoded (10^7 rows never reach the parser)."""
@@ -46,12 +46,12 @@ FIT_HALF, MIN_SPREAD = 2.5, 0.5
 """`fit_to_plane`: the half-width of the box points are scaled into, and the smallest spread kept as is."""
 MIN_SIDE = 0.1
 """`cluster`: a brushed rectangle narrower than this is widened to it about its centre."""
-PREFIX = toy.OWN_PREFIX
+PREFIX = "own-"  # the names of a student's own points start with this
 CAPACITY = 64
 
 _LOCK = threading.Lock()
 _RECENT: OrderedDict[str, np.ndarray] = OrderedDict()  # name -> read-only points, most recent last
-_IN_USE: weakref.WeakValueDictionary[str, toy.GaussianMixture] = weakref.WeakValueDictionary()
+_IN_USE: weakref.WeakValueDictionary[str, GaussianMixture] = weakref.WeakValueDictionary()
 
 _SEPARATOR = re.compile(r"\s*[,;\t]\s*|\s+")
 
@@ -219,14 +219,14 @@ def bandwidth(points: np.ndarray) -> float:
     return max(np.geomspace(H_MIN, top, BANDWIDTHS), key=loo) if top > H_MIN else H_MIN
 
 
-def kernel_density(points: np.ndarray, name: str = "own") -> toy.GaussianMixture:
+def kernel_density(points: np.ndarray, name: str = "own") -> GaussianMixture:
     """p_data(x) = (1/n) sum_i N(x; x_i, h^2 I) with h = `bandwidth(points)`: a mixture of one
     Gaussian per point, without modes (like the moons), shown over [-extent, extent]^2 with extent
     the largest |coordinate| plus min(3h, 1.5), rounded up to a half, at least 1.5."""
     points = check_points(points)
     n, h = len(points), bandwidth(points)
     extent = max(1.5, math.ceil(2 * (float(np.abs(points).max()) + min(3 * h, 1.5))) / 2)
-    return toy.GaussianMixture(
+    return GaussianMixture(
         name=name,
         title=f"Your data: {n:,} points (kernel density, h = {h:.2g})",
         means=np.array(points),
@@ -239,7 +239,7 @@ def kernel_density(points: np.ndarray, name: str = "own") -> toy.GaussianMixture
 
 def describe(name: str) -> str:
     """What the page says about own data: p_data is a kernel density estimate, and its h."""
-    dist = toy.get(name)
+    dist = distribution(name)
     return (
         f"p_data is a kernel density estimate of your {len(dist.means):,} points, (1/n) Σᵢ N(x; xᵢ, h²I) "
         f"with h = {dist.std:.2g}: the width that best predicts each point from the others (Scott's rule "
@@ -293,7 +293,7 @@ def register(points: np.ndarray) -> str:
     return name
 
 
-def distribution(name: str) -> toy.GaussianMixture:
+def distribution(name: str) -> GaussianMixture:
     """The kernel density of the points registered as `name` (one shared object while it is held)."""
     with _LOCK:
         dist, points = _IN_USE.get(name), _RECENT.get(name)

@@ -63,18 +63,6 @@ def expected_log_ratio(log_ratio: np.ndarray, p_g: np.ndarray, cell: float) -> f
     return float(np.sum(p_g * np.asarray(log_ratio, dtype=np.float64)) * cell)
 
 
-def value_function_mc(d_real: np.ndarray, d_fake: np.ndarray) -> tuple[float, float]:
-    """Monte Carlo V(D, G) = mean log D(x_i) + mean log(1 - D(G(z_j))), and its standard error.
-
-    d_real holds D at samples of p_data, d_fake D at samples of p_G.
-    """
-    log_real = np.log(np.clip(np.asarray(d_real, dtype=np.float64), 1e-300, 1.0))
-    log_fake = np.log1p(-np.clip(np.asarray(d_fake, dtype=np.float64), 0.0, 1.0 - 1e-16))
-    value = log_real.mean() + log_fake.mean()
-    stderr = math.sqrt(log_real.var(ddof=1) / len(log_real) + log_fake.var(ddof=1) / len(log_fake))
-    return float(value), stderr
-
-
 def kl(p: np.ndarray, q: np.ndarray, cell: float) -> float:
     """KL(p || q) = integral p log(p / q), in nats, by quadrature on the grid (0 log 0 = 0)."""
     p = np.asarray(p, dtype=np.float64)

@@ -72,11 +72,6 @@ def point_generator(noise_dim: int, width: int, dim: int) -> nn.Sequential:
     )
 
 
-def class_probabilities(logits: torch.Tensor) -> torch.Tensor:
-    """p(y = 1..K, generated | x): the softmax of (l_1, ..., l_K, 0); rows sum to 1."""
-    return torch.softmax(torch.cat([logits, logits.new_zeros(len(logits), 1)], dim=1), dim=1)
-
-
 def real_probability(logits: torch.Tensor) -> torch.Tensor:
     """D(x) = Z(x) / (Z(x) + 1) = sigmoid(log Z(x)), Z(x) = sum_k exp l_k(x)."""
     return torch.sigmoid(torch.logsumexp(logits, dim=1))

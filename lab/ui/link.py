@@ -104,15 +104,11 @@ def current_values() -> dict[str, Any]:
 
 def locked() -> set[str]:
     """The controls this page's link locks (?lock=...)."""
-    return _locked()
+    return names_in(st.query_params.get_all(LOCK))
 
 
 def _hidden() -> set[str]:
     return names_in(st.query_params.get_all(HIDE))
-
-
-def _locked() -> set[str]:
-    return names_in(st.query_params.get_all(LOCK))
 
 
 def _prepare(
@@ -189,7 +185,7 @@ def slider(
     """st.slider bound to ?key=..., with the link's value checked against [lo, hi]."""
     kind = float if isinstance(value, float) else int
     _prepare(key, label, value, _in_range(lo, hi, kind), f"a number from {lo:g} to {hi:g}")
-    return where.slider(label, lo, hi, value, step, key=key, help=help, bind=BIND, disabled=key in _locked())
+    return where.slider(label, lo, hi, value, step, key=key, help=help, bind=BIND, disabled=key in locked())
 
 
 def number_input(
@@ -215,7 +211,7 @@ def number_input(
             help=help,
             on_change=on_change,
             bind=BIND,
-            disabled=key in _locked(),
+            disabled=key in locked(),
         )
     )
 
@@ -238,7 +234,7 @@ def _choice(
         options[index] if widget == "select_slider" else index
     )  # select_slider takes a value, not an index
     draw = getattr(where, widget)
-    return draw(label, options, first, format_func, key=key, bind=BIND, disabled=key in _locked(), **extra)
+    return draw(label, options, first, format_func, key=key, bind=BIND, disabled=key in locked(), **extra)
 
 
 def select_slider(
@@ -323,7 +319,7 @@ def multiselect(
 
     _prepare(key, label, list(default), accepts, what, keep=keep)
     return where.multiselect(
-        label, options, default, format_func, key=key, help=help, bind=BIND, disabled=key in _locked()
+        label, options, default, format_func, key=key, help=help, bind=BIND, disabled=key in locked()
     )
 
 
@@ -332,7 +328,7 @@ def toggle(
 ) -> bool:
     """st.toggle bound to ?key=true/false (any case: ?x=False is False)."""
     _prepare(key, label, value, lambda text: text.lower() in ("true", "false"), "true or false")
-    return where.toggle(label, value, key=key, help=help, bind=BIND, disabled=key in _locked())
+    return where.toggle(label, value, key=key, help=help, bind=BIND, disabled=key in locked())
 
 
 def tabs(labels: Sequence[str], *, key: str) -> Sequence[DeltaGenerator]:

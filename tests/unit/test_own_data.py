@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from lab.data import own, toy
+from lab.data import mixture, own, toy
 from lab.gan.optimal_d import InnerLoopConfig, d_star_snapshot, inner_loop_gan
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
@@ -211,7 +211,7 @@ def test_log_prob_in_chunks_equals_log_prob_at_once(monkeypatch):
     ring = toy.get("ring8")
     x = np.random.default_rng(2).normal(size=(1000, 2))
     whole = ring.log_prob(x)
-    monkeypatch.setattr(toy, "LOG_PROB_CHUNK", 8 * 37)  # 37 points at a time
+    monkeypatch.setattr(mixture, "LOG_PROB_CHUNK", 8 * 37)  # 37 points at a time
     torch.testing.assert_close(ring.log_prob(x), whole, rtol=1e-12, atol=1e-12)
     assert ring.log_prob(np.zeros((0, 2))).shape == (0,)
 

@@ -16,9 +16,8 @@ import pytest
 from bench.scenarios import Measured
 from lab.scenarios import SCENARIOS
 
-pytestmark = pytest.mark.timeout(
-    2400
-)  # the module's runs take ~12 minutes on two cores, all in the first test's setup
+# the module's runs take ~10 minutes on two cores, all in the first test's setup: not in the fast lane
+pytestmark = [pytest.mark.timeout(2400), pytest.mark.slow]
 SEEDS = range(5)
 AT_LEAST = 4
 CASES = [(run, s) for run, scenarios in SCENARIOS.items() for s in scenarios]
