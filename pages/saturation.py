@@ -2,21 +2,24 @@
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 from lab.data import toy
-from lab.gan.optimal_d import GRID_POINTS, DConfig, DTrainer, FixedGenerator
+from lab.gan.optimal_d import GRID_POINTS, FixedGenerator
 from lab.gan.saturation import (
+    KL_D_STEPS,
     OPTIMIZER_LRS,
     STALL_STEPS,
     STRONG_D,
+    TrainedLogit,
     TripleSnapshot,
+    kl_d,
     loss_three_as_kl,
+    trained_logit,
 )
 from lab.gan.theory import expected_log_ratio
 from lab.plots import saturation as plots
-from lab.ui import link, live, projector, scenarios, slow_motion
+from lab.ui import link, live, projector, scenarios, sessions, slow_motion
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
 
@@ -160,11 +163,13 @@ with live_tab:
     live.live_view(runner, draw_side_by_side, "drawing the three runs", slower=1.5)
 
 
-def train_d_for_kl(p_g: FixedGenerator, x: np.ndarray) -> None:
-    """Button callback: train a D against p_G and keep its logit log D/(1 − D) on the grid x."""
-    trainer = DTrainer(DConfig(p_g=p_g))
-    trainer.step(2000)
-    st.session_state["kl_trained"] = (p_g, trainer.logit(x))
+kl_run = sessions.runner("saturation_kl", lambda: kl_d(FixedGenerator()), trained_logit)
+
+
+def train_d_for_kl(p_g: FixedGenerator) -> None:
+    """Button callback: a fresh D against p_G, trained to KL_D_STEPS in the background."""
+    kl_run.reset(kl_d(p_g), pause=True)
+    kl_run.play_until(KL_D_STEPS)
 
 
 with kl_tab:
@@ -182,27 +187,34 @@ with kl_tab:
     with friendly_errors("computing the KL"):
         check = loss_three_as_kl(mu, sigma)
         st.button(
-            "Train a D against this p_G (2,000 steps)",
+            f"Train a D against this p_G ({KL_D_STEPS:,} steps)",
             key="kl_train",
             on_click=train_d_for_kl,
-            args=(check.p_g, check.x),
-            help="logistic regression of p_data against this p_G; takes a second or two",
+            args=(check.p_g,),
+            help="logistic regression of p_data against this p_G, in the background; takes a second or two",
         )
-        trained = st.session_state.get("kl_trained")
-        logit = trained[1] if trained and trained[0] == check.p_g else None
-        m1, m2, m3 = st.columns(3)
-        m1.metric("E_pG[log D*/(1 − D*)]", f"{check.expected_star:.4f}")
-        m2.metric("−KL(p_G ‖ p_data)", f"{check.minus_kl:.4f}")
-        m3.metric(
-            "E_pG[log D/(1 − D)], trained D",
-            "—" if logit is None else f"{expected_log_ratio(logit, check.p_g_density, check.cell):.4f}",
-            help="press the button to train a D for this p_G",
-        )
-        projector.chart(
-            st,
-            plots.log_ratio_chart(check.x, check.p_g_density, check.log_ratio_star, logit),
-            key="loss (3) as a KL",
-        )
+
+        def draw_kl(trained: TrainedLogit) -> None:
+            """The three numbers and the curves; the trained D's once it has trained against this p_G."""
+            ours = trained.p_g == check.p_g
+            if ours and trained.step < KL_D_STEPS:
+                st.caption(f"Training D against this p_G: step {trained.step:,} of {KL_D_STEPS:,}.")
+            logit = trained.logit if ours and trained.step >= KL_D_STEPS else None
+            m1, m2, m3 = st.columns(3)
+            m1.metric("E_pG[log D*/(1 − D*)]", f"{check.expected_star:.4f}")
+            m2.metric("−KL(p_G ‖ p_data)", f"{check.minus_kl:.4f}")
+            m3.metric(
+                "E_pG[log D/(1 − D)], trained D",
+                "—" if logit is None else f"{expected_log_ratio(logit, check.p_g_density, check.cell):.4f}",
+                help="press the button to train a D for this p_G",
+            )
+            projector.chart(
+                st,
+                plots.log_ratio_chart(check.x, check.p_g_density, check.log_ratio_star, logit),
+                key="loss (3) as a KL",
+            )
+
+        live.live_view(kl_run, draw_kl, "training D against p_G", unit=None)
         st.caption(
             "Lines: log D/(1 − D) for the optimal D* (that is log p_data/p_G, taken from the log densities) "
             "and for a trained D (its logit); the axis is cut at ±8. Shaded: p_G, the weight of the average. "

@@ -83,7 +83,8 @@ runner = live.start_run(
     steps_per_click=25,
 )
 scenarios.show("semi_supervised", runner, config, buttons)
-live.data_line(runner.trainer.runs[0].data.source, runner.trainer.runs[0].data.details)
+source = runner.snapshot()
+live.data_line(source.source, source.source_details)
 
 
 def draw(snap: SemiSnapshot) -> None:

@@ -9,7 +9,6 @@ from lab.plots.raster import image_grid
 from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
-from lab.vae.gap import gap_at
 from lab.vae.trainer import (
     EVAL_EVERY,
     EVAL_EXAMPLES,
@@ -17,6 +16,7 @@ from lab.vae.trainer import (
     GAP_EXAMPLES,
     IWAE_K,
     VAESnapshot,
+    gap_at_held_out,
 )
 
 run_through_app()
@@ -195,7 +195,7 @@ def look_at_gap() -> None:
             trainer.config,
             index,
             trainer.step_count,
-            gap_at(trainer.model, trainer.test[index : index + 1]),
+            gap_at_held_out(trainer, index),
         )
     )
 

@@ -18,7 +18,7 @@ from torch.func import grad, vmap
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES, generator_loss
-from lab.gan.optimal_d import FixedGenerator, grid_covering
+from lab.gan.optimal_d import DConfig, DTrainer, FixedGenerator, grid_covering
 from lab.gan.playground import toy_nets
 from lab.gan.theory import expected_log_ratio, kl
 from lab.gan.trainer import GANConfig, GANTrainer
@@ -135,6 +135,31 @@ def loss_three_as_kl(mu: float, sigma: float, data: str = "bimodal1d") -> LossTh
         expected_star=expected_log_ratio(log_ratio, density, cell),
         minus_kl=-kl(density, np.exp(log_p_data), cell),
     )
+
+
+KL_D_STEPS = 2000
+"""Steps of the D that the (3)-as-a-KL tab trains against its p_G."""
+
+
+def kl_d(p_g: FixedGenerator) -> DTrainer:
+    """The D the (3)-as-a-KL tab trains: logistic regression of the 1-D p_data against p_G."""
+    return DTrainer(DConfig(p_g=p_g))
+
+
+@dataclass(frozen=True)
+class TrainedLogit:
+    """A D trained against `p_g` for `step` steps, its logit log D/(1 − D) on `loss_three_as_kl`'s grid."""
+
+    p_g: FixedGenerator
+    step: int
+    logit: np.ndarray
+
+
+def trained_logit(trainer: DTrainer) -> TrainedLogit:
+    """The KL tab's D as it is now, on the grid `loss_three_as_kl` uses for its p_G."""
+    p_data, p_g = toy.get(trainer.config.data), trainer.config.p_g
+    x = grid_covering(p_data, p_g.mixture(p_data.extent))
+    return TrainedLogit(p_g, trainer.step_count, trainer.logit(x))
 
 
 @dataclass

@@ -30,6 +30,8 @@ class SemiSnapshot:
     latest: tuple[float, ...]  # each run's latest held-out accuracy
     measured_at: int  # the step of that measurement
     parts: dict[str, list[float]]  # the semi-supervised run's per-step numbers, thinned
+    source: str  # where the data came from (`live.data_line`), and more about it
+    source_details: str
     grid_x: np.ndarray | None = None  # moons: the grid's axes
     grid_y: np.ndarray | None = None
     p_class1: tuple[np.ndarray, ...] = ()  # moons: p(y = 1 | x) on the grid, one per run
@@ -54,6 +56,8 @@ def semi_snapshot(pair: WithAndWithout) -> SemiSnapshot:
         "latest": tuple(run.evals["accuracy"][-1] if len(run.evals) else float("nan") for run in pair.runs),
         "measured_at": int(semi.evals["step"][-1]) if len(semi.evals) else 0,
         "parts": semi.history.thinned(),
+        "source": semi.data.source,
+        "source_details": semi.data.details,
     }
     rng = torch.Generator().manual_seed(0)  # the same noise every frame: only the model moves
     if semi.config.data == "moons":

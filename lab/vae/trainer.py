@@ -25,7 +25,7 @@ from lab.device import pick_device
 from lab.history import History
 from lab.nets import seeded
 from lab.protocol import TrainingDiverged, same_run
-from lab.vae.gap import log_marginal, resolved
+from lab.vae.gap import GapAtX, gap_at, log_marginal, resolved
 from lab.vae.model import VAE, binarize, bounds, elbo, evaluating
 
 LIVE_FIELDS = ("beta", "lr", "batch_size", "sigma", "pair")
@@ -366,3 +366,8 @@ def decoded_grid(trainer: VAETrainer, is_image: bool, size: int = 15) -> np.ndar
         lines[1, :, :, 1] = t
     x = trainer.model.mean(lines.view(-1, latent).to(trainer.device)).cpu()
     return x.view(-1, len(t), 2).numpy()
+
+
+def gap_at_held_out(trainer: VAETrainer, index: int) -> GapAtX:
+    """The exact picture of the gap (`lab.vae.gap.gap_at`) at the run's held-out example `index`, now."""
+    return gap_at(trainer.model, trainer.test[index : index + 1])
