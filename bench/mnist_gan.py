@@ -7,7 +7,7 @@ scaled to 28x28, on the same data, in the same run. Both are scored by the same 
 every ~3 s of training (scoring time not counted, so our trainer's own scheduled scorings are
 switched off here). Prints steps/s and the scores at 30, 60 and 120 s of training, the evaluation
 share (the part of the page's training time that goes to its scheduled scoring: one
-`digit_scores` against the SCORE_EVERY generator steps between two), then JSON with ref_fd_120s,
+`digit_scores` against the EVAL_EVERY generator steps between two), then JSON with ref_fd_120s,
 seconds_to_ref_fd_120s (the training time our default takes to reach the reference's Frechet
 distance at 120 s) and eval_share. `--budgets A B C` changes the three times (the keys follow
 them); `--device cuda` trains both models on the GPU (bench/gpu.sh), the clocks waiting for it.
@@ -31,7 +31,7 @@ from bench.common import (
     without_evaluations,
 )
 from lab.data import mnist
-from lab.gan.mnist_gan import MNIST_DEFAULTS, SCORE_EVERY, SCORE_SAMPLES, digit_scores, digits, mnist_gan
+from lab.gan.mnist_gan import EVAL_EVERY, MNIST_DEFAULTS, SCORE_SAMPLES, digit_scores, digits, mnist_gan
 from lab.gan.mnist_scores import DigitScorer, shared_scorer
 from lab.gan.trainer import GANTrainer
 
@@ -125,13 +125,13 @@ def at(trace: list[tuple[float, dict]], budget: float) -> dict:
 
 
 def evaluation_share(trainer: GANTrainer, calls: int = 10) -> EvalShare:
-    """One scheduled scoring (`digit_scores`) against the SCORE_EVERY generator steps between two,
+    """One scheduled scoring (`digit_scores`) against the EVAL_EVERY generator steps between two,
     `calls` of each in alternating rounds, on `trainer` (scheduled scorings off)."""
     rng = torch.Generator().manual_seed(0)
     return eval_share(
         lambda: digit_scores(trainer, rng),
-        lambda: trainer.step(SCORE_EVERY),
-        SCORE_EVERY,
+        lambda: trainer.step(EVAL_EVERY),
+        EVAL_EVERY,
         trainer.device,
         calls,
     )

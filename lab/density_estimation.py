@@ -53,7 +53,7 @@ moves its KLs by under 0.05 nats, tests/unit/test_density_estimation.py)."""
 GAN_BIN = SMOOTHING / 3
 """The GAN's samples are counted in square bins this wide, each bin's samples moved to their mean,
 before smoothing (within h/3 of each other, the kernel barely tells them apart)."""
-SCORE_EVERY = 3000
+EVAL_EVERY = 3000
 """Steps (of the GAN and the VAE) between measurements of the densities, divergences and held-out
 log-likelihoods: one costs about 1.1 s here (mostly the VAE's quadrature) against 5 ms per step of the
 GAN and the VAE together, so 7 % of the training time."""
@@ -108,7 +108,7 @@ class ThreeWays:
             "vae_iwae",
             *(f"{m}_smoothed_ll" for m in MODELS),
         )
-        self.score_every = SCORE_EVERY
+        self.eval_every = EVAL_EVERY
         if first:  # the same for every session: the models' first weights come from the seed
             self.view = first[1]
             self.scores.append(0, first[2])
@@ -123,11 +123,11 @@ class ThreeWays:
         return self.gan.step_count
 
     def step(self, n: int = 1) -> dict[str, float]:
-        """n steps of the GAN and of the VAE, measuring every SCORE_EVERY steps."""
+        """n steps of the GAN and of the VAE, measuring every EVAL_EVERY steps."""
         for _ in range(n):
             self.gan.step(1)
             self.vae.step(1)
-            if self.step_count % self.score_every == 0:
+            if self.step_count % self.eval_every == 0:
                 self._score()
         return {"step": self.step_count}
 

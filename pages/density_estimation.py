@@ -4,7 +4,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.density_estimation import (
-    SCORE_EVERY,
+    EVAL_EVERY,
     SMOOTHING,
     ThreeWaysConfig,
     ThreeWaysSnapshot,
@@ -53,7 +53,7 @@ def draw_three_ways(snap: ThreeWaysSnapshot) -> None:
             projector.chart(st, chart, key=f"density of {plots.PANELS[name]}", width="content")
     measured = int(snap.scores["step"][-1])
     st.caption(
-        f"Densities and samples at step {measured:,} (measured every {SCORE_EVERY:,} steps), each density smoothed by a Gaussian of "
+        f"Densities and samples at step {measured:,} (measured every {EVAL_EVERY:,} steps), each density smoothed by a Gaussian of "
         f"width {SMOOTHING} so that all four are compared at the same resolution: p_data and the mixture exactly, "
         "the VAE by quadrature over its 2-D latent, the GAN by a kernel estimate from its samples (a GAN has no "
         "density of its own). Colour: the log density, from its own peak (dark) down 8 nats (white). Magenta: 500 "

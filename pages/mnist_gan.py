@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.gan.mnist_gan import SCORE_EVERY, MNISTSnapshot
+from lab.gan.mnist_gan import EVAL_EVERY, MNISTSnapshot
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
@@ -31,7 +31,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
         snap.source,
         snap.source_details,
         extra=f"Classifier accuracy on the held-out digits: {snap.classifier_accuracy:.1%}. "
-        f"Scored every {SCORE_EVERY} generator steps.",
+        f"Scored every {EVAL_EVERY} generator steps.",
     )
     sub = slow_motion.current_sub_step("mnist_gan", runner)
     if sub is not None:
@@ -88,7 +88,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
                 chart,
                 len(snap.evals["step"]),
                 key=f"{plots.SCORE_TITLES[key][0]} over training",
-                every=SCORE_EVERY,
+                every=EVAL_EVERY,
             )
 
 

@@ -5,9 +5,9 @@ import math
 import streamlit as st
 
 from lab.gan.optimal_d import (
+    EVAL_EVERY,
     KDE_SAMPLES,
     PROOF_REACH,
-    VALUE_EVERY,
     DSnapshot,
     DStarSnapshot,
     InnerLoopConfig,
@@ -89,7 +89,7 @@ if part.startswith("1-D"):
             )
             st.caption(
                 f"{climb}; dashed: −log 4 = {-math.log(4):.4f}, the value when p_G = p_data. Recorded "
-                f"every {VALUE_EVERY} D steps."
+                f"every {EVAL_EVERY} D steps."
             )
         draw_proof(snap)
 

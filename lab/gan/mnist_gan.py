@@ -1,5 +1,5 @@
 """A GAN on MNIST: the same loop (`GANTrainer`) with image nets, scored by a digit classifier
-(see `lab.gan.mnist_scores`) every SCORE_EVERY generator steps."""
+(see `lab.gan.mnist_scores`) every EVAL_EVERY generator steps."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class MNISTGANConfig(GANConfig):
 MNIST_DEFAULTS = MNISTGANConfig()
 
 SCORE_SAMPLES = 1000
-SCORE_EVERY = 150
+EVAL_EVERY = 150
 """Generator steps between scorings: scoring SCORE_SAMPLES digits costs about 11-14 DCGAN steps
 here (classifier features 0.38 s, generating 0.16 s, Frechet distance 0.14 s), so under a tenth of
 the training time (`python -m bench.mnist_gan` prints the share)."""
@@ -106,10 +106,10 @@ class MNISTSnapshot:
 
 def mnist_gan(config: MNISTGANConfig, device: torch.device | None = None) -> GANTrainer:
     """A GANTrainer on MNIST digits (the bundled subset offline) scaled to [-1, 1], with the small
-    DCGAN or an MLP pair; scored every SCORE_EVERY generator steps (not at step 0: G is noise)."""
+    DCGAN or an MLP pair; scored every EVAL_EVERY generator steps (not at step 0: G is noise)."""
     data = mnist.load()
     G, D = seeded(config.seed, lambda: image_nets(config))
-    scores = Evaluation((*SCORES, *CLASSES), digit_scores, SCORE_EVERY, at_start=False)
+    scores = Evaluation((*SCORES, *CLASSES), digit_scores, EVAL_EVERY, at_start=False)
     return GANTrainer(config, mnist.ImageSampler(data), G, D, evaluation=scores, device=device)
 
 

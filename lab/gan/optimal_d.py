@@ -10,7 +10,7 @@ and its solution is D*(x) = p_data(x) / (p_data(x) + p_G(x)), where V(D*, G) = -
 Here p_G is a Gaussian mixture the student shapes, so both densities, D*, V and JSD are exact.
 DTrainer follows the lab's trainer protocol (`lab.runner.Trainer`): step(n) advances n steps of D;
 `d_snapshot(trainer)` is what the plots need. V(D, G), V(D*, G) and |D - D*| are recorded every
-VALUE_EVERY steps.
+EVAL_EVERY steps.
 
 2-D. A learned G has no density we can evaluate, so p_G is a kernel density estimate from many
 generated samples, binned on the grid, with the bandwidth rule h = one grid cell (the finest
@@ -45,7 +45,7 @@ LIVE_FIELDS = ("p_g", "lr", "batch_size", "ratio")
 GRID_POINTS = 1000
 PROOF_REACH = 5.0
 """The proof at one x looks at x in [-PROOF_REACH, PROOF_REACH]: the grid always covers it."""
-VALUE_EVERY = 10
+EVAL_EVERY = 10
 """D steps between recordings of V(D, G), V(D*, G) and |D - D*| (each costs about one D step)."""
 
 
@@ -155,7 +155,7 @@ class DTrainer:
         self.rng = torch.Generator().manual_seed(config.seed + 1)
         self.step_count = 0
         self.history = History("value", "value_star", "gap")
-        self.eval_every = VALUE_EVERY
+        self.eval_every = EVAL_EVERY
         self.config = config
         self.update(config)
         self.history.append(0, values(self))

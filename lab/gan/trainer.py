@@ -10,7 +10,7 @@ for each generator step:
 `step(n)` runs n iterations to their end; slow motion (`lab.gan.slow_motion`) pauses the same
 iteration after each sub-step. Each lesson builds the parts (`lab.gan.playground.toy_gan`,
 `lab.gan.mnist_gan.mnist_gan`, ...) and reads the trainer through a snapshot function of its own.
-What the run measures (modes, JSD, digit scores) runs inside the loop every `Evaluation.every`
+What the run measures (modes, JSD, digit scores) runs inside the loop every `eval_every`
 steps, so a run records the same things at the same steps however often it is looked at.
 """
 
@@ -208,6 +208,7 @@ class GANTrainer:
         self.step_count = 0
         self.histories = [History(*HISTORY) for _ in self.losses]
         self.evaluation = evaluation
+        self.eval_every = evaluation.every if evaluation else None  # steps between two evaluations
         self.evals = History(*(evaluation.names if evaluation else ()))
         self._rows: list[torch.Tensor] = []  # HISTORY rows of the steps since the last `flush`
         if evaluation and evaluation.at_start:
@@ -307,7 +308,7 @@ class GANTrainer:
             self.average_g()
         self.step_count += 1
         self._rows.append(self._history_row(d_losses, real_logits, fake_logits, g_losses, before))
-        if self.evaluation and self.step_count % self.evaluation.every == 0:
+        if self.eval_every and self.step_count % self.eval_every == 0:
             self._check_finite(self._rows[-1])
             self.evaluate()
         yield Moment(UPDATE_G, 0, noise=noise[k], fake=fake.detach())

@@ -153,7 +153,7 @@ def test_the_pictures_samples_are_of_the_step_its_densities_are_of():
     from lab.density_estimation import _samples
 
     three = ThreeWays(ThreeWaysConfig(components=2), grid=16)
-    three.score_every = 10
+    three.eval_every = 10
     first = three_ways_snapshot(three).samples["gan"]
     three.step(9)  # between two measurements: the picture stays at step 0
     assert np.array_equal(three_ways_snapshot(three).samples["gan"], first)

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from lab.data import mnist
-from lab.gan.mnist_gan import MNIST_DEFAULTS, SCORE_EVERY, digit_scores, generated, mnist_gan, mnist_snapshot
+from lab.gan.mnist_gan import EVAL_EVERY, MNIST_DEFAULTS, digit_scores, generated, mnist_gan, mnist_snapshot
 from lab.gan.mnist_scores import DigitScorer, frechet_distance, load_classifier
 
 
@@ -70,7 +70,7 @@ def test_a_short_run_improves_every_score():
     before = digit_scores(trainer, torch.Generator().manual_seed(0))
     trainer.step(450)
     after = digit_scores(trainer, torch.Generator().manual_seed(0))
-    assert trainer.evals["step"] == list(range(SCORE_EVERY, 451, SCORE_EVERY))  # scored on the way
+    assert trainer.evals["step"] == list(range(EVAL_EVERY, 451, EVAL_EVERY))  # scored on the way
     scored = trainer.evals.last()
     assert scored["frechet"] < 120 and scored["digits_present"] == 10, scored
     assert after["frechet"] < before["frechet"] - 500, (before, after)
@@ -88,9 +88,9 @@ def test_snapshot_for_the_page():
     assert 0 <= snap.samples.min() and snap.samples.max() <= 1
     assert snap.d_real.shape == snap.d_fake.shape == (500,)
     assert snap.evals["step"] == [] and snap.class_histogram.sum() == 0  # not scored at step 0 or 1
-    trainer.step(SCORE_EVERY - 1)
+    trainer.step(EVAL_EVERY - 1)
     snap = mnist_snapshot(trainer)
-    assert snap.evals["step"] == [SCORE_EVERY] and snap.class_histogram.sum() == pytest.approx(1.0)
+    assert snap.evals["step"] == [EVAL_EVERY] and snap.class_histogram.sum() == pytest.approx(1.0)
 
 
 def test_classifier_trains_even_when_asked_under_no_grad(data, tmp_path):

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from lab.gan.optimal_d import VALUE_EVERY, DConfig, DTrainer, FixedGenerator, d_snapshot
+from lab.gan.optimal_d import EVAL_EVERY, DConfig, DTrainer, FixedGenerator, d_snapshot
 
 
 def test_proposition_d_comes_within_005_of_d_star_on_the_bulk():
@@ -30,7 +30,7 @@ def test_snapshot_values_are_consistent():
     assert snap.value_star == pytest.approx(-math.log(4) + 2 * snap.jsd)
     assert (snap.p_data * snap.bulk).sum() > 0 and snap.bulk.mean() < 1
     np.testing.assert_allclose(snap.d_star, snap.p_data / (snap.p_data + snap.p_g), atol=1e-12)
-    assert snap.history["step"] == [0, VALUE_EVERY] and VALUE_EVERY == 10  # recorded on a schedule
+    assert snap.history["step"] == [0, EVAL_EVERY] and EVAL_EVERY == 10  # recorded on a schedule
     assert snap.history["value"][-1] == pytest.approx(snap.value)
 
 

@@ -31,11 +31,7 @@ def _short_schedule(trainer: Any, every: int) -> Any:
     for part in ("gan", "vae"):  # density estimation's models
         if hasattr(trainer, part):
             _short_schedule(getattr(trainer, part), every)
-    if hasattr(trainer, "score_every"):
-        trainer.score_every = every
-    if hasattr(trainer, "evaluation") and trainer.evaluation is not None:
-        trainer.evaluation = dataclasses.replace(trainer.evaluation, every=every)
-    if hasattr(trainer, "eval_every"):
+    if getattr(trainer, "eval_every", None):
         trainer.eval_every = every
     return trainer
 

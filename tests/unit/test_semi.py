@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
 from lab.semi import data as semi_data
-from lab.semi.kplus1 import class_probabilities, real_probability, supervised_loss, unsupervised_loss
+from lab.semi.kplus1 import real_probability, supervised_loss, unsupervised_loss
 from lab.semi.m2 import M2, UnlabelledBound, labelled_bound, m2_objective, unlabelled_bound
 from lab.semi.trainer import SemiConfig, WithAndWithout, semi_trainer
 from lab.semi.views import analogies, semi_snapshot
@@ -89,7 +89,8 @@ def test_unlabelled_bound_is_at_most_log_sum_exp_and_equal_at_the_posterior(boun
 @given(st.lists(st.floats(-80, 80), min_size=10, max_size=10))
 def test_k_plus_one_probabilities_sum_to_one_and_real_is_the_sum_of_the_classes(logits):
     lk = torch.tensor([logits], dtype=torch.float64)
-    p = class_probabilities(lk)
+    # p(y = 1..K, generated | x), independently: the softmax of (l_1, ..., l_K, 0), the K + 1-th logit fixed at 0
+    p = torch.softmax(torch.cat([lk, lk.new_zeros(1, 1)], dim=1), dim=1)
     assert p.sum().item() == pytest.approx(1.0, abs=1e-9)
     assert p[0, :10].sum().item() == pytest.approx(real_probability(lk).item(), abs=1e-9)
     assert p[0, 10].item() == pytest.approx(1 - real_probability(lk).item(), abs=1e-9)
