@@ -521,9 +521,6 @@ def figure1_outcome(panels: list[Figure1Panel]) -> str:
     return f"step {panels[0].step:,}: JSD(p_data ‖ p_G), nats — {jsds}"
 
 
-LIVE_TAB = {"tab": "Side by side, live"}
-
-
 def _strong_d_stalls_loss_one(snap: TripleSnapshot) -> bool:
     """Over the first STALL_STEPS: (1) moves under 1 % as far as (2) and its D(G(z)) stays under
     0.01; under (2) and (3) D(G(z)) ends above 0.1 (mean of the last 20 steps)."""

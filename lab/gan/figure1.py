@@ -217,7 +217,7 @@ def figure1_snapshot(trainer: SideBySide, arrows: int = 25) -> list[Figure1Panel
         rng = torch.Generator().manual_seed(run.config.seed + 3)
         x = grid(run.p_data)
         z = torch.tensor([NormalDist().inv_cdf((i + 0.5) / arrows) for i in range(arrows)])[:, None]
-        d = torch.sigmoid(run.discriminator(torch.as_tensor(x, dtype=torch.float32)[:, None]))[:, 0]
+        d = torch.sigmoid(run.logit(torch.as_tensor(x, dtype=torch.float32)[:, None]))[:, 0]
         last = run.history.last()
         p_g = estimate_p_g(run, x, rng)
         panels.append(

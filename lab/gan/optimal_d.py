@@ -387,7 +387,7 @@ def d_star_snapshot(trainer: GANTrainer, n: int = KDE_SAMPLES, size: int = GRID_
     with np.errstate(divide="ignore"):
         estimate = d_star(log_p_data, np.log(p_g))
     with torch.no_grad():
-        logits = trainer.discriminator(torch.as_tensor(points, dtype=torch.float32))
+        logits = trainer.logit(torch.as_tensor(points, dtype=torch.float32))
     d = torch.sigmoid(logits).view(size, size).double().cpu().numpy()
     mixture = 0.5 * (np.exp(log_p_data) + p_g)
     return DStarSnapshot(

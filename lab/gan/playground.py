@@ -25,8 +25,8 @@ JSD_BANDWIDTH = 0.1
 
 EVAL_SAMPLES = 2000
 EVAL_EVERY = 100
-"""Generator steps between evaluations: one costs about 3 (ring) to 10 (25-Gaussian grid) training
-steps here, so evaluating costs at most a tenth of the training time (`python -m bench.gan2d`)."""
+"""Generator steps between evaluations: chosen so that evaluating takes at most a tenth of the
+training time (`python -m bench.gan2d` prints the share)."""
 
 
 def toy_gan(config: GANConfig, device: torch.device | None = None, evaluate: bool = True) -> GANTrainer:
@@ -123,7 +123,7 @@ def playground_snapshot(
     fake = trainer.sample(n, rng).numpy()
     axis, points, _ = grid_2d(p_data.extent, grid_size)
     with torch.no_grad():
-        logits = trainer.discriminator(torch.as_tensor(points, dtype=torch.float32))
+        logits = trainer.logit(torch.as_tensor(points, dtype=torch.float32))
     d_grid = torch.sigmoid(logits).view(grid_size, grid_size).cpu().numpy()
     return GANSnapshot(
         step=trainer.step_count,
@@ -148,7 +148,7 @@ def generator_arrows(trainer: GANTrainer, x: torch.Tensor) -> np.ndarray:
     pushes each point (model 0 and its loss; the loss is a mean, so it is scaled by n to give
     each point's own gradient)."""
     x = x.detach().to(trainer.device).requires_grad_(True)
-    loss = generator_loss(trainer.discriminator(x), trainer.losses[0]) * len(x)
+    loss = generator_loss(trainer.logit(x), trainer.losses[0]) * len(x)
     (grad,) = torch.autograd.grad(loss, x)
     return -grad.cpu().numpy()
 

@@ -48,11 +48,9 @@ class SaturationConfig(GANConfig):
 
 STRONG_D = SaturationConfig(optimizer="sgd", lr_d=0.05, lr_g=0.05, d_pretrain=200, k=5)
 """The lesson's strong discriminator: plain SGD at lr 0.05, D pre-trained 200 steps against the
-initial G, then k = 5 D steps per G step. Over the first 200 generator steps G under loss (1)
-moves under 1 % as far as under loss (2) and its D(G(z)) stays below 0.01, while under (2) and (3)
-D(G(z)) climbs above 0.1 (the scenario "strong_d", checked on seeds 0-4). With Adam in the same
-setting, (1) at first moves about as far as (2): Adam divides each coordinate's step by the
-gradient's running size."""
+initial G, then k = 5 D steps per G step: D(G(z)) ≈ 0 from the start, where the gradient of loss (1)
+vanishes. What it does to each loss is the scenario "strong_d"'s claim (`lab.scenarios`, checked on
+seeds 0-4); the figures: `python -m bench.saturation`."""
 
 STALL_STEPS = 200
 """Generator steps over which `update_ratio` compares how far G moved."""

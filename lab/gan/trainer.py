@@ -377,8 +377,8 @@ class GANTrainer:
                 "the learning rates are probably too large for this optimizer"
             )
 
-    def discriminator(self, x: torch.Tensor, model: int = 0) -> torch.Tensor:
-        """D's logits at points x of shape (n, dim), for one model: shape (n, 1)."""
+    def logit(self, x: torch.Tensor, model: int = 0) -> torch.Tensor:
+        """D's logit log D/(1 − D) at points x of shape (n, dim), for one model: shape (n, 1)."""
         return self.D(x.to(self.device).expand(len(self.losses), -1, -1))[model]
 
     def generate(self, z: torch.Tensor, model: int = 0, averaged: bool = True) -> torch.Tensor:

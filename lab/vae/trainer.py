@@ -37,11 +37,11 @@ BINARIZE_SEED = 1234  # the held-out digits' one fixed black-and-white draw
 GAP_EVERY, GAP_EXAMPLES, GAP_CHECKED = 1000, 50, 5
 """With a 1- or 2-D latent on 2-D data, log p(x) by quadrature (`lab.vae.gap`) and the gap
 log p(x) - ELBO on the first GAP_EXAMPLES held-out examples, every GAP_EVERY steps (and at step 0),
-and whether the grid resolves the posterior (checked on the first GAP_CHECKED): about 0.1 s for a 2-D
-latent, under a tenth of the training time."""
+and whether the grid resolves the posterior (checked on the first GAP_CHECKED): under a tenth of the
+training time for a 2-D latent (`python -m bench.vae`)."""
 EVAL_EVERY = {"mnist": 250, "toy": 50}
-"""Gradient steps between held-out evaluations (and one at step 0): an evaluation costs about 25
-steps on MNIST and 4 on 2-D data here, so at most a tenth of the training time (`python -m bench.vae`)."""
+"""Gradient steps between held-out evaluations (and one at step 0): chosen so that evaluating takes
+at most a tenth of the training time (`python -m bench.vae` prints the share)."""
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def test_image_nets_have_the_right_shapes(architecture):
     z = torch.randn(5, MNIST_DEFAULTS.noise_dim)
     images = trainer.generate(z)
     assert images.shape == (5, 784) and images.min() >= -1 and images.max() <= 1
-    assert trainer.discriminator(images).shape == (5, 1)
+    assert trainer.logit(images).shape == (5, 1)
     metrics = trainer.step(2)
     assert np.isfinite(metrics["g_grad_norm"])
 
@@ -115,10 +115,10 @@ def test_looking_at_the_generator_leaves_its_batch_norm_alone():
     z = torch.randn(500, MNIST_DEFAULTS.noise_dim, generator=rng)
     trainer.G.eval()
     with torch.no_grad():
-        expected = torch.sigmoid(trainer.discriminator(trainer.generate(z))).squeeze(1).numpy()
+        expected = torch.sigmoid(trainer.logit(trainer.generate(z))).squeeze(1).numpy()
     trainer.G.train()
     np.testing.assert_allclose(snap.d_fake, expected, rtol=1e-5)
-    eval_mode = torch.sigmoid(trainer.discriminator(generated(trainer, z))).squeeze(1).detach().numpy()
+    eval_mode = torch.sigmoid(trainer.logit(generated(trainer, z))).squeeze(1).detach().numpy()
     np.testing.assert_allclose(snap.d_fake, eval_mode, rtol=1e-5)
 
 

@@ -87,7 +87,7 @@ def test_the_arrows_point_downhill_for_each_generated_point():
     arrows = torch.as_tensor(generator_arrows(trainer, x))
 
     def per_point_loss(points: torch.Tensor) -> torch.Tensor:
-        logits = trainer.discriminator(points)
+        logits = trainer.logit(points)
         return torch.stack([generator_loss(logit[None], trainer.losses[0]) for logit in logits])
 
     with torch.no_grad():

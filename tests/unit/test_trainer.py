@@ -114,7 +114,7 @@ def test_arrows_point_where_the_loss_falls():
 
     def loss(points):
         with torch.no_grad():
-            return generator_loss(trainer.discriminator(points), trainer.config.generator_loss).item()
+            return generator_loss(trainer.logit(points), trainer.config.generator_loss).item()
 
     step = 1e-3 * torch.as_tensor(snap.arrows_dir) / torch.as_tensor(snap.arrows_dir).norm()
     assert loss(x + step) < loss(x)
