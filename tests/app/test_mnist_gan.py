@@ -32,7 +32,7 @@ def test_trains_and_live_settings_keep_the_run():
     steps = step_count(at)
     assert steps > 5
     at.select_slider(key="mg_lr_g").set_value(1e-4).run()
-    assert step_count(at) == steps and not at.info[1:] if len(at.info) > 1 else True
+    assert step_count(at) == steps and not any("fresh run" in i.value for i in at.info)
 
 
 def test_switching_to_the_mlp_pair_starts_fresh():

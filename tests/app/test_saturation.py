@@ -74,7 +74,8 @@ def test_optimizer_choice_and_the_update_ratio():
 
 
 def test_kl_tab_caption_names_the_grid_it_uses():
-    from lab.gan.optimal_d import GRID_POINTS
+    from lab.gan.saturation import loss_three_as_kl
 
     at = _page()
-    assert any(f"{GRID_POINTS:,}-point grid" in c.value for c in at.caption)
+    points = len(loss_three_as_kl(at.slider(key="kl_mu").value, at.slider(key="kl_sigma").value).x)
+    assert any(f"{points:,}-point grid" in c.value for c in at.caption)

@@ -71,7 +71,6 @@ def test_the_d_star_lessons_numbers_at_every_slider_position(data, two, m1, s1, 
     snap = d_snapshot(trainer)
     assert 0.0 <= snap.jsd <= math.log(2) + 1e-9
     assert snap.jsd == pytest.approx(_jsd_by_scipy(toy.get(data), p_g.mixture(4.0)), abs=2e-4)
-    assert snap.value_star == pytest.approx(-math.log(4) + 2 * snap.jsd, abs=1e-12)
     # V(D*, G) by quadrature of its definition, not through the JSD
     assert value_function(snap.d_star, snap.p_data, snap.p_g, trainer.cell) == pytest.approx(
         snap.value_star, abs=2e-4
