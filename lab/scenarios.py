@@ -25,7 +25,7 @@ import numpy as np
 from lab.density_estimation import MODELS, ThreeWaysConfig, ThreeWaysSnapshot
 from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel
 from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot
-from lab.gan.optimal_d import DConfig, DSnapshot, DStarSnapshot, InnerLoopConfig
+from lab.gan.optimal_d import OPTIMUM_D_STEPS, DConfig, DSnapshot, DStarSnapshot, InnerLoopConfig
 from lab.gan.playground import GANSnapshot
 from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot
 from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, GANConfig
@@ -287,7 +287,7 @@ OPTIMAL_D_2D = (
         name="optimum",
         title="The inner max, solved",
         controls={**TWO_D, "d_to_optimum": True},
-        config=InnerLoopConfig(d_to_optimum=True),
+        config=InnerLoopConfig(d_to_optimum=True, k=OPTIMUM_D_STEPS),
         steps=40,
         look_for="The same moons with 100 D steps per G step, the slide's 'solve the inner maximisation to "
         "optimum': after 40 generator steps mean |D − D*| is under 0.15 (0.03–0.10 on seeds 0–4), against "
@@ -299,7 +299,7 @@ OPTIMAL_D_2D = (
         name="ring",
         title="Eight modes, D at its optimum",
         controls={**TWO_D, "data": "ring8", "d_to_optimum": True},
-        config=InnerLoopConfig(data="ring8", d_to_optimum=True),
+        config=InnerLoopConfig(data="ring8", d_to_optimum=True, k=OPTIMUM_D_STEPS),
         steps=40,
         look_for="The ring of eight with D to its optimum: D* is near 1 on the modes G has not reached and "
         "near ½ where p_G has arrived, and the trained D follows it: mean |D − D*| under 0.15 after 40 "

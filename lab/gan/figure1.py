@@ -22,6 +22,7 @@ from torch import nn
 
 from lab.data import toy
 from lab.gan.losses import TITLES
+from lab.gan.optimal_d import OPTIMUM_D_STEPS
 from lab.gan.theory import jsd
 from lab.gan.trainer import Evaluation, GANConfig, GANTrainer
 from lab.nets import BatchedMLP, seeded
@@ -32,8 +33,6 @@ COMPARISONS = {
     "inner_loop": "D to its optimum (left) against k D steps (right)",
     "losses": "loss (1) log(1 − D(G(z))) (left) against loss (2) −log D(G(z)) (right)",
 }
-OPTIMUM_D_STEPS = 100
-"""D steps per G step in the idealised loop ("solve the inner maximisation to optimum")."""
 BANDWIDTH = 0.05
 """Kernel width h of the p_G estimate; p_data is smoothed by the same kernel for the JSD."""
 KDE_SAMPLES = 20_000

@@ -327,17 +327,18 @@ class InnerLoopConfig(GANConfig):
     """The 2-D part's GAN, with the switch that runs the inner maximisation to its optimum."""
 
     data: str = "moons"  # smooth enough to see D* on a grid
-    d_to_optimum: bool = False  # "solve the inner max": OPTIMUM_D_STEPS D steps per G step
+    d_to_optimum: bool = False  # "solve the inner max": k = OPTIMUM_D_STEPS D steps per G step
 
     live_fields: ClassVar[tuple[str, ...]] = (*GANConfig.live_fields, "d_to_optimum")
 
-    @property
-    def d_steps(self) -> int:
-        return OPTIMUM_D_STEPS if self.d_to_optimum else self.k
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.d_to_optimum and self.k != OPTIMUM_D_STEPS:
+            raise ValueError(f"D to its optimum is k = {OPTIMUM_D_STEPS}")
 
     @property
     def inner_loop(self) -> str:
-        return f"k = {self.d_steps}" + (" (D to its optimum)" if self.d_to_optimum else "")
+        return f"k = {self.k}" + (" (D to its optimum)" if self.d_to_optimum else "")
 
 
 def inner_loop_gan(config: InnerLoopConfig, device: torch.device | None = None) -> GANTrainer:

@@ -59,7 +59,7 @@ class SlowIteration:
 
     def __init__(self, trainer: GANTrainer) -> None:
         self.trainer = trainer
-        self.k = trainer.config.d_steps
+        self.k = trainer.config.k
         self._loop = trainer.iteration()
         self.position = 0
 

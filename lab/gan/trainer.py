@@ -116,11 +116,6 @@ class GANConfig:
     live_fields: ClassVar[tuple[str, ...]] = ("generator_loss", "k", "batch_size", "lr_d", "lr_g")
     """Fields that can change mid-run; any other change needs a fresh trainer."""
 
-    @property
-    def d_steps(self) -> int:
-        """Discriminator steps per generator step."""
-        return self.k
-
     def __post_init__(self) -> None:
         if self.generator_loss not in GENERATOR_LOSSES:
             raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
@@ -147,7 +142,7 @@ class GANConfig:
     @property
     def inner_loop(self) -> str:
         """The D steps per G step, for `describe`."""
-        return f"k = {self.d_steps}"
+        return f"k = {self.k}"
 
     def describe(self, losses: str | None = None) -> str:
         """One line for the status bar: what this run is (`losses` overrides the loss's name)."""
@@ -279,7 +274,7 @@ class GANTrainer:
         sub-steps. Slow motion walks through it; `step` runs it to its end. `d_steps` (k by default),
         `update_d` and `update_g` make the manual steps: D only (k = 1, no G update, no step counted)
         and G only (k = 1, D's loss measured but D not updated)."""
-        k = self.config.d_steps if d_steps is None else d_steps
+        k = self.config.k if d_steps is None else d_steps
         real, noise = self.draw_minibatches(k)  # one draw per iteration: chunking the steps changes nothing
         for j in range(k):
             # ---- (1) D ascends 1/m Σ [log D(x) + log(1 − D(G(z)))]: it descends its negative ----

@@ -120,18 +120,17 @@ def gan_config_sidebar(
     depth = link.slider(sb, "Depth (hidden layers)", *DEPTH_RANGE, defaults.depth, key="depth")
     noise_dim = link.slider(sb, "Noise dimension of z", *NOISE_RANGE, defaults.noise_dim, key="noise_dim")
     seed = link.number_input(sb, "Seed", *SEED_RANGE, defaults.seed, key="seed")
-    return replace(
-        defaults,
-        data=data,
-        generator_loss=loss,
-        k=k,
-        batch_size=batch,
-        lr_d=lr_d,
-        lr_g=lr_g,
-        optimizer=optimizer,
-        width=width,
-        depth=depth,
-        noise_dim=noise_dim,
-        seed=seed,
-        **own,
-    )
+    settings = {
+        "data": data,
+        "generator_loss": loss,
+        "k": k,
+        "batch_size": batch,
+        "lr_d": lr_d,
+        "lr_g": lr_g,
+        "optimizer": optimizer,
+        "width": width,
+        "depth": depth,
+        "noise_dim": noise_dim,
+        "seed": seed,
+    }
+    return replace(defaults, **{**settings, **own})  # a lesson's own controls may set k (D to its optimum)

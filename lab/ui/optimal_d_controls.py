@@ -3,6 +3,8 @@ loop's switch (2-D)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from lab.data import toy
@@ -68,8 +70,9 @@ def d_config_sidebar() -> DConfig:
     )
 
 
-def inner_loop_toggle(defaults: InnerLoopConfig) -> dict[str, bool]:
-    """The switch that runs D to its optimum between generator steps."""
+def inner_loop_toggle(defaults: InnerLoopConfig) -> dict[str, Any]:
+    """The switch that runs D to its optimum between generator steps: k = OPTIMUM_D_STEPS, whatever
+    the k slider says."""
     on = link.toggle(
         st.sidebar,
         "Inner loop to optimum",
@@ -77,4 +80,4 @@ def inner_loop_toggle(defaults: InnerLoopConfig) -> dict[str, bool]:
         key="d_to_optimum",
         help=f"{OPTIMUM_D_STEPS} D steps between generator steps: 'solve the inner max', as the slide says.",
     )
-    return {"d_to_optimum": on}
+    return {"d_to_optimum": on, "k": OPTIMUM_D_STEPS} if on else {"d_to_optimum": False}

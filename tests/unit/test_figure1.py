@@ -66,7 +66,7 @@ def test_far_apart_the_jsd_reads_log_2_and_loss_one_stalls():
 def test_side_by_side_runs_share_the_start_and_differ_in_the_loop():
     trainer = SideBySide(Figure1Config(compare="inner_loop", k=1))
     left, right = trainer.runs
-    assert isinstance(left, GANTrainer) and left.config.d_steps == 100 and right.config.d_steps == 1
+    assert isinstance(left, GANTrainer) and left.config.k == 100 and right.config.k == 1
     for a, b in zip(left.G.parameters(), right.G.parameters(), strict=True):
         assert torch.equal(a, b)
     assert len(figure1_snapshot(trainer)) == 2

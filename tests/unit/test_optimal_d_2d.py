@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lab.gan.optimal_d import InnerLoopConfig, d_star_snapshot, inner_loop_gan
+from lab.gan.optimal_d import OPTIMUM_D_STEPS, InnerLoopConfig, d_star_snapshot, inner_loop_gan
 from lab.plots import optimal_d as plots
 
 
@@ -39,8 +39,8 @@ def test_snapshot_and_maps():
 
 
 def test_inner_loop_to_optimum_runs_many_d_steps():
-    trainer = inner_loop_gan(InnerLoopConfig(width=16, depth=1, d_to_optimum=True))
+    trainer = inner_loop_gan(InnerLoopConfig(width=16, depth=1, d_to_optimum=True, k=OPTIMUM_D_STEPS))
     calls = []
     trainer.opt_d.register_step_post_hook(lambda *_: calls.append(1))
     trainer.step(2)
-    assert len(calls) == 2 * trainer.config.d_steps == 200
+    assert len(calls) == 2 * trainer.config.k == 200

@@ -13,7 +13,15 @@ import torch
 from lab.density_estimation import ThreeWays, ThreeWaysConfig, three_ways_snapshot
 from lab.gan.figure1 import Figure1Config, SideBySide, figure1_snapshot
 from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan, mnist_snapshot
-from lab.gan.optimal_d import DConfig, DTrainer, InnerLoopConfig, d_snapshot, d_star_snapshot, inner_loop_gan
+from lab.gan.optimal_d import (
+    OPTIMUM_D_STEPS,
+    DConfig,
+    DTrainer,
+    InnerLoopConfig,
+    d_snapshot,
+    d_star_snapshot,
+    inner_loop_gan,
+)
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.saturation import STRONG_D, saturation_gan, triple_snapshot
 from lab.gan.trainer import GANConfig
@@ -43,7 +51,7 @@ LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
         triple_snapshot,
     ),
     "optimal_d_2d": (
-        lambda: inner_loop_gan(InnerLoopConfig(d_to_optimum=True, **SMALL)),
+        lambda: inner_loop_gan(InnerLoopConfig(d_to_optimum=True, k=OPTIMUM_D_STEPS, **SMALL)),
         lambda t: d_star_snapshot(t, n=500, size=20),
     ),
     "optimal_d_1d": (lambda: DTrainer(DConfig(width=8, batch_size=64)), d_snapshot),

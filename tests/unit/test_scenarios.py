@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lab.gan.optimal_d import InnerLoopConfig
+from lab.gan.optimal_d import OPTIMUM_D_STEPS, InnerLoopConfig
 from lab.gan.saturation import STALL_STEPS
 from lab.lessons import LESSONS
 from lab.scenarios import SCENARIOS, find, lesson_of, run_headless
@@ -48,7 +48,9 @@ def test_the_settings_other_tests_and_captions_name():
         data="moons", method="gan", labels_per_class=3
     )
     assert find("optimal_d_2d", "k_one").config == InnerLoopConfig(data="moons")
-    assert find("optimal_d_2d", "optimum").config == InnerLoopConfig(data="moons", d_to_optimum=True)
+    assert find("optimal_d_2d", "optimum").config == InnerLoopConfig(
+        data="moons", d_to_optimum=True, k=OPTIMUM_D_STEPS
+    )
 
 
 @pytest.mark.parametrize(

@@ -144,6 +144,6 @@ def test_side_by_side_runs_take_their_sub_steps_in_lockstep(compare):
     while not iteration.done:
         iteration.next()
         count += 1
-    assert count == max(3 * run.config.d_steps + 1 for run in slow.runs)
+    assert count == max(3 * run.config.k + 1 for run in slow.runs)
     whole.step(1)
     assert_identical(slow.state_dict(), whole.state_dict())
