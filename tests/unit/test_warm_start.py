@@ -35,6 +35,7 @@ def test_the_shipped_runs_fit_the_budget_and_nothing_else_lies_in_the_folder():
     assert all(f.stat().st_size <= saved_run.MAX_BYTES for f in files)
 
 
+@pytest.mark.slow
 def test_a_run_made_again_shows_what_the_shipped_run_shows():
     """Reproducible: the MNIST GAN's shortest scenario made again here is its scenario's run at its step,
     and shows the same claim and answer. (Made on one machine with one thread count the weights are
