@@ -51,7 +51,7 @@ def seconds(work: Callable[[], object], device: torch.device) -> float:
 def without_evaluations(trainer: GANTrainer) -> GANTrainer:
     """The trainer with its scheduled evaluations off, so that `step` only trains: what is compared
     with a loop that measures nothing, or timed while the benchmark scores every model itself."""
-    trainer.evaluation = None
+    trainer.eval_every = None
     return trainer
 
 

@@ -27,6 +27,7 @@ picture.image(
     caption="The GAN playground after 1,766 steps: G's samples (pink) on the eight modes of p_data (blue), "
     "each pulled along the generator's gradient (arrows), over D(x).",
     width="stretch",
+    alt="The GAN playground: generated samples on the eight modes of a ring, with arrows and D(x) behind them",
 )
 st.markdown(
     r"""

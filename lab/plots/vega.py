@@ -126,3 +126,71 @@ def _thicker_mark(mark: str | dict) -> dict:
         mark["point"] = _thicker_mark({"type": "point", **mark["point"]})
         mark["point"].pop("type")
     return mark
+
+
+MARK_WORDS = {
+    "point": "points",
+    "circle": "points",
+    "square": "points",
+    "line": "lines",
+    "area": "shaded areas",
+    "bar": "bars",
+    "rect": "a heat map",
+    "rule": "rules",
+    "text": "labels",
+    "tick": "ticks",
+    "image": "an image",
+}
+
+
+def description(name: str, spec: dict) -> str:
+    """A chart's accessible name and what it shows now, read off its spec: its name, what its marks
+    are, the axes they are drawn on, how many values the data hold and, where the x axis is the
+    step, the latest step drawn. E.g. "D loss over training: lines of loss against step; 240
+    values, up to step 2,400"."""
+    marks, axes, frames = [], [], []
+
+    def walk(node: dict) -> None:
+        mark = node.get("mark")
+        if mark is not None:
+            word = MARK_WORDS.get(mark if isinstance(mark, str) else mark.get("type", ""), "marks")
+            if word not in marks:
+                marks.append(word)
+        encoding = node.get("encoding", {})
+        for channel in ("y", "x"):
+            axis = _axis_name(encoding.get(channel))
+            if axis and len(axes) < 2 and (channel, axis) not in axes:
+                axes.append((channel, axis))
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for child in node.get(key, []):
+                walk(child)
+
+    walk(spec)
+    for data in (spec.get("datasets") or {}).values():
+        frames.append(data)
+    parts = [f"{name}: {_and(marks) or 'a chart'}"]
+    y = next((a for c, a in axes if c == "y"), None)
+    x = next((a for c, a in axes if c == "x"), None)
+    if x and y:
+        parts[0] += f" of {y} against {x}"
+    rows = sum(len(frame) for frame in frames if hasattr(frame, "__len__"))
+    if rows:
+        parts.append(f"{rows:,} values")
+    steps = [frame["step"].max() for frame in frames if isinstance(frame, pd.DataFrame) and "step" in frame]
+    steps = [s for s in steps if pd.notna(s)]
+    if steps:
+        parts.append(f"up to step {max(steps):,.0f}")
+    return "; ".join(parts[:1]) + ("; " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def _axis_name(channel: dict | None) -> str | None:
+    if not channel:
+        return None
+    title = channel.get("title")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return str(title) if title else channel.get("field")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""

@@ -120,6 +120,7 @@ def _dialog(page: str, select_key: str) -> None:
             selection_mode=BRUSH,
             key=CANVAS,
             width="content",
+            alt=f"Your canvas: {len(state.points):,} points; drag a rectangle on it to add a cluster",
         )
         st.caption(
             f"{len(state.points):,} points on the canvas. Drag a rectangle on it, then add a cluster "

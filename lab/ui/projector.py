@@ -12,7 +12,7 @@ import streamlit as st
 from plotly.graph_objects import Figure
 from streamlit.delta_generator import DeltaGenerator
 
-from lab.plots.vega import PROJECTOR_FONT, for_projector
+from lab.plots.vega import PROJECTOR_FONT, description, for_projector
 from lab.ui import keep, link
 
 KEY = link.PROJECTOR
@@ -76,8 +76,12 @@ def columns(
 
 def chart(where: DeltaGenerator, spec: dict, **kwargs: Any) -> None:
     """`where.vega_lite_chart(spec, **kwargs)`, restyled for a projector when projector mode is on
-    (and kept by its key for the page's "Export a figure")."""
+    (and kept by its key for the page's "Export a figure"), named for a screen reader by what it
+    shows now (`vega.description`, from its key)."""
     shown = for_projector(spec) if is_on() else spec
+    title = spec.get("title")
+    name = kwargs.get("key") or (title if isinstance(title, str) else "chart")
+    kwargs.setdefault("alt", description(name, shown))
     where.vega_lite_chart(_arrow_datasets(shown), **kwargs)
     if "key" in kwargs:
         keep.remember_chart(kwargs["key"], shown)
@@ -104,7 +108,9 @@ def _arrow(data: Any) -> Any:
 
 
 def image(where: DeltaGenerator, png: bytes, *, key: str, **kwargs: Any) -> None:
-    """`where.image(png, **kwargs)` (a digit grid), kept by `key` for the page's "Export a figure"."""
+    """`where.image(png, **kwargs)` (a digit grid), kept by `key` for the page's "Export a figure" and
+    named by it for a screen reader."""
+    kwargs.setdefault("alt", key)
     where.image(png, **kwargs)
     keep.remember_chart(key, png)
 

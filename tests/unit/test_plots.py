@@ -217,3 +217,25 @@ def test_figure1s_axis_holds_a_collapsed_p_g_whole():
             if layer["encoding"]["y"].get("scale")
         )
         assert domain[1] == top and domain[1] >= max(peak, spiky.p_data.max())
+
+
+def test_a_charts_description_says_its_marks_axes_values_and_latest_step():
+    import pandas as pd
+
+    from lab.plots.vega import description
+
+    spec = {
+        "layer": [
+            {
+                "mark": {"type": "line"},
+                "encoding": {"x": {"field": "step", "title": "step"}, "y": {"field": "loss"}},
+            },
+            {"mark": "point", "encoding": {"x": {"field": "step"}, "y": {"field": "loss"}}},
+        ],
+        "datasets": {"curve": pd.DataFrame({"step": [0, 100, 2400], "loss": [1.0, 0.8, 0.7]})},
+    }
+    assert (
+        description("D loss", spec)
+        == "D loss: lines and points of loss against step; 3 values, up to step 2,400"
+    )
+    assert description("empty", {}) == "empty: a chart"

@@ -1,0 +1,25 @@
+"""Every chart on every lesson page has an accessible name that says what it shows (Streamlit's `alt`,
+from `projector.chart`): a screen reader meets named graphics, not dozens of unnamed ones."""
+
+import pytest
+
+from tests.app.pages import LESSONS, open_page
+
+
+def _elements(node):
+    children = getattr(node, "children", None) or {}
+    for child in children.values() if isinstance(children, dict) else children:
+        yield child
+        yield from _elements(child)
+
+
+@pytest.mark.parametrize("page", LESSONS)
+def test_every_chart_is_named_by_what_it_shows(page):
+    at = open_page(f"pages/{page}.py")
+    if at.button(key="step") is not None:
+        at.button(key="step").click().run()
+    charts = [e for e in _elements(at._tree) if getattr(e, "type", None) == "vega_lite_chart"]
+    assert charts, "no chart drawn"
+    names = [e.proto.alt for e in charts]
+    assert all(name and ":" in name for name in names), names
+    assert len(set(names)) == len(names), "two charts under one name"
