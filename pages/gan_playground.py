@@ -56,8 +56,8 @@ def draw_field(snap: GANSnapshot) -> None:
         "frames; turn on 'Arrows at true scale' to see a gradient vanish"
     )
     st.caption(
-        "Background: the discriminator's D(x), the probability that x is real "
-        "(blue → real, pink → generated; dashed line: D = ½). Arrows: where the "
+        "Real samples: blue circles; generated: magenta diamonds. Background: the discriminator's D(x), the "
+        "probability that x is real (blue → real, light magenta → generated; dashed line: D = ½). Arrows: where the "
         f"generator's loss pushes each generated point, −∂loss/∂x, {scale}. "
         "Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
     )

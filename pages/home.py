@@ -24,7 +24,7 @@ words.page_link(
 )
 picture.image(
     str(Path(__file__).resolve().parents[1] / "docs" / "home_ring.png"),
-    caption="The GAN playground after 1,766 steps: G's samples (pink) on the eight modes of p_data (blue), "
+    caption="The GAN playground after 1,766 steps: G's samples (magenta) on the eight modes of p_data (blue), "
     "each pulled along the generator's gradient (arrows), over D(x).",
     width="stretch",
     alt="The GAN playground: generated samples on the eight modes of a ring, with arrows and D(x) behind them",

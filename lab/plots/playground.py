@@ -14,7 +14,15 @@ import plotly.graph_objects as go
 
 from lab.gan.playground import GANSnapshot
 from lab.plots.contour import contour_segments
-from lab.plots.palette import ARROW_COLOR, FAKE_COLOR, FIELD_DOMAIN, FIELD_RANGE, REAL_COLOR
+from lab.plots.palette import (
+    ARROW_COLOR,
+    FAKE_COLOR,
+    FAKE_SHAPE,
+    FIELD_DOMAIN,
+    FIELD_RANGE,
+    REAL_COLOR,
+    REAL_SHAPE,
+)
 from lab.plots.raster import heatmap_data, heatmap_layers
 from lab.plots.vega import FONT_SIZE, template, with_data
 
@@ -47,13 +55,18 @@ def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopL
     if kinds:
         charts.append(
             alt.Chart(alt.Data(name="points"))
-            .mark_circle(size=30, opacity=0.75, clip=True)
+            .mark_point(size=34, opacity=0.75, filled=True, clip=True)
             .encode(
                 x=x,
                 y=y,
                 color=alt.Color(
                     "kind:N",
                     scale=alt.Scale(domain=[REAL_LABEL, FAKE_LABEL], range=[REAL_COLOR, FAKE_COLOR]),
+                    legend=alt.Legend(title=None, orient="top", symbolSize=200),
+                ),
+                shape=alt.Shape(  # a second channel: real and generated apart without colour too
+                    "kind:N",
+                    scale=alt.Scale(domain=[REAL_LABEL, FAKE_LABEL], range=[REAL_SHAPE, FAKE_SHAPE]),
                     legend=alt.Legend(title=None, orient="top", symbolSize=200),
                 ),
             )
@@ -76,7 +89,7 @@ def _field_layout(layers: tuple[str, ...], extent: float, size: int) -> alt.TopL
     # legends are added around it rather than squeezed into it.
     return (
         alt.layer(*charts)
-        .resolve_scale(color="independent")
+        .resolve_scale(color="independent", shape="independent")
         .properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
     )
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lab.gan.saturation import TripleSnapshot, gradient_weight_shares, loss_curves
-from lab.plots.palette import FAKE_COLOR, REAL_COLOR
+from lab.plots.palette import FAKE_COLOR, LOSS_COLORS, REAL_COLOR
 from lab.plots.vega import template, with_data
 
 LOSS_NAMES = {
@@ -15,7 +15,6 @@ LOSS_NAMES = {
     "non_saturating": "(2) −log D",
     "log_ratio": "(3) −log D/(1 − D)",
 }
-LOSS_COLORS = ["#d7191c", "#2c7bb6", "#1a9641"]
 POOR_G = 0.1  # "G is poor": D(G(z)) below this
 
 
