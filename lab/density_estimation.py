@@ -117,6 +117,8 @@ class ThreeWays:
             row = self.scores.last()
             del row["step"]
             _FIRST_LOOK[(config, grid)] = (self.mixture, self.view, row)
+            while len(_FIRST_LOOK) > FIRST_LOOKS_KEPT:  # the oldest first look goes
+                _FIRST_LOOK.pop(next(iter(_FIRST_LOOK)), None)
 
     @property
     def step_count(self) -> int:
@@ -175,6 +177,8 @@ class ThreeWays:
 _FIRST_LOOK: dict[tuple[ThreeWaysConfig, int], tuple[MixtureEM, Densities, dict]] = {}
 """Per config and grid, the fitted mixture and the measurement at step 0, computed once per process
 (a few seconds) so that the page opens at once for every later session; read-only after."""
+FIRST_LOOKS_KEPT = 32
+"""First looks kept at most (a seed typed 0 to 10,000 times K times the data sets would not fit)."""
 
 
 @dataclass

@@ -182,3 +182,13 @@ def test_a_later_session_reuses_the_first_look_and_it_is_the_same():
 def test_the_run_line_names_one_component_in_words():
     assert "· a single Gaussian ·" in ThreeWaysConfig(components=1).describe()
     assert "· mixture of 8 Gaussians ·" in ThreeWaysConfig(components=8).describe()
+
+
+def test_the_first_looks_kept_are_bounded(monkeypatch):
+    from lab import density_estimation
+
+    monkeypatch.setattr(density_estimation, "FIRST_LOOKS_KEPT", 2)
+    monkeypatch.setattr(density_estimation, "_FIRST_LOOK", {})
+    for seed in range(3):
+        ThreeWays(ThreeWaysConfig(components=1, seed=seed), grid=8)
+    assert [config.seed for config, _ in density_estimation._FIRST_LOOK] == [1, 2]
