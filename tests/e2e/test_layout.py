@@ -124,3 +124,46 @@ def test_projector_mode_at_720p_leads_with_a_picture_and_names_every_lesson_whol
             problems += [f"{name}: the menu cuts '{label}' short" for label in cut]
             page.screenshot(path=artifact(f"projector_{name}.png"))
     assert not problems, "\n".join(problems)
+
+
+def _on_screen(page, key: str, width: int) -> bool:
+    """Whether the button `key` lies within the screen's width (a folded sidebar puts it left of 0)."""
+    button = page.locator(f".st-key-{key} button:visible").first
+    box = button.bounding_box() if button.count() else None
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width and box["width"] > 40
+
+
+SMALL_SCREENS = {
+    "tablet 1024x768": (1024, 768),
+    "phone 390x844": (390, 844),
+    "1280x720 at 200 % zoom": (640, 360),
+}
+"""CSS pixels: a page zoomed to 200 % on a 1280 × 720 screen lays out as a 640 × 360 one."""
+
+
+@pytest.mark.parametrize("screen", SMALL_SCREENS)
+def test_every_lesson_fits_a_tablet_a_phone_and_200_percent_zoom(app_url, screen):
+    """Nothing runs off the page sideways (no horizontal scrolling), no chart overlaps another, the
+    first picture is there, and Play, Step and Reset are reachable (on a narrow screen the sidebar
+    opens from its button)."""
+    width, height = SMALL_SCREENS[screen]
+    problems = []
+    with browser_page(width, height) as page:
+        for name in LESSONS:
+            _open(page, app_url, name)
+            problems += [f"{name}: {p}" for p in layout_problems(page)]
+            wide, seen = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            if wide > seen + 1:
+                problems.append(f"{name}: the page is {wide} px wide on a {seen}-px screen")
+            page.screenshot(path=artifact(f"small_{screen.split()[0]}_{name}.png"))
+            if not _on_screen(page, "play", width):  # a narrow screen folds the sidebar away: open it
+                page.locator("[data-testid='stExpandSidebarButton']").first.click()
+                page.wait_for_timeout(600)  # it slides in
+            problems += [
+                f"{name}: {key} cannot be reached"
+                for key in ("play", "step", "reset")
+                if not _on_screen(page, key, width)
+            ]
+    assert not problems, "\n".join(problems)
