@@ -18,6 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+LESSONS = (
+    "density_estimation",
+    "gan_playground",
+    "optimal_d",
+    "figure1",
+    "saturation",
+    "vae_latent",
+    "mnist_gan",
+    "semi_supervised",
+)
+"""Every lesson page (pages/<name>.py), in the menu's order."""
+CHARTS = "[data-testid='stVegaLiteChart'], [data-testid='stImage'], [data-testid='stPlotlyChart']"
+"""What counts as a picture on a page."""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -168,3 +181,14 @@ def play(page) -> None:
     """Press a page's Play and wait until it shows Pause."""
     page.locator(".st-key-play button").click()
     page.wait_for_selector(".st-key-pause button", timeout=60_000)
+
+
+def first_picture(page, url: str, lesson: str, timeout: float = 120.0) -> float:
+    """Open the lesson's address and wait for its first picture; the seconds that took (then wait
+    until the page is idle)."""
+    started = time.perf_counter()
+    page.goto(f"{url}/{lesson}")
+    page.wait_for_selector(f"[data-testid='stMain'] :is({CHARTS})", state="visible", timeout=timeout * 1000)
+    seconds = time.perf_counter() - started
+    wait_until_idle(page)
+    return seconds

@@ -13,30 +13,9 @@ from __future__ import annotations
 import json
 import time
 
-from bench.browser import app_server, browser_page, wait_until_idle
+from bench.browser import LESSONS, app_server, browser_page, first_picture, wait_until_idle
 
-LESSONS = (
-    "density_estimation",
-    "gan_playground",
-    "optimal_d",
-    "figure1",
-    "saturation",
-    "vae_latent",
-    "mnist_gan",
-    "semi_supervised",
-)
-PICTURES = "[data-testid='stVegaLiteChart'], [data-testid='stImage'], [data-testid='stPlotlyChart']"
 WARM_TARGET = 1.5
-
-
-def first_picture(page, url: str, lesson: str) -> float:
-    """Seconds from opening the lesson's address to its first chart or image shown."""
-    started = time.perf_counter()
-    page.goto(f"{url}/{lesson}")
-    page.wait_for_selector(f"[data-testid='stMain'] :is({PICTURES})", state="visible", timeout=120_000)
-    seconds = time.perf_counter() - started
-    wait_until_idle(page)
-    return seconds
 
 
 def main() -> None:

@@ -4,18 +4,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from bench.browser import LESSONS  # noqa: F401  (every lesson page, for the tests)
+
 TIMEOUT = 60
-LESSONS = (
-    "density_estimation",
-    "gan_playground",
-    "optimal_d",
-    "figure1",
-    "saturation",
-    "vae_latent",
-    "mnist_gan",
-    "semi_supervised",
-)
-"""Every lesson page (pages/<name>.py), in the menu's order."""
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-CHARTS = "[data-testid='stVegaLiteChart'], [data-testid='stImage'], [data-testid='stPlotlyChart']"
+from bench.browser import CHARTS
 
 _BOXES = """
 (selector) => {

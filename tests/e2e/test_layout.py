@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from bench.browser import first_picture
 from tests.app.pages import LESSONS
 from tests.e2e.layout import CHARTS, chart_boxes, layout_problems
 from tests.e2e.server import artifact, browser_page, skip_without_browser, wait_until_idle
@@ -16,14 +17,7 @@ skip_without_browser()
 SIZES = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
 
 
-def _open(page, url: str, name: str) -> float:
-    """Open a page and wait for its first picture; the seconds that took."""
-    started = time.perf_counter()
-    page.goto(f"{url}/{name}")
-    page.wait_for_selector(f"[data-testid='stMain'] :is({CHARTS})", state="visible", timeout=60_000)
-    seconds = time.perf_counter() - started
-    wait_until_idle(page)
-    return seconds
+_open = first_picture
 
 
 LIVE_TABS = {"saturation": "Side by side, live"}
