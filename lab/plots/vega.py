@@ -32,9 +32,47 @@ def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
 
     @lru_cache(maxsize=64)
     def cached(*args) -> dict:
-        return styled(build(*args)).to_dict()
+        return with_tooltips(styled(build(*args)).to_dict())
 
     return cached
+
+
+_TOOLTIP_MARKS = ("line", "area", "point", "circle", "square", "bar", "tick")
+
+
+def with_tooltips(spec: dict) -> dict:
+    """Values under the pointer: every layer that draws lines, points, areas or bars over x and y
+    fields gets a tooltip of those fields (and of its colour's), once, when the template is built; a
+    line or an area also gets invisible points where its values are, to hover (the live path pays
+    nothing more than those points)."""
+
+    def walk(node: dict) -> None:
+        mark, encoding = node.get("mark"), node.get("encoding") or {}
+        kind = mark if isinstance(mark, str) else (mark or {}).get("type")
+        shown = [
+            encoding[c]
+            for c in ("x", "y", "color")
+            if isinstance(encoding.get(c), dict) and "field" in encoding[c]
+        ]
+        if kind in _TOOLTIP_MARKS and len(shown) >= 2 and "tooltip" not in encoding:
+            encoding["tooltip"] = [_tooltip(channel) for channel in shown]
+            if kind in ("line", "area"):
+                node["mark"] = {
+                    **({"type": kind} if isinstance(mark, str) else mark),
+                    "point": {"opacity": 0, "size": 60},
+                }
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for child in node.get(key, []):
+                walk(child)
+
+    walk(spec)
+    return spec
+
+
+def _tooltip(channel: dict) -> dict:
+    kind = channel.get("type", "quantitative")
+    tip = {"field": channel["field"], "type": kind, "title": _axis_name(channel)}
+    return {**tip, "format": ",.4~g"} if kind == "quantitative" else tip
 
 
 def with_data(spec: dict, **datasets: pd.DataFrame) -> dict:

@@ -239,3 +239,26 @@ def test_a_charts_description_says_its_marks_axes_values_and_latest_step():
         == "D loss: lines and points of loss against step; 3 values, up to step 2,400"
     )
     assert description("empty", {}) == "empty: a chart"
+
+
+def test_every_curve_template_carries_a_tooltip_of_its_axes():
+    from lab.plots.vega import with_tooltips
+
+    spec = with_tooltips(
+        {
+            "layer": [
+                {
+                    "mark": "line",
+                    "encoding": {
+                        "x": {"field": "step", "type": "quantitative", "title": "step"},
+                        "y": {"field": "loss", "type": "quantitative"},
+                    },
+                },
+                {"mark": "rule", "encoding": {"y": {"datum": 1.386}}},
+            ]
+        }
+    )
+    line, rule = spec["layer"]
+    assert [t["title"] for t in line["encoding"]["tooltip"]] == ["step", "loss"]
+    assert line["mark"] == {"type": "line", "point": {"opacity": 0, "size": 60}}  # points to hover
+    assert "tooltip" not in rule["encoding"]
