@@ -79,7 +79,7 @@ def draw_vae(snap: VAESnapshot) -> None:
             else f"The ellipses of q(z|x) are drawn for a 2-D latent only (this one is {snap.mu.shape[1]}-D)."
         )
         st.caption(
-            f"Dots: μ(x) of held-out examples, coloured by label. {ellipses} Dashed: the prior's 1, 2, 3σ circles."
+            f"Each held-out example's μ(x), drawn as its label (and coloured by it). {ellipses} Dashed: the prior's 1, 2, 3σ circles."
         )
         if snap.mu.shape[1] > 2:
             st.button("t-SNE map of the latent means (takes seconds)", key="vae_tsne", on_click=compute_tsne)

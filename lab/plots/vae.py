@@ -123,10 +123,14 @@ def _latent_layout(size: int, many_labels: bool, half_width: float) -> alt.TopLe
             "label:N", scale=alt.Scale(scheme="category10"), legend=alt.Legend(title="label", columns=2)
         )
     )
+    points = alt.Chart(alt.Data(name="points"))
     points = (
-        alt.Chart(alt.Data(name="points"))
-        .mark_circle(size=22, opacity=0.75, clip=True)
-        .encode(x=x, y=y, color=color)
+        points.mark_circle(size=22, opacity=0.75, clip=True).encode(x=x, y=y, color=color)
+        if many_labels
+        # each mean drawn as its label's glyph: ten classes apart for every eye, colour only a second cue
+        else points.mark_text(fontSize=11, fontWeight="bold", opacity=0.8, clip=True).encode(
+            x=x, y=y, color=color, text="label:N"
+        )
     )
     ellipses = (
         alt.Chart(alt.Data(name="ellipses"))
