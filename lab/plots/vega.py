@@ -19,11 +19,17 @@ FONT_SIZE = 15
 
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Fonts large enough to read from the back of a lecture hall."""
-    return chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE).configure_legend(
-        labelFontSize=FONT_SIZE,
-        titleFontSize=FONT_SIZE,
-        labelLimit=0,
-        titleLimit=0,  # names whole, never cut
+    return (
+        chart.configure_mark(
+            aria=False  # the chart is named as a whole (`description`); a reader need not hear each of its points
+        )
+        .configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE)
+        .configure_legend(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+            labelLimit=0,
+            titleLimit=0,  # names whole, never cut
+        )
     )
 
 

@@ -1,0 +1,40 @@
+"""An automated accessibility check (axe-core, through Playwright) on the home page and every lesson,
+before and after Play: no critical and no serious violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from bench.browser import LESSONS, first_picture
+from tests.e2e.server import browser_page, skip_without_browser, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+skip_without_browser()
+
+
+def _serious(page) -> list[str]:
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['help']} — {v['nodes'][0]['html'][:120]}"
+        for v in found
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+def test_no_critical_or_serious_violation_on_any_page_before_or_after_play(app_url):
+    problems = []
+    with browser_page(1440, 900) as page:
+        page.goto(app_url)
+        wait_until_idle(page)
+        problems += [f"home: {p}" for p in _serious(page)]
+        for name in LESSONS:
+            first_picture(page, app_url, name)
+            problems += [f"{name} before Play: {p}" for p in _serious(page)]
+            play = page.locator(".st-key-play button:visible")
+            if play.count():
+                play.first.click()
+                page.wait_for_selector(".st-key-pause button", timeout=30_000)
+                page.wait_for_timeout(1500)
+                page.locator(".st-key-pause button:visible").first.click()
+                wait_until_idle(page)
+                problems += [f"{name} after Play: {p}" for p in _serious(page)]
+    assert not problems, "\n".join(problems)
