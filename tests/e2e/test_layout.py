@@ -154,7 +154,10 @@ def test_every_lesson_fits_a_tablet_a_phone_and_200_percent_zoom(app_url, screen
             page.screenshot(path=artifact(f"small_{screen.split()[0]}_{name}.png"))
             if not _on_screen(page, "play", width):  # a narrow screen folds the sidebar away: open it
                 page.locator("[data-testid='stExpandSidebarButton']").first.click()
-                page.wait_for_timeout(600)  # it slides in
+                for _ in range(50):  # it slides in (slower on a busy machine)
+                    if _on_screen(page, "play", width):
+                        break
+                    page.wait_for_timeout(200)
             problems += [
                 f"{name}: {key} cannot be reached"
                 for key in ("play", "step", "reset")

@@ -109,7 +109,7 @@ def _marks(node, found=None) -> list[dict]:
         if "mark" in node:
             found.append(node["mark"] if isinstance(node["mark"], dict) else {"type": node["mark"]})
         for key, value in node.items():
-            if key not in ("datasets", "mark"):
+            if key not in ("datasets", "mark", "config"):  # config.mark is the defaults, not a mark
                 _marks(value, found)
     elif isinstance(node, list):
         for item in node:
