@@ -152,12 +152,14 @@ def test_every_lesson_fits_a_tablet_a_phone_and_200_percent_zoom(app_url, screen
             if wide > seen + 1:
                 problems.append(f"{name}: the page is {wide} px wide on a {seen}-px screen")
             page.screenshot(path=artifact(f"small_{screen.split()[0]}_{name}.png"))
-            if not _on_screen(page, "play", width):  # a narrow screen folds the sidebar away: open it
-                page.locator("[data-testid='stExpandSidebarButton']").first.click()
-                for _ in range(50):  # it slides in (slower on a busy machine)
-                    if _on_screen(page, "play", width):
-                        break
-                    page.wait_for_timeout(200)
+            page.locator(".st-key-play button").first.wait_for(state="attached", timeout=30_000)
+            expand = page.locator("[data-testid='stExpandSidebarButton']")
+            if not _on_screen(page, "play", width) and expand.count():  # a narrow screen folds the sidebar
+                expand.first.click()
+            for _ in range(50):  # the sidebar slides in; a busy machine draws it later
+                if _on_screen(page, "play", width):
+                    break
+                page.wait_for_timeout(200)
             problems += [
                 f"{name}: {key} cannot be reached"
                 for key in ("play", "step", "reset")
