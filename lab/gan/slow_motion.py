@@ -6,15 +6,17 @@ One iteration of the slide's loop is, for each of the k discriminator steps,
   3. update D by ascending its stochastic gradient of log D(x) + log(1 − D(G(z))),
 and then
   4. sample m noise samples z and update G by descending the gradient of its loss.
-`SlowIteration` performs these 3k + 1 sub-steps one call at a time and returns what each one
-shows; after the last, the run is exactly where `trainer.step(1)` would have taken it.
+`SlowIteration` walks the trainer's own loop (`GANTrainer.iteration`, which yields after each of
+these 3k + 1 sub-steps) one call at a time and returns what each one shows; after the last, the run
+is where `trainer.step(1)` would have taken it, by construction: it is the same code.
 
-`step_d_only` and `step_g_only` are GAN Lab's manual steps: one update of D alone (no generator
-step is counted), or one generator step without its D updates; `for_each_run` applies either to
-every run of a side-by-side lesson, and `Lockstep` takes their iterations together.
+`step_d_only` and `step_g_only` are GAN Lab's manual steps, the same loop with its flags: one update
+of D alone (no generator step is counted), or one generator step without its D updates;
+`for_each_run` applies either to every run of a side-by-side lesson, and `Lockstep` takes their
+iterations together.
 
 Looking never changes the run: what a sub-step shows is computed with the networks' buffers (batch
-norm's running averages) put back afterwards, so that the iteration ends exactly where `step(1)` would.
+norm's running averages) and the instance noise's random state put back afterwards.
 """
 
 from __future__ import annotations
