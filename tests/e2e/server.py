@@ -41,6 +41,22 @@ def play_until(page, steps: int, timeout: float = 180.0) -> int:
     return wait_for_steps(page, steps, timeout)
 
 
+LIVE_TABS = {"saturation": "Side by side, live"}
+"""Lessons whose live view is in a tab other than the first."""
+
+
+def play_a_moment(page, lesson: str) -> None:
+    """On the lesson's live view, press Play, let it train a second, press Pause and wait until idle."""
+    if lesson in LIVE_TABS:
+        page.get_by_role("tab", name=LIVE_TABS[lesson]).click()
+    page.locator(".st-key-play button").click()
+    page.wait_for_selector(".st-key-pause button", timeout=30_000)
+    time.sleep(1.0)
+    page.locator(".st-key-pause button").click()
+    page.wait_for_selector(".st-key-play button", timeout=30_000)
+    wait_until_idle(page)
+
+
 def wait_for_steps(page, steps: int, timeout: float = 180.0) -> int:
     """Wait until the step count shown passes `steps`; that count (the last one read, at the deadline)."""
     deadline = time.monotonic() + timeout

@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from bench.browser import LESSONS, first_picture
-from tests.e2e.server import browser_page, skip_without_browser, wait_until_idle
+from tests.e2e.server import browser_page, play_a_moment, skip_without_browser, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 skip_without_browser()
@@ -29,12 +29,6 @@ def test_no_critical_or_serious_violation_on_any_page_before_or_after_play(app_u
         for name in LESSONS:
             first_picture(page, app_url, name)
             problems += [f"{name} before Play: {p}" for p in _serious(page)]
-            play = page.locator(".st-key-play button:visible")
-            if play.count():
-                play.first.click()
-                page.wait_for_selector(".st-key-pause button", timeout=30_000)
-                page.wait_for_timeout(1500)
-                page.locator(".st-key-pause button:visible").first.click()
-                wait_until_idle(page)
-                problems += [f"{name} after Play: {p}" for p in _serious(page)]
+            play_a_moment(page, name)
+            problems += [f"{name} after Play: {p}" for p in _serious(page)]
     assert not problems, "\n".join(problems)

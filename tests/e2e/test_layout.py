@@ -9,7 +9,7 @@ import pytest
 from bench.browser import first_picture
 from tests.app.pages import LESSONS
 from tests.e2e.layout import CHARTS, chart_boxes, layout_problems
-from tests.e2e.server import artifact, browser_page, skip_without_browser, wait_until_idle
+from tests.e2e.server import artifact, browser_page, play_a_moment, skip_without_browser, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 skip_without_browser()
@@ -19,9 +19,6 @@ SIZES = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
 
 _open = first_picture
 
-
-LIVE_TABS = {"saturation": "Side by side, live"}
-"""Lessons whose live view is in a tab other than the first."""
 
 OTHER_VIEWS = {
     "optimal_d": [("radio", "2-D: a learned generator")],
@@ -55,17 +52,6 @@ def _show(page, kind: str, name: str) -> None:
     wait_until_idle(page)
 
 
-def _after_play(page, name: str) -> None:
-    if name in LIVE_TABS:
-        page.get_by_role("tab", name=LIVE_TABS[name]).click()
-    page.locator(".st-key-play button").click()
-    page.wait_for_selector(".st-key-pause button", timeout=30_000)
-    time.sleep(1.0)
-    page.locator(".st-key-pause button").click()
-    page.wait_for_selector(".st-key-play button", timeout=30_000)
-    wait_until_idle(page)
-
-
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_no_chart_overlaps_another_or_runs_past_the_page(app_url, size):
     width, height = size
@@ -85,7 +71,7 @@ def test_no_chart_overlaps_another_or_runs_past_the_page(app_url, size):
                         f"{name}: the first picture starts at y = {top:.0f}, below the first screen"
                     )
                 page.screenshot(path=artifact(f"first_screen_{name}.png"))
-            _after_play(page, name)
+            play_a_moment(page, name)
             problems += [f"{name} after Play: {p}" for p in layout_problems(page)]
             for kind, view in OTHER_VIEWS.get(name, []):
                 _show(page, kind, view)
