@@ -8,7 +8,7 @@ the training thread waits for the GIL. So each figure's layout is built once wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import altair as alt
@@ -52,7 +52,7 @@ def with_tooltips(spec: dict) -> dict:
     line or an area also gets invisible points where its values are, to hover (the live path pays
     nothing more than those points)."""
 
-    def walk(node: dict) -> None:
+    for node in _views(spec):
         mark, encoding = node.get("mark"), node.get("encoding") or {}
         kind = mark if isinstance(mark, str) else (mark or {}).get("type")
         shown = [
@@ -67,12 +67,15 @@ def with_tooltips(spec: dict) -> dict:
                     **({"type": kind} if isinstance(mark, str) else mark),
                     "point": {"opacity": 0, "size": 60},
                 }
-        for key in ("layer", "hconcat", "vconcat", "concat"):
-            for child in node.get(key, []):
-                walk(child)
-
-    walk(spec)
     return spec
+
+
+def _views(spec: dict) -> Iterator[dict]:
+    """The spec and every view nested in it (its layers and concatenated views), parents first."""
+    yield spec
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for child in spec.get(key, []):
+            yield from _views(child)
 
 
 def _tooltip(channel: dict) -> dict:
@@ -192,9 +195,8 @@ def description(name: str, spec: dict) -> str:
     are, the axes they are drawn on, how many values the data hold and, where the x axis is the
     step, the latest step drawn. E.g. "D loss over training: lines of loss against step; 240
     values, up to step 2,400"."""
-    marks, axes, frames = [], [], []
-
-    def walk(node: dict) -> None:
+    marks, axes = [], []
+    for node in _views(spec):
         mark = node.get("mark")
         if mark is not None:
             word = MARK_WORDS.get(mark if isinstance(mark, str) else mark.get("type", ""), "marks")
@@ -205,13 +207,7 @@ def description(name: str, spec: dict) -> str:
             axis = _axis_name(encoding.get(channel))
             if axis and len(axes) < 2 and (channel, axis) not in axes:
                 axes.append((channel, axis))
-        for key in ("layer", "hconcat", "vconcat", "concat"):
-            for child in node.get(key, []):
-                walk(child)
-
-    walk(spec)
-    for data in (spec.get("datasets") or {}).values():
-        frames.append(data)
+    frames = list((spec.get("datasets") or {}).values())
     parts = [f"{name}: {_and(marks) or 'a chart'}"]
     y = next((a for c, a in axes if c == "y"), None)
     x = next((a for c, a in axes if c == "x"), None)
@@ -224,7 +220,7 @@ def description(name: str, spec: dict) -> str:
     steps = [s for s in steps if pd.notna(s)]
     if steps:
         parts.append(f"up to step {max(steps):,.0f}")
-    return "; ".join(parts[:1]) + ("; " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+    return parts[0] + ("; " + ", ".join(parts[1:]) if len(parts) > 1 else "")
 
 
 def _axis_name(channel: dict | None) -> str | None:
