@@ -3,7 +3,8 @@ question asked before the run (predict, then run).
 
 A scenario sets the page's controls (`controls`, by the keys of the page's URL; every other control
 but the seed goes back to its default), starts a fresh run and plays it to `steps`. `config` is the
-run the page then makes (at seed 0), written out so that a test can check the page builds exactly it.
+run the page then makes (at seed 0), made from `controls` by the lesson's own `lab.lessons` entry, as
+the page makes it: the setting is written once.
 `holds(snapshot)` is the claim in `look_for`, `outcome(snapshot)` what happened, shown beside the
 answer, and a question's `shown(snapshot)` the index of the choice the run on screen showed: the
 page judges the student's answer by it.
@@ -22,17 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from lab.density_estimation import MODELS, ThreeWaysConfig, ThreeWaysSnapshot
-from lab.gan.figure1 import FAR_APART, Figure1Config, Figure1Panel
-from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTSnapshot
-from lab.gan.optimal_d import OPTIMUM_D_STEPS, DConfig, DSnapshot, DStarSnapshot, InnerLoopConfig
+from lab.density_estimation import MODELS, ThreeWaysSnapshot
+from lab.gan.figure1 import Figure1Panel
+from lab.gan.mnist_gan import MNISTSnapshot
+from lab.gan.optimal_d import DSnapshot, DStarSnapshot
 from lab.gan.playground import GANSnapshot
-from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, TripleSnapshot
-from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, GANConfig
-from lab.lessons import LESSONS
-from lab.semi.trainer import SemiConfig
+from lab.gan.saturation import TripleSnapshot
+from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM
+from lab.lessons import LESSONS, playground_config
 from lab.semi.views import SemiSnapshot
-from lab.vae.trainer import VAEConfig, VAESnapshot
+from lab.vae.trainer import VAESnapshot
 
 
 @dataclass(frozen=True)
@@ -51,13 +51,17 @@ class Question:
 class Scenario:
     name: str  # short and unique within its lesson
     title: str
-    controls: Mapping[str, Any]
-    config: Any
+    controls: Mapping[str, Any]  # the page's controls it sets, by key; every other one takes its default
     steps: int
     look_for: str
     outcome: Callable[[Any], str] = field(repr=False)
     holds: Callable[[Any], bool] = field(repr=False)  # the claim in look_for, on the run's snapshot
     question: Question | None = None
+
+    @property
+    def config(self) -> Any:
+        """The run the scenario's controls make on its page, at seed 0 (`lab.lessons`)."""
+        return LESSONS[lesson_of(self)].config(self.controls)
 
 
 def modes_outcome(snap: GANSnapshot) -> str:
@@ -87,7 +91,7 @@ GRID25_CONTROLS = {
     "instance_noise": 0.5,
     "g_average": 0.999,
 }
-GRID25 = GANConfig(**GRID25_CONTROLS)
+GRID25 = playground_config(GRID25_CONTROLS)
 GRID25_STEPS = 15_000
 """The grid of 25 in one click: the setting `python -m bench.gan2d` measures over 5 seeds (`--grid-steps`)."""
 
@@ -96,7 +100,6 @@ PLAYGROUND = (
         name="default",
         title="Most of the eight modes",
         controls={},
-        config=GANConfig(),
         steps=1500,
         look_for="The default setting (ring of 8, loss (2), k = 1): G spreads over the ring and covers 6 to 8 "
         "modes after 1,500 steps (7 or 8 on each of seeds 0–7). Watch the arrows pull the generated points "
@@ -115,7 +118,6 @@ PLAYGROUND = (
         name="collapse",
         title="Mode collapse",
         controls={"k": 5},
-        config=GANConfig(k=5),
         steps=2000,
         look_for="k = 5 D steps per G step, loss (2): a strong D chases G from mode to mode and G collapses "
         "onto a few of them: after 2,000 steps 1 to 4 of the 8 modes (1 to 3 on 7 of seeds 0–7; the default "
@@ -133,7 +135,6 @@ PLAYGROUND = (
         name="saturation",
         title="Loss (1) under a strong D",
         controls={"k": 5, "generator_loss": "minimax"},
-        config=GANConfig(k=5, generator_loss="minimax"),
         steps=2000,
         look_for="Loss (1), log(1 − D(G(z))), with k = 5: D rejects G's samples, D(G(z)) ≈ 0 and the gradient "
         "of (1) vanishes (turn on 'Arrows at true scale'): after 2,000 steps under 5 % of G's samples are "
@@ -155,7 +156,6 @@ PLAYGROUND = (
         name="grid25",
         title="All 25 modes of the grid",
         controls=GRID25_CONTROLS,
-        config=GRID25,
         steps=GRID25_STEPS,
         look_for=f"The grid of 25 (σ 0.05), with uniform noise z, instance noise σ {GRID25.instance_noise:g} "
         f"falling to {GRID25.instance_noise * INSTANCE_NOISE_FLOOR:g} by step {INSTANCE_NOISE_HELD_FROM:,}, G's "
@@ -191,8 +191,7 @@ OPTIMAL_D = (
     Scenario(
         name="equal",
         title="p_G = p_data",
-        controls={"d_data": "bimodal1d", "p_g_shape": "p_G = p_data"},
-        config=DConfig(data="bimodal1d", p_g=None),
+        controls={"d_data": "bimodal1d", "p_g_shape": "p_data"},
         steps=500,
         look_for=f"p_G = p_data: D* ≡ ½ and V(D*, G) = −log 4 ≈ {-math.log(4):.4f}, the minimum of the "
         "lecture's proposition. Within 500 D steps the trained D is within 0.02 of ½ wherever there is mass "
@@ -210,7 +209,6 @@ OPTIMAL_D = (
         name="optimum",
         title="D to its optimum",
         controls={"d_data": "bimodal1d"},
-        config=DConfig(data="bimodal1d"),
         steps=2000,
         look_for="Two Gaussians against one, the rest at the defaults: logistic regression with a small network finds "
         "D*(x) = p_data/(p_data + p_G): within 2,000 D steps max |D − D*| is under 0.1 (0.02–0.06 on seeds "
@@ -222,7 +220,6 @@ OPTIMAL_D = (
         name="linear",
         title="Logistic regression on x",
         controls={"d_data": "bimodal1d", "d_depth": 0},
-        config=DConfig(data="bimodal1d", depth=0),
         steps=2000,
         look_for="Depth 0: D(x) = σ(wx + b) is monotone in x, but D* rises and falls here (two Gaussians "
         "against one). After 2,000 D steps max |D − D*| is still above 0.3 and V(D, G) stays 0.3 below "
@@ -262,14 +259,12 @@ def _where_d_star_is_one(snap: DStarSnapshot) -> int | None:
     return 0 if (on_modes > 0.9).any() and (on_modes < 0.75).any() else None
 
 
-TWO_D = {"part": "2-D: a learned generator"}
 
 OPTIMAL_D_2D = (
     Scenario(
         name="k_one",
         title="k = 1: D lags behind",
-        controls=TWO_D,
-        config=InnerLoopConfig(),
+        controls={},
         steps=40,
         look_for="Moons, k = 1: one D step per G step and D never catches up with the D* of the moving "
         "generator: after 40 generator steps the mean |D − D*| where the mass is stays above 0.25 (0.39–0.50 "
@@ -286,8 +281,7 @@ OPTIMAL_D_2D = (
     Scenario(
         name="optimum",
         title="The inner max, solved",
-        controls={**TWO_D, "d_to_optimum": True},
-        config=InnerLoopConfig(d_to_optimum=True, k=OPTIMUM_D_STEPS),
+        controls={"d_to_optimum": True},
         steps=40,
         look_for="The same moons with 100 D steps per G step, the slide's 'solve the inner maximisation to "
         "optimum': after 40 generator steps mean |D − D*| is under 0.15 (0.03–0.10 on seeds 0–4), against "
@@ -298,8 +292,7 @@ OPTIMAL_D_2D = (
     Scenario(
         name="ring",
         title="Eight modes, D at its optimum",
-        controls={**TWO_D, "data": "ring8", "d_to_optimum": True},
-        config=InnerLoopConfig(data="ring8", d_to_optimum=True, k=OPTIMUM_D_STEPS),
+        controls={"data": "ring8", "d_to_optimum": True},
         steps=40,
         look_for="The ring of eight with D to its optimum: D* is near 1 on the modes G has not reached and "
         "near ½ where p_G has arrived, and the trained D follows it: mean |D − D*| under 0.15 after 40 "
@@ -354,7 +347,6 @@ DENSITY_ESTIMATION = (
         name="one_gaussian",
         title="One Gaussian for eight modes",
         controls={"de_components": 1},
-        config=ThreeWaysConfig(components=1),
         steps=0,
         look_for="Maximum likelihood minimises KL(p_data ‖ p_θ), which punishes missing mass: one Gaussian "
         "on the ring of 8 spreads over the whole ring and fills the empty middle. Its KL(p_θ ‖ p_data) "
@@ -376,7 +368,6 @@ DENSITY_ESTIMATION = (
         name="eight",
         title="One component per mode",
         controls={"de_components": 8},
-        config=ThreeWaysConfig(components=8),
         steps=0,
         look_for="K = 8 components for the 8 modes: the model family holds p_data, and maximum likelihood "
         "finds it: both KLs of the mixture under 0.01 nats.",
@@ -389,7 +380,6 @@ DENSITY_ESTIMATION = (
         name="seeking",
         title="Seeking against covering",
         controls={"de_data": "grid25"},
-        config=ThreeWaysConfig(data="grid25"),
         steps=3000,
         look_for="The grid of 25 at the first measurement (step 3,000): the VAE, trained by maximum "
         "likelihood (its ELBO), covers the modes and smears mass between them; the GAN keeps to modes and "
@@ -444,7 +434,6 @@ MNIST_GAN = (
         name="stable",
         title="A stable GAN",
         controls={},
-        config=MNIST_DEFAULTS,
         steps=450,
         look_for="The defaults (small DCGAN, loss (2), Adam at 5·10⁻³): after 450 steps the Fréchet distance "
         "has fallen from about 1,000 to under 120 and at least 9 of the ten digits are present (seeds 0–4: "
@@ -462,7 +451,6 @@ MNIST_GAN = (
         name="loss_one",
         title="Loss (1) on digits",
         controls={"mg_loss": "minimax"},
-        config=replace(MNIST_DEFAULTS, generator_loss="minimax"),
         steps=450,
         look_for="The lecture's first loss log(1 − D(G(z))): D soon tells noise from digits, D(G(z)) ≈ 0 and "
         "the gradient of (1) vanishes: after 450 steps the Fréchet distance is still above 800 and at most 4 "
@@ -488,7 +476,6 @@ MNIST_GAN = (
         name="unstable",
         title="An unstable GAN",
         controls={"mg_lr_d": 0.1, "mg_lr_g": 0.1},
-        config=replace(MNIST_DEFAULTS, lr_d=0.1, lr_g=0.1),
         steps=600,
         look_for="Both learning rates at 0.1, 20 times the default: each step overshoots, D and G chase each "
         "other, and G collapses onto one or two kinds of stroke: after 600 steps at most 3 digits are present "
@@ -546,14 +533,12 @@ def _how_far_loss_one_moved(snap: TripleSnapshot) -> int | None:
     return 0 if ratio < 0.05 else 1 if 0.3 <= ratio <= 3 else 2 if ratio > 3 else None
 
 
-LIVE_TAB = {"tab": "Side by side, live"}
 
 SATURATION = (
     Scenario(
         name="strong_d",
         title="A strong D, plain SGD",
-        controls=LIVE_TAB,
-        config=STRONG_D,
+        controls={},
         steps=200,
         look_for="The default strong D (ring, SGD at lr 0.05, D pre-trained 200 steps, k = 5): over 200 G "
         "steps, G under (1) moves under 1 % as far as under (2) (0.04–0.6 % on seeds 0–4) and its D(G(z)) "
@@ -570,10 +555,7 @@ SATURATION = (
     Scenario(
         name="adam",
         title="Adam, for a while",
-        controls={**LIVE_TAB, "sat_optimizer": "adam"},
-        config=replace(
-            STRONG_D, optimizer="adam", lr_d=OPTIMIZER_LRS["adam"][0], lr_g=OPTIMIZER_LRS["adam"][1]
-        ),
+        controls={"sat_optimizer": "adam"},
         steps=300,
         look_for="The same strong D with Adam: Adam divides each step by the gradient's running size, so over "
         "the first 200 steps G under (1) moves about as far as under (2) (0.78–0.82 times on seeds 0–4). "
@@ -593,8 +575,7 @@ SATURATION = (
     Scenario(
         name="fair",
         title="No head start for D",
-        controls={**LIVE_TAB, "sat_pretrain": 0, "sat_k": 1},
-        config=replace(STRONG_D, d_pretrain=0, k=1),
+        controls={"sat_pretrain": 0, "sat_k": 1},
         steps=200,
         look_for="D not pre-trained and k = 1 (SGD): D never gets far ahead, D(G(z)) stays away from 0 and "
         "(1) does not saturate: over 200 steps G under (1) moves more than 30 % as far as under (2), its mean "
@@ -615,7 +596,6 @@ FIGURE1 = (
         name="scratch",
         title="From scratch",
         controls={},
-        config=Figure1Config(),
         steps=1000,
         look_for="One 1-D GAN from a fresh start (k = 1): p_G closes in on p_data, and the JSD first falls under "
         "0.05 nats within 1,000 steps (at steps 400–750 on seeds 0–4); then it wanders, between about 0.01 "
@@ -626,8 +606,7 @@ FIGURE1 = (
     Scenario(
         name="far_apart",
         title="Far apart",
-        controls={"f1_setting": "Far apart (disjoint supports)"},
-        config=Figure1Config(**FAR_APART),
+        controls={"f1_setting": "far_apart"},
         steps=300,
         look_for="p_G starts 8 standard deviations from p_data and D already separates them: the JSD is "
         "log 2 ≈ 0.693 for both. Under loss (1) G stays put for 300 steps (JSD still log 2), under loss (2) "
@@ -645,7 +624,6 @@ FIGURE1 = (
         name="inner_loop",
         title="D to its optimum against k = 1",
         controls={"f1_compare": "inner_loop"},
-        config=Figure1Config(compare="inner_loop"),
         steps=600,
         look_for="Left: D trained 100 steps (to its optimum) before each G step, as the proposition assumes; "
         "right: k = 1. After 600 generator steps the left JSD is under 0.01 nats and under a fifth of the "
@@ -685,7 +663,6 @@ def semi_outcome(snap: SemiSnapshot) -> str:
     return f"step {snap.measured_at:,}: held-out accuracy — {runs}"
 
 
-MOONS_VAE = VAEConfig(data="moons", likelihood="gaussian", sigma=0.05, width=128, depth=2)
 """The VAE page's run on two moons (its widgets' defaults for 2-D data)."""
 
 
@@ -709,7 +686,6 @@ VAE = (
         name="autoencoder",
         title="σ → 0: an autoencoder",
         controls={"vae_data": "moons", "vae_sigma": 0.01},
-        config=replace(MOONS_VAE, sigma=0.01),
         steps=2000,
         look_for="Two moons, σ = 0.01: the reconstruction term −‖x − f(z)‖²/2σ² outweighs the KL, q(z|x) "
         f"narrows to a point and the VAE becomes an autoencoder: after 2,000 steps reconstructions are "
@@ -728,7 +704,6 @@ VAE = (
         name="collapse",
         title="Posterior collapse",
         controls={"vae_data": "moons", "vae_sigma": 1.0, "vae_beta": 8.0},
-        config=replace(MOONS_VAE, sigma=1.0, beta=8.0),
         steps=2000,
         look_for="Two moons, σ = 1 and β = 8: the KL term wins, q(z|x) becomes the prior for every x "
         "(held-out KL under 0.01 nats, the IWAE bound equal to the ELBO) and every reconstruction is the "
@@ -751,7 +726,6 @@ VAE = (
         name="gap",
         title="The gap closes",
         controls={"vae_data": "moons", "vae_sigma": 0.1},
-        config=replace(MOONS_VAE, sigma=0.1),
         steps=2000,
         look_for="Two moons, 2-D latent, σ = 0.1: the gap log p(x) − ELBO = KL(q(z|x) ‖ p(z|x)), measured "
         "by quadrature on held-out examples, falls to under a quarter of its start within 2,000 steps (seeds "
@@ -779,7 +753,6 @@ SEMI = (
         name="three",
         title="Three labels per class",
         controls={},
-        config=SemiConfig(),
         steps=1000,
         look_for="Two moons, the GAN way, 3 labelled points per class: after 1,000 steps the semi-supervised "
         "boundary runs between the moons and its held-out accuracy is more than 8 points above the labels "
@@ -797,7 +770,6 @@ SEMI = (
         name="one",
         title="One label per class",
         controls={"ss_labels_moons": 1},
-        config=SemiConfig(labels_per_class=1),
         steps=1000,
         look_for="One labelled point per class: the unlabelled points still help, by more than 5 points after "
         "1,000 steps (seeds 0–4: 80–100 % against 72–83 % on the labels alone), but two labels can sit where "
@@ -809,7 +781,6 @@ SEMI = (
         name="many",
         title="Plenty of labels",
         controls={"ss_labels_moons": 25},
-        config=SemiConfig(labels_per_class=25),
         steps=1000,
         look_for="25 labelled points per class: the labels alone mostly draw the boundary already, and the "
         "unlabelled points add little: after 1,000 steps both runs above 98 % and within 3 points of each "

@@ -6,9 +6,9 @@ from lab.data import toy
 from lab.density_estimation import (
     EVAL_EVERY,
     SMOOTHING,
-    ThreeWaysConfig,
     ThreeWaysSnapshot,
 )
+from lab.lessons import LESSONS
 from lab.plots import density_estimation as plots
 from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
@@ -24,8 +24,8 @@ st.markdown(
 )
 buttons = st.sidebar.container()
 sb = st.sidebar
-data = link.selectbox(sb, "Data p_data", toy.NAMES_2D, format_func=lambda n: toy.get(n).title, key="de_data")
-components = link.slider(
+link.selectbox(sb, "Data p_data", toy.NAMES_2D, format_func=lambda n: toy.get(n).title, key="de_data")
+link.slider(
     sb,
     "Mixture components K",
     1,
@@ -34,8 +34,8 @@ components = link.slider(
     key="de_components",
     help="The mixture is refit at once; the GAN and the VAE keep training.",
 )
-seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="de_seed")
-config = ThreeWaysConfig(data=data, components=components, seed=seed)
+link.number_input(sb, "Seed", 0, 10_000, 0, key="de_seed")
+config = LESSONS["density_estimation"].config(link.current_values())
 runner = live.start_run(
     "density_estimation",
     config,

@@ -6,12 +6,11 @@ import streamlit as st
 
 from lab.gan.figure1 import (
     COMPARISONS,
-    FAR_APART,
     JSD_EVERY,
     OPTIMUM_D_STEPS,
-    Figure1Config,
     Figure1Panel,
 )
+from lab.lessons import LESSONS
 from lab.plots import figure1 as plots
 from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.page import run_through_app
@@ -24,21 +23,17 @@ st.markdown(
     r"runs the paper's panels (a)–(d): a poorly fit $D$, $D$ pulled toward $D^* = \frac{p_{data}}{p_{data} + "
     r"p_G}$, $G$ following $D$'s gradient, and at the end $p_G = p_{data}$ with $D \equiv \frac12$."
 )
-SETTINGS = {
-    "From scratch": {},
-    "Far apart (disjoint supports)": FAR_APART,
-}
+STARTS = {"scratch": "From scratch", "far_apart": "Far apart (disjoint supports)"}
 buttons = st.sidebar.container()
 sb = st.sidebar
-setting = link.radio(sb, "Setting", list(SETTINGS), key="f1_setting", help="Changes start a fresh run.")
-compare = (
-    link.radio(sb, "Compare", list(COMPARISONS), format_func=COMPARISONS.get, key="f1_compare")
-    if setting == "From scratch"
-    else FAR_APART["compare"]
+start = link.radio(
+    sb, "Setting", list(STARTS), format_func=STARTS.get, key="f1_setting", help="Changes start a fresh run."
 )
-k = link.slider(sb, "k: D steps per G step (live)", 1, 10, 1, key="f1_k")
-seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="f1_seed")
-config = Figure1Config(**{**SETTINGS[setting], "compare": compare}, k=k, seed=seed)
+if start == "scratch":
+    link.radio(sb, "Compare", list(COMPARISONS), format_func=COMPARISONS.get, key="f1_compare")
+link.slider(sb, "k: D steps per G step (live)", 1, 10, 1, key="f1_k")
+link.number_input(sb, "Seed", 0, 10_000, 0, key="f1_seed")
+config = LESSONS["figure1"].config(link.current_values())
 runner = live.start_run("figure1", config, buttons)
 slow_motion.manual_buttons("figure1", runner, buttons)
 scenarios.show("figure1", runner, config, buttons)
@@ -83,7 +78,7 @@ def draw_figure(panels: list[Figure1Panel]) -> None:
     )
     live.history_chart(plots.jsd_chart(panels), len(panels[0].jsds["step"]), key="JSD over training")
     st.caption(f"JSD over training, every {JSD_EVERY} generator steps; dashed: log 2.")
-    if setting != "From scratch":
+    if start == "far_apart":
         st.info(
             "p_G starts near −3, eight standard deviations from p_data, and D has already separated them (500 "
             "D steps): D(G(z)) ≈ 0 and the JSD sits at log 2, however far apart they are, so it carries no "
@@ -93,7 +88,7 @@ def draw_figure(panels: list[Figure1Panel]) -> None:
             "stays put and its JSD stays at log 2, while under (2) G crosses over (Arjovsky & Bottou 2017).",
             icon=":material/call_split:",
         )
-    elif compare == "inner_loop":
+    elif config.compare == "inner_loop":
         st.caption(
             f"Left: the slide's idealised loop, D trained {OPTIMUM_D_STEPS} steps (close to D*) before each G "
             "step; right: k D steps. Same seed, same start."

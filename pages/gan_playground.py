@@ -4,7 +4,6 @@ import streamlit as st
 
 from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot
 from lab.gan.slow_motion import sub_step_view
-from lab.gan.trainer import GANConfig
 from lab.plots import playground as plots
 from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.gan_controls import against_collapse, gan_config_sidebar
@@ -19,7 +18,7 @@ st.markdown(
 )
 
 buttons = st.sidebar.container()  # on top of the sidebar, filled once the config is known
-config = gan_config_sidebar(GANConfig(), against_collapse, page="gan_playground")
+config = gan_config_sidebar("gan_playground", against_collapse)
 runner = live.start_run("gan_playground", config, buttons)
 slow_motion.manual_buttons("gan_playground", runner, buttons)
 scenarios.show("gan_playground", runner, config, buttons)

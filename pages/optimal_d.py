@@ -10,7 +10,6 @@ from lab.gan.optimal_d import (
     PROOF_REACH,
     DSnapshot,
     DStarSnapshot,
-    InnerLoopConfig,
     proof_at,
 )
 from lab.plots import optimal_d as plots
@@ -36,6 +35,7 @@ part = link.radio(
     horizontal=True,
     key="part",
     label_visibility="collapsed",
+    part=True,
 )
 buttons = st.sidebar.container()
 
@@ -140,7 +140,7 @@ if part.startswith("1-D"):
 
     live.live_view(runner, draw_fixed_generator, "drawing D against D*", unit="D steps")
 else:
-    config = gan_config_sidebar(InnerLoopConfig(), extra=inner_loop_toggle, page="optimal_d_2d")
+    config = gan_config_sidebar("optimal_d_2d", extra=inner_loop_toggle)
     runner = live.start_run("optimal_d_2d", config, buttons)
     slow_motion.manual_buttons("optimal_d_2d", runner, buttons)
     scenarios.show("optimal_d_2d", runner, config, buttons)

@@ -1,14 +1,11 @@
 """Lesson: saturation of log(1 − D(G(z))) and the non-saturating fixes."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from lab.data import toy
 from lab.gan.optimal_d import GRID_POINTS, FixedGenerator
 from lab.gan.saturation import (
     KL_D_STEPS,
-    OPTIMIZER_LRS,
     STALL_STEPS,
     STRONG_D,
     TrainedLogit,
@@ -18,6 +15,7 @@ from lab.gan.saturation import (
     trained_logit,
 )
 from lab.gan.theory import expected_log_ratio
+from lab.lessons import LESSONS
 from lab.plots import saturation as plots
 from lab.ui import link, live, projector, scenarios, sessions, slow_motion
 from lab.ui.errors import friendly_errors
@@ -56,14 +54,14 @@ with curves_tab:
 
 with live_tab:
     c1, c2, c3, c4, c5 = projector.columns(st, [3, 2, 3, 3, 2], per_row=3)
-    data = link.selectbox(
+    link.selectbox(
         c1,
         "Data",
         ["ring8", "grid25", "moons", "spiral", "gaussian"],
         format_func=lambda name: toy.get(name).title,
         key="sat_data",
     )
-    optimizer = link.radio(
+    link.radio(
         c2,
         "Optimizer",
         ["sgd", "adam"],
@@ -71,7 +69,7 @@ with live_tab:
         key="sat_optimizer",
         help="SGD steps along the gradient; Adam rescales each coordinate by its running size.",
     )
-    pretrain = link.select_slider(
+    link.select_slider(
         c3,
         "Strong D: pre-train D for",
         [0, 50, 200, 1000],
@@ -80,19 +78,9 @@ with live_tab:
         format_func=lambda n: f"{n} steps",
         help="D is trained alone against the initial G first, so D(G(z)) starts near 0.",
     )
-    k = link.slider(c4, "k: D steps per G step", 1, 10, STRONG_D.k, key="sat_k")
-    seed = link.number_input(c5, "Seed", 0, 10_000, 0, key="sat_seed")
-    lr_d, lr_g = OPTIMIZER_LRS[optimizer]
-    config = replace(
-        STRONG_D,
-        data=data,
-        optimizer=optimizer,
-        lr_d=lr_d,
-        lr_g=lr_g,
-        k=k,
-        d_pretrain=pretrain,
-        seed=seed,
-    )
+    link.slider(c4, "k: D steps per G step", 1, 10, STRONG_D.k, key="sat_k")
+    link.number_input(c5, "Seed", 0, 10_000, 0, key="sat_seed")
+    config = LESSONS["saturation"].config(link.current_values())
     controls = st.sidebar.container()  # the run's buttons and scenarios where every lesson has them
     runner = live.start_run("saturation", config, controls)
     slow_motion.manual_buttons("saturation", runner, controls)
@@ -138,7 +126,7 @@ with live_tab:
             "(1) moves under 1 % as far as under (2) over the first 200 steps (0.04–0.6 % on seeds 0–4) and "
             "its D(G(z)) stays below 0.01: it stalls, while under (2) and (3) D(G(z)) climbs above 0.1."
         )
-        with st.expander("What Adam does to this story", expanded=optimizer == "adam"):
+        with st.expander("What Adam does to this story", expanded=config.optimizer == "adam"):
             st.markdown(
                 "Adam divides each coordinate's step by a running estimate of its gradient's size, so a "
                 "gradient 1,000 times smaller gives a step of about the same size: switch to Adam and the "

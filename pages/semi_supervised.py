@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from lab.lessons import LESSONS
 from lab.plots import semi_supervised as plots
 from lab.plots.raster import image_grid
 from lab.semi.measured import MEASURED
-from lab.semi.trainer import EVAL_EVERY, METHODS, SemiConfig
+from lab.semi.trainer import DEFAULT_ALPHA, EVAL_EVERY, METHODS
 from lab.semi.views import SemiSnapshot
 from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
@@ -55,26 +56,20 @@ data = link.radio(
 )
 method = link.radio(sb, "Method", list(METHODS), format_func=METHODS.get, key="ss_method")
 if data == "moons":
-    per_class = link.slider(sb, "Labelled points per class", 1, 25, 3, key="ss_labels_moons")
+    link.slider(sb, "Labelled points per class", 1, 25, 3, key="ss_labels_moons")
 else:
-    per_class = (
-        link.select_slider(
-            sb,
-            "Labelled digits in all",
-            [10, 100, 1000],
-            100,
-            key="ss_labels_mnist",
-            help="10 per class: the papers' 100",
-        )
-        // 10
+    link.select_slider(
+        sb,
+        "Labelled digits in all",
+        [10, 100, 1000],
+        100,
+        key="ss_labels_mnist",
+        help="10 per class: the papers' 100",
     )
-alpha = 0.0
 if method == "m2":
-    alpha = link.slider(
-        sb, "α: weight of −log q(y|x) (live)", 0.5, 50.0, 20.0 if data == "mnist" else 5.0, key="ss_alpha"
-    )
-seed = link.number_input(sb, "Seed (which examples are labelled)", 0, 10_000, 0, key="ss_seed")
-config = SemiConfig(data=data, method=method, labels_per_class=int(per_class), alpha=alpha, seed=seed)
+    link.slider(sb, "α: weight of −log q(y|x) (live)", 0.5, 50.0, DEFAULT_ALPHA[data], key="ss_alpha")
+link.number_input(sb, "Seed (which examples are labelled)", 0, 10_000, 0, key="ss_seed")
+config = LESSONS["semi_supervised"].config(link.current_values())
 runner = live.start_run(
     "semi_supervised",
     config,

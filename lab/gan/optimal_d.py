@@ -75,6 +75,10 @@ class FixedGenerator:
         )
 
 
+TWO_GAUSSIANS = FixedGenerator((0.0, 2.0), (1.0, 0.4), (0.5, 0.5))
+"""The 1-D part's second shape of p_G, where its sliders start."""
+
+
 @dataclass(frozen=True)
 class DConfig:
     data: str = "bimodal1d"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import streamlit as st
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, NOISE_PRIORS, GANConfig
+from lab.lessons import LESSONS
 from lab.ui import link, own_data
 
 C = TypeVar("C", bound=GANConfig)
@@ -30,12 +30,12 @@ INSTANCE_NOISE_CHOICES = (0.0, 0.1, 0.2, 0.5, 1.0)
 G_AVERAGE_CHOICES = (0.0, 0.9, 0.99, 0.999)
 
 
-def against_collapse(defaults: GANConfig) -> dict[str, Any]:
+def against_collapse(defaults: GANConfig) -> None:
     """The playground's remedies for mode collapse (each change starts a fresh run): G's noise
     prior, instance noise and the moving average of G's weights."""
     sb = st.sidebar
     sb.markdown("**Against mode collapse** (changes start a fresh run)")
-    prior = link.radio(
+    link.radio(
         sb,
         "Noise prior p(z)",
         list(NOISE_PRIORS),
@@ -45,7 +45,7 @@ def against_collapse(defaults: GANConfig) -> dict[str, Any]:
         key="noise_prior",
         help="Uniform: each coordinate uniform on [−√3, √3], mean 0 and variance 1 like the Gaussian.",
     )
-    blur = link.select_slider(
+    link.select_slider(
         sb,
         "Instance noise σ (start)",
         INSTANCE_NOISE_CHOICES,
@@ -55,7 +55,7 @@ def against_collapse(defaults: GANConfig) -> dict[str, Any]:
         f"{INSTANCE_NOISE_FLOOR:g}× by step {INSTANCE_NOISE_HELD_FROM:,}: D compares "
         "the two densities smoothed alike, so G feels modes far away.",
     )
-    average = link.select_slider(
+    link.select_slider(
         sb,
         "Average of G's weights β",
         G_AVERAGE_CHOICES,
@@ -63,24 +63,21 @@ def against_collapse(defaults: GANConfig) -> dict[str, Any]:
         key="g_average",
         help="Draw and measure G with θ_avg ← β θ_avg + (1 − β) θ_G, updated every G step (0: off).",
     )
-    return {"noise_prior": prior, "instance_noise": blur, "g_average": average}
 
 
-def gan_config_sidebar(
-    defaults: C, extra: Callable[[C], dict[str, Any]] | None = None, page: str | None = None
-) -> C:
-    """Draw the GAN's controls in the sidebar and return the config they describe (of the type
-    of `defaults`).
+def gan_config_sidebar(run: str, extra: Callable[[C], None] | None = None) -> C:
+    """Draw the GAN's controls in the sidebar and return the config they describe
+    (`LESSONS[run].config`, whose defaults the controls start at).
 
-    `extra(defaults)` draws a lesson's own controls under the training loop's and returns the
-    fields they set (the D* lesson's "Inner loop to optimum"). With `page` (the run's name), the
-    student can upload or draw their own p_data (`lab.ui.own_data`).
+    `extra(defaults)` draws a lesson's own controls under the training loop's (the D* lesson's
+    "Inner loop to optimum"). The student can upload or draw their own p_data (`lab.ui.own_data`).
 
     Every control is bound to the page's URL (see `lab.ui.link`), so copying the address shares
     exactly this setting.
     """
-    sb = st.sidebar
-    names = own_data.options(page, toy.NAMES_2D, "data") if page else toy.NAMES_2D
+    sb, make = st.sidebar, LESSONS[run].config
+    defaults = make({})
+    names = own_data.options(run, toy.NAMES_2D, "data")
     data = link.selectbox(
         sb,
         "Data p_data",
@@ -89,9 +86,8 @@ def gan_config_sidebar(
         format_func=lambda n: toy.get(n).title,
         key="data",
     )
-    if page:
-        own_data.panel(sb, page, "data", data)
-    loss = link.selectbox(
+    own_data.panel(sb, run, "data", data)
+    link.selectbox(
         sb,
         "Generator loss",
         GENERATOR_LOSSES,
@@ -101,13 +97,14 @@ def gan_config_sidebar(
         help="The lecture's three choices for the generator's step.",
     )
     sb.markdown("**Training loop** (changes apply live)")
-    k = link.slider(sb, "k: discriminator steps per generator step", *K_RANGE, defaults.k, key="k")
-    batch = link.select_slider(sb, "Minibatch m", BATCH_CHOICES, defaults.batch_size, key="batch_size")
-    lr_d = link.select_slider(sb, "Learning rate of D", LR_CHOICES, defaults.lr_d, key="lr_d")
-    lr_g = link.select_slider(sb, "Learning rate of G", LR_CHOICES, defaults.lr_g, key="lr_g")
-    own = extra(defaults) if extra else {}
+    link.slider(sb, "k: discriminator steps per generator step", *K_RANGE, defaults.k, key="k")
+    link.select_slider(sb, "Minibatch m", BATCH_CHOICES, defaults.batch_size, key="batch_size")
+    link.select_slider(sb, "Learning rate of D", LR_CHOICES, defaults.lr_d, key="lr_d")
+    link.select_slider(sb, "Learning rate of G", LR_CHOICES, defaults.lr_g, key="lr_g")
+    if extra:
+        extra(defaults)
     sb.markdown("**Networks** (changes start a fresh run)")
-    optimizer = link.radio(
+    link.radio(
         sb,
         "Optimizer",
         ["adam", "sgd"],
@@ -116,21 +113,8 @@ def gan_config_sidebar(
         horizontal=True,
         key="optimizer",
     )
-    width = link.select_slider(sb, "Width (units per layer)", WIDTH_CHOICES, defaults.width, key="width")
-    depth = link.slider(sb, "Depth (hidden layers)", *DEPTH_RANGE, defaults.depth, key="depth")
-    noise_dim = link.slider(sb, "Noise dimension of z", *NOISE_RANGE, defaults.noise_dim, key="noise_dim")
-    seed = link.number_input(sb, "Seed", *SEED_RANGE, defaults.seed, key="seed")
-    settings = {
-        "data": data,
-        "generator_loss": loss,
-        "k": k,
-        "batch_size": batch,
-        "lr_d": lr_d,
-        "lr_g": lr_g,
-        "optimizer": optimizer,
-        "width": width,
-        "depth": depth,
-        "noise_dim": noise_dim,
-        "seed": seed,
-    }
-    return replace(defaults, **{**settings, **own})  # a lesson's own controls may set k (D to its optimum)
+    link.select_slider(sb, "Width (units per layer)", WIDTH_CHOICES, defaults.width, key="width")
+    link.slider(sb, "Depth (hidden layers)", *DEPTH_RANGE, defaults.depth, key="depth")
+    link.slider(sb, "Noise dimension of z", *NOISE_RANGE, defaults.noise_dim, key="noise_dim")
+    link.number_input(sb, "Seed", *SEED_RANGE, defaults.seed, key="seed")
+    return make(link.current_values())

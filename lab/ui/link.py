@@ -34,6 +34,7 @@ _RESETS = "link_resets"  # key -> default, for values refused in the previous ru
 _NOTICES = "link_notices"  # (page, text) of the refused values, shown while the page is open
 PROJECTOR = "projector"  # the projector-mode switch (lab.ui.projector): how a page looks, no run's setting
 PAGE = "link_page"  # the page this session shows
+_PARTS = "link_parts"  # keys of the controls that open a part of the page (a tab): no run's setting
 _RERUN = "link_rerun"  # a value was refused in this run: run once more
 
 
@@ -100,6 +101,12 @@ def current_values() -> dict[str, Any]:
     """The value of every control drawn so far on this page, by key (what a saved run restores)."""
     state = st.session_state
     return {key: state[key] for key in state.get(_DEFAULTS, {}) if key in state}
+
+
+def parts() -> set[str]:
+    """The keys of the controls drawn so far that open a part of the page (`tabs`, a radio with
+    `part=True`): where the student is, not a setting of the run (a scenario leaves them be)."""
+    return set(st.session_state.get(_PARTS, ()))
 
 
 def locked() -> set[str]:
@@ -278,8 +285,12 @@ def radio(
     help: str | None = None,
     horizontal: bool = False,
     label_visibility: str = "visible",
+    part: bool = False,
 ) -> Any:
-    """st.radio bound to ?key=... (the URL holds the option's label), the link's value one of `options`."""
+    """st.radio bound to ?key=... (the URL holds the option's label), the link's value one of `options`;
+    `part`: its options are parts of the page, as tabs are (see `parts`)."""
+    if part:
+        st.session_state.setdefault(_PARTS, set()).add(key)
     return _choice(
         "radio",
         where,
@@ -335,6 +346,7 @@ def tabs(labels: Sequence[str], *, key: str) -> Sequence[DeltaGenerator]:
     """st.tabs whose open tab is ?key=<label>: a link opens the lesson on that tab."""
     accepts, what = _one_of(labels, str)
     _prepare(key, "open tab", labels[0], accepts, what)
+    st.session_state.setdefault(_PARTS, set()).add(key)
     return st.tabs(labels, key=key, bind=BIND)
 
 

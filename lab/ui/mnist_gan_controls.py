@@ -6,6 +6,7 @@ import streamlit as st
 
 from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.mnist_gan import ARCHITECTURES, MNIST_DEFAULTS, MNISTGANConfig
+from lab.lessons import LESSONS
 from lab.ui import link
 from lab.ui.gan_controls import LOSS_LABELS, LR_CHOICES
 
@@ -13,7 +14,7 @@ from lab.ui.gan_controls import LOSS_LABELS, LR_CHOICES
 def mnist_gan_config_sidebar() -> MNISTGANConfig:
     """Architecture, generator loss, k, learning rates, minibatch, seed; defaults MNIST_DEFAULTS."""
     d, sb = MNIST_DEFAULTS, st.sidebar
-    architecture = link.radio(
+    link.radio(
         sb,
         "Networks",
         ARCHITECTURES,
@@ -22,23 +23,12 @@ def mnist_gan_config_sidebar() -> MNISTGANConfig:
         horizontal=True,
         help="Changes start a fresh run.",
     )
-    loss = link.selectbox(
+    link.selectbox(
         sb, "Generator loss", GENERATOR_LOSSES, index=1, format_func=LOSS_LABELS.get, key="mg_loss"
     )
-    k = link.slider(sb, "k: D steps per G step (live)", 1, 5, d.k, key="mg_k")
-    lr_d = link.select_slider(sb, "Learning rate of D (live)", LR_CHOICES, d.lr_d, key="mg_lr_d")
-    lr_g = link.select_slider(sb, "Learning rate of G (live)", LR_CHOICES, d.lr_g, key="mg_lr_g")
-    batch = link.select_slider(sb, "Minibatch m (live)", (32, 64, 128, 256), d.batch_size, key="mg_batch")
-    seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="mg_seed")
-    return MNISTGANConfig(
-        architecture=architecture,
-        generator_loss=loss,
-        k=k,
-        batch_size=batch,
-        lr_d=lr_d,
-        lr_g=lr_g,
-        width=d.width,
-        depth=d.depth,
-        noise_dim=d.noise_dim,
-        seed=seed,
-    )
+    link.slider(sb, "k: D steps per G step (live)", 1, 5, d.k, key="mg_k")
+    link.select_slider(sb, "Learning rate of D (live)", LR_CHOICES, d.lr_d, key="mg_lr_d")
+    link.select_slider(sb, "Learning rate of G (live)", LR_CHOICES, d.lr_g, key="mg_lr_g")
+    link.select_slider(sb, "Minibatch m (live)", (32, 64, 128, 256), d.batch_size, key="mg_batch")
+    link.number_input(sb, "Seed", 0, 10_000, d.seed, key="mg_seed")
+    return LESSONS["mnist_gan"].config(link.current_values())

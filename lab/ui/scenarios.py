@@ -75,11 +75,11 @@ def _on_screen(scenario: Scenario, runner: Runner) -> bool:
 def _choose(run: str, scenario: Scenario, runner: Runner) -> None:
     """Button callback: pause what plays, the scenario's setting on every control but the seed (a
     scenario's claim holds on most seeds: the student's own is kept), a fresh run, and either the
-    question or the run at once."""
+    question or the run at once. The part of the page (a tab) where the buttons are stays open."""
     runner.pause()
     before = link.current_values()
     seeds = tuple(key for key in link.control_keys() if key.endswith("seed"))
-    link.set_controls(dict(scenario.controls), keep=(projector.KEY, *seeds))
+    link.set_controls(dict(scenario.controls), keep=(projector.KEY, *seeds, *link.parts()))
     st.session_state[ACTIVE] = {"run": run, "name": scenario.name, "answer": None, "before": before}
     st.session_state[REQUEST] = {
         "run": run,

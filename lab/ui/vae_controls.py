@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.data import toy
+from lab.lessons import LESSONS
 from lab.ui import link, own_data
 from lab.ui.gan_controls import LR_CHOICES
-from lab.vae.trainer import LR_FLOOR, MNIST_LR, MNIST_LR_DECAY_STEPS, VAEConfig, mnist_config
+from lab.vae.trainer import LR_FLOOR, MNIST_LR, MNIST_LR_DECAY_STEPS, VAEConfig
 
 SIGMAS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 BETAS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -15,7 +16,7 @@ BETAS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 def vae_config_sidebar() -> VAEConfig:
     """Draw the VAE's controls; MNIST gets a Bernoulli decoder by default, 2-D data (a toy
-    distribution or the student's own, `lab.ui.own_data`) a Gaussian one."""
+    distribution or the student's own, `lab.ui.own_data`) a Gaussian one (`lab.lessons.vae_config`)."""
     sb = st.sidebar
     data = link.selectbox(
         sb,
@@ -26,7 +27,7 @@ def vae_config_sidebar() -> VAEConfig:
     )
     own_data.panel(sb, "vae", "vae_data", data)
     is_mnist = data == "mnist"
-    latent = link.slider(sb, "Latent dimension", 1, 32, 2, key="vae_latent")
+    link.slider(sb, "Latent dimension", 1, 32, 2, key="vae_latent")
     likelihood = "gaussian"  # 2-D data is not in [0, 1]: only the Gaussian decoder fits it
     if is_mnist:
         likelihood = link.radio(
@@ -37,21 +38,19 @@ def vae_config_sidebar() -> VAEConfig:
             key="vae_likelihood",
             horizontal=True,
         )
-    sigma, learn_sigma = 0.1 if is_mnist else 0.05, False
     if likelihood == "gaussian":
         learn_sigma = link.toggle(sb, "Learn σ", key="vae_learn_sigma", help="Changes start a fresh run.")
-        sigma = link.select_slider(
+        link.select_slider(
             sb,
             "σ of the decoder" + (" (start value)" if learn_sigma else " (live)"),
             SIGMAS,
-            sigma,
+            0.1 if is_mnist else 0.05,
             key="vae_sigma",
         )
-    beta = link.select_slider(sb, "β: weight of the KL term (live)", BETAS, 1.0, key="vae_beta")
-    architecture = (
-        link.radio(sb, "Networks", ("mlp", "conv"), key="vae_arch", horizontal=True) if is_mnist else "mlp"
-    )
-    lr = link.select_slider(
+    link.select_slider(sb, "β: weight of the KL term (live)", BETAS, 1.0, key="vae_beta")
+    if is_mnist:
+        link.radio(sb, "Networks", ("mlp", "conv"), key="vae_arch", horizontal=True)
+    link.select_slider(
         sb,
         "Learning rate (live)"
         + (f", cosine decay to {LR_FLOOR:g}× by step {MNIST_LR_DECAY_STEPS:,}" if is_mnist else ""),
@@ -59,25 +58,10 @@ def vae_config_sidebar() -> VAEConfig:
         MNIST_LR if is_mnist else 1e-3,
         key="vae_lr_mnist" if is_mnist else "vae_lr",  # each data kind keeps its own default
     )
-    batch = link.select_slider(sb, "Minibatch (live)", (32, 64, 128, 256, 512), 128, key="vae_batch")
-    seed = link.number_input(sb, "Seed", 0, 10_000, 0, key="vae_seed")
+    link.select_slider(sb, "Minibatch (live)", (32, 64, 128, 256, 512), 128, key="vae_batch")
+    link.number_input(sb, "Seed", 0, 10_000, 0, key="vae_seed")
     sb.markdown("**Interpolate between** held-out examples (live)")
     left, right = sb.columns(2)
-    a = link.number_input(left, "from #", 0, 999, 0, key="vae_pair_a")
-    b = link.number_input(right, "to #", 0, 999, 1, key="vae_pair_b")
-    fields = {
-        "data": data,
-        "latent_dim": latent,
-        "likelihood": likelihood,
-        "sigma": sigma,
-        "learn_sigma": learn_sigma,
-        "beta": beta,
-        "architecture": architecture,
-        "width": 400 if is_mnist else 128,
-        "depth": 1 if is_mnist else 2,
-        "lr": lr,
-        "batch_size": batch,
-        "seed": seed,
-        "pair": (a, b),
-    }
-    return mnist_config(**fields) if is_mnist else VAEConfig(**fields)
+    link.number_input(left, "from #", 0, 999, 0, key="vae_pair_a")
+    link.number_input(right, "to #", 0, 999, 1, key="vae_pair_b")
+    return LESSONS["vae"].config(link.current_values())

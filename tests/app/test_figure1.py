@@ -33,7 +33,7 @@ def test_comparisons_draw_two_runs_side_by_side():
 
 def test_far_apart_reads_log_2_and_the_gradient_of_loss_one_vanishes():
     at = _page()
-    at.radio(key="f1_setting").set_value("Far apart (disjoint supports)").run()
+    at.radio(key="f1_setting").set_value("far_apart").run()
     assert not at.exception
     assert _metrics(at, "JSD") == [f"{math.log(2):.4f}"] * 2
     assert any("log 2" in i.value for i in at.info)

@@ -39,7 +39,7 @@ LINKS = {
     },
     "pages/optimal_d.py": {
         "d_data": ("1-D: three Gaussians", "trimodal1d"),
-        "p_g_shape": ("two Gaussians", "two Gaussians"),
+        "p_g_shape": ("two Gaussians", "two"),
         "p_g_m1": ("-1.5", -1.5),
         "p_g_s2": ("0.8", 0.8),
         "p_g_w2": ("0.25", 0.25),

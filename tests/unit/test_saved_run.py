@@ -159,7 +159,10 @@ BAD_FILES: dict[str, tuple[Callable[[bytes, Path], bytes], str]] = {
     "cut at the end": (lambda good, _: good[:-30], "truncated"),
     "runs code": (lambda good, marker: _malicious(marker), "nothing in it was run"),
     "another torch file": (lambda good, _: _plain_torch_file(), "not a saved run"),
-    "another version": (lambda good, _: _resaved(good, lambda c: c.update(version=2)), "format version 2"),
+    "another version": (
+        lambda good, _: _resaved(good, lambda c: c.update(version=1)),
+        "format version 1; this lab reads version 2",
+    ),
     "another lesson": (
         lambda good, _: _resaved(good, _meta_changed("lesson", "vae_latent")),
         "another lesson",
