@@ -259,7 +259,6 @@ def _where_d_star_is_one(snap: DStarSnapshot) -> int | None:
     return 0 if (on_modes > 0.9).any() and (on_modes < 0.75).any() else None
 
 
-
 OPTIMAL_D_2D = (
     Scenario(
         name="k_one",
@@ -531,7 +530,6 @@ def _how_far_loss_one_moved(snap: TripleSnapshot) -> int | None:
     """How far G under (1) moved against (2): 0 a thousandth-ish (under 5 %), 1 about as far, 2 much further."""
     ratio = snap.update_ratio
     return 0 if ratio < 0.05 else 1 if 0.3 <= ratio <= 3 else 2 if ratio > 3 else None
-
 
 
 SATURATION = (
