@@ -17,17 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab.ui.page import LESSON_PAGES
+
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = (
-    "density_estimation",
-    "gan_playground",
-    "optimal_d",
-    "figure1",
-    "saturation",
-    "vae_latent",
-    "mnist_gan",
-    "semi_supervised",
-)
+LESSONS = tuple(LESSON_PAGES)
 """Every lesson page (pages/<name>.py), in the menu's order."""
 CHARTS = "[data-testid='stVegaLiteChart'], [data-testid='stImage'], [data-testid='stPlotlyChart']"
 """What counts as a picture on a page."""

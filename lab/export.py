@@ -181,6 +181,23 @@ def history_csv(state: Mapping[str, Any]) -> str:
     return out.getvalue()
 
 
+MEASURED_TABLES = ("evals", "scores", "gaps")
+
+
+def key_numbers(state: Mapping[str, Any], most: int = 8) -> dict[str, float]:
+    """A run's key numbers: the last value of each column of what it measures on its schedule
+    (the tables named in MEASURED_TABLES; the training history where it measures nothing else),
+    named as in `history_csv`'s header; NaN left out, at most `most`, shared evenly among the tables."""
+    tables = [(name, table) for name, table in _tables(state, ()) if table["step"] and len(table) > 1]
+    measured = [t for t in tables if t[0].split(".")[-1] in MEASURED_TABLES] or tables
+    numbers: dict[str, float] = {}
+    for name, table in measured:
+        columns = [c for c in table if c != "step" and table[c][-1] == table[c][-1]]
+        for column in columns[: max(1, most // len(measured))]:
+            numbers[header_name(name, column)] = float(table[column][-1])
+    return dict(list(numbers.items())[:most])
+
+
 TABLE_WORDS = {"history": "training", "histories": "model", "evals": "evaluated", "scores": "measured",
                "gaps": "gap", "runs": "run"}  # fmt: skip
 COLUMN_WORDS = {"d_real": "D(x) on real", "d_fake": "D(G(z))", "d": "D", "g": "G", "kl": "KL", "jsd": "JSD",

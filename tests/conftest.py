@@ -7,6 +7,9 @@ os.environ["LAB_OFFLINE"] = "1"
 # The digit classifier is cached on disk: in a fresh folder per test session, so tests see what
 # a newcomer sees (it is trained once, in seconds).
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="lab-test-cache-")
+# The class store (lab/classroom/store.py): a SQLite file of this test session's own.
+os.environ["LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="lab-test-data-")
+os.environ.pop("LAB_DATABASE_URL", None)
 
 # Property-based tests draw the same examples on every run (CI must not pass or fail by chance);
 # the sweep over the widgets' ranges is fixed, and new examples are added as @example when found.

@@ -16,10 +16,12 @@ from lab import export, saved_run
 from lab.plots.pictures import timeline_gif
 from lab.runner import Runner, RunStatus
 from lab.saved_run import LoadedRun, RunFileError
-from lab.ui import link
+from lab.ui import classroom, link
+from lab.ui.page import page_of
 
 _LOADED = "keep_loaded"  # page -> (LoadedRun, controls before, what to say): for take_loaded
 _MESSAGES = "keep_messages"  # page -> (kind, text) of the last save or load
+_PENDING = "keep_pending"  # run -> (saved run's bytes, what to say): to open on its page (take_pending)
 _RESTORE = "keep_restore"  # control values to put back before the next run (a refused load)
 _CHARTS = "keep_charts"  # page -> {chart key: the Vega-Lite spec drawn last under that key}
 
@@ -89,7 +91,7 @@ def rewound_line(step: int, status: RunStatus) -> None:
 
 
 # ------------------------------------------------------------------------ save, load, export
-def _download(
+def download(
     where: Any, label: str, data: Callable[[], Any], file_name: str, mime: str, **options: Any
 ) -> None:
     """A download button whose file is made only when pressed (`data()`, outside the page's run)."""
@@ -108,7 +110,7 @@ def keep_popover(page: str, runner: Runner) -> None:
     """Save the run, load a saved one, export its metric history: one popover under the buttons."""
     controls = link.current_values()  # read now: a download is served outside the page's run
     with st.popover("Keep this run", icon=":material/inventory_2:", width="stretch", key=f"{page}_keep"):
-        _download(
+        download(
             st,
             "Save the run",
             lambda: runner.read_run(
@@ -130,13 +132,23 @@ def keep_popover(page: str, runner: Runner) -> None:
             max_upload_size=saved_run.MAX_BYTES // 2**20,
             help="A file saved on this lesson. It replaces the current run (which is kept if the file is refused).",
         )
+        if classroom.in_class():
+            st.button(
+                "Hand in to the class",
+                key=f"{page}_hand_in",
+                on_click=_hand_in,
+                args=(page, runner, controls),
+                icon=":material/assignment_turned_in:",
+                width="stretch",
+                help="Sends this run to your class's lecturer: the saved run, its first picture and its numbers.",
+            )
         message = st.session_state.get(_MESSAGES, {}).pop(page, None)
         if message is not None:
             kind, text = message
             (st.success if kind == "success" else st.error)(text, icon=":material/inventory_2:")
             st.toast(text, icon=":material/inventory_2:")
         st.markdown("**Export**")
-        _download(
+        download(
             st,
             "Metric history (CSV)",
             lambda: runner.read(lambda trainer: export.history_csv(trainer.state_dict())),
@@ -146,7 +158,7 @@ def keep_popover(page: str, runner: Runner) -> None:
             key=f"{page}_csv",
             help="Every number the run recorded, one row per step (a column per curve).",
         )
-        _download(
+        download(
             st,
             "Timeline as GIF",
             lambda: timeline_gif(
@@ -159,6 +171,17 @@ def keep_popover(page: str, runner: Runner) -> None:
             help="What the run made at every recorded step, as an animation for slides "
             "(drawn when you press: a few seconds per ten frames).",
         )
+
+
+def _hand_in(page: str, runner: Runner, controls: dict[str, Any]) -> None:
+    """The hand-in button's callback: the run as Save the run writes it, the page's first picture
+    and its key numbers, to the class; said once committed (or why not)."""
+    raw = runner.read_run(lambda trainer, timeline: saved_run.save(page, trainer, timeline, controls))
+    numbers = runner.read(lambda trainer: export.key_numbers(trainer.state_dict()))
+    charts = st.session_state.get(_CHARTS, {}).get(st.session_state.get(link.PAGE), {})
+    picture = _png(next(iter(charts.values()))) if charts else b""
+    ok, said = classroom.hand_in(page, raw, picture, runner.status().step, numbers)
+    _say(page, "success" if ok else "error", said)
 
 
 def remember_chart(key: str, figure: dict | bytes) -> None:
@@ -186,8 +209,8 @@ def figure_export() -> None:
         key = st.selectbox("Figure", sorted(charts), key="keep_figure")
         file = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_") or "figure"
         png, svg = st.columns(2)
-        _download(png, "PNG", lambda: _png(charts[key]), f"{file}.png", "image/png", key="keep_png")
-        _download(
+        download(png, "PNG", lambda: _png(charts[key]), f"{file}.png", "image/png", key="keep_png")
+        download(
             svg,
             "SVG",
             lambda: export.in_own_process(export.chart_svg, [charts[key]])[0],
@@ -217,17 +240,40 @@ def _load(page: str) -> None:
         refused(page, file.name, err)
 
 
-def offer(page: str, loaded: LoadedRun, said: str) -> None:
+def offer(page: str, loaded: LoadedRun, said: str, drawn_only: bool = True) -> None:
     """Set the page's controls to those of `loaded` (a run of `page`; projector mode stays as it is) and keep it for the next page
     run (`take_loaded`, which says `said` at its step), with the controls as they were, to put back
-    if it is refused there. RunFileError if a lesson link locks a control the run sets otherwise."""
+    if it is refused there. RunFileError if a lesson link locks a control the run sets otherwise.
+    `drawn_only`: only the controls drawn so far (not a part of the page the run was not made on)."""
     state, ours = st.session_state, link.control_keys()
-    controls = {key: value for key, value in loaded.controls.items() if key in ours and key != link.PROJECTOR}
+    controls = {
+        key: value
+        for key, value in loaded.controls.items()
+        if (key in ours or not drawn_only) and key != link.PROJECTOR
+    }
     held = sorted(k for k in link.locked() if k in controls and controls[k] != state.get(k))
     if held:
         raise RunFileError(f"this lesson link locks {', '.join(held)}, which the saved run sets otherwise")
     state.setdefault(_LOADED, {})[page] = (loaded, link.current_values(), said)
     link.set_controls(controls, keep=(*link.locked(), link.PROJECTOR))
+
+
+def open_on_its_page(run: str, raw: bytes, said: str) -> None:
+    """Open the saved run `raw` of `run` on its own page, from another page (the class's hand-ins):
+    `take_pending` offers it there before the page draws its controls."""
+    st.session_state.setdefault(_PENDING, {})[run] = (raw, said)
+
+
+def take_pending(page: str) -> None:
+    """Before `page` (pages/<page>.py) draws its controls: offer the run that waits to be opened
+    there, if one does (`take_loaded` makes it the page's run)."""
+    pending = st.session_state.get(_PENDING, {})
+    for run in [run for run in pending if page_of(run) == page]:
+        raw, said = pending.pop(run)
+        try:
+            offer(run, saved_run.load(raw, run), said, drawn_only=False)
+        except RunFileError as err:
+            refused(run, "The run", err)
 
 
 def refused(page: str, name: str, err: Exception) -> None:

@@ -67,7 +67,7 @@ def finish(notices: DeltaGenerator) -> None:
     controls = state.get(_CONTROLS, {})
     for kind in (HIDE, LOCK):
         for name in sorted(names_in(st.query_params.get_all(kind)) - set(controls)):
-            _notice(f"The link's {kind}={name} names no control of this page: ignored.")
+            notice(f"The link's {kind}={name} names no control of this page: ignored.")
     for text in state.get(_NOTICES, []):
         notices.warning(text, icon=":material/link_off:")
     if state.pop(_RERUN, False):
@@ -75,7 +75,8 @@ def finish(notices: DeltaGenerator) -> None:
     state[_RESETS] = {}  # a refused control this run did not draw keeps nothing for later
 
 
-def _notice(text: str) -> None:
+def notice(text: str) -> None:
+    """Say `text` at the top of the page while it is open (a link's value refused, say)."""
     notices = st.session_state.setdefault(_NOTICES, [])
     if text not in notices:
         notices.append(text)
@@ -147,7 +148,7 @@ def _prepare(
         return
     kept = keep([v for v in values if accepts(v)]) if keep else []
     then = "The others are kept." if kept else "It is at its default."
-    _notice(f"The link's {key}={plain(raw)} was refused: “{plain(label, 60)}” takes {what}. {then}")
+    notice(f"The link's {key}={plain(raw)} was refused: “{plain(label, 60)}” takes {what}. {then}")
     resets[key] = kept or default
     state[_RERUN] = True
 

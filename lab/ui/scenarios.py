@@ -12,7 +12,7 @@ from lab import warm_start
 from lab.runner import Runner, RunStatus
 from lab.saved_run import RunFileError
 from lab.scenarios import SCENARIOS, Question, Scenario, find
-from lab.ui import keep, link, live, projector
+from lab.ui import classroom, keep, link, live, projector
 
 ACTIVE = "scenario_active"  # {"run", "name", "answer", "before", "trained"}: the scenario on screen
 LEFT = "scenario_left"  # the title of the scenario just left, said once
@@ -91,8 +91,9 @@ def _choose(run: str, scenario: Scenario, runner: Runner) -> None:
 
 
 def _answer(run: str, scenario: Scenario, key: str) -> None:
-    """ "Run it" callback: keep the student's answer, then play the run to the scenario's step."""
-    st.session_state[ACTIVE] = {**st.session_state[ACTIVE], "answer": st.session_state[key]}
+    """ "Run it" callback: keep the student's answer (and record it for their class, if they are in
+    one), then play the run to the scenario's step."""
+    _keep_answer(run, scenario, st.session_state[key])
     st.session_state[REQUEST] = {"run": run, "fresh": False, "steps": scenario.steps}
     st.session_state[live.WAITING] = None
 
@@ -104,6 +105,15 @@ def _leave() -> None:
     if active:
         link.set_controls(active["before"])
         st.session_state[LEFT] = find(active["run"], active["name"]).title
+
+
+def _keep_answer(run: str, scenario: Scenario, answer: str) -> None:
+    """The student's answer, kept for the panel and, in a class, recorded for it (committed before
+    the panel says so)."""
+    said = None
+    if scenario.question is not None:
+        said = classroom.record_answer(run, scenario.name, scenario.question.choices.index(answer))
+    st.session_state[ACTIVE] = {**st.session_state[ACTIVE], "answer": answer, "class_said": said}
 
 
 def _jump_button(
@@ -126,8 +136,9 @@ def _jump(run: str, scenario: Scenario, runner: Runner, key: str | None) -> None
     scenario's shipped run (`lab.warm_start`) as it loads a saved run; if it cannot, the run plays to
     the scenario's step instead."""
     runner.pause()
-    answer = st.session_state[key] if key is not None else st.session_state[ACTIVE]["answer"]
-    st.session_state[ACTIVE] = {**st.session_state[ACTIVE], "answer": answer, "trained": True}
+    if key is not None:
+        _keep_answer(run, scenario, st.session_state[key])
+    st.session_state[ACTIVE] = {**st.session_state[ACTIVE], "trained": True}
     st.session_state[live.WAITING] = None
     try:
         keep.offer(
@@ -183,6 +194,11 @@ def _panel(run: str, scenario: Scenario, active: dict[str, Any], runner: Runner)
         elif trained and runner.status().step < scenario.steps:
             _jump_button(st, run, scenario, runner, None, disabled=False)
         said = None if question is None else question.choices.index(answer)
+        if question is not None and active.get("class_said"):
+            st.caption(active["class_said"])
+            line = classroom.class_line(run, scenario.name, question)
+            if line:
+                st.markdown(line)
         live.live_view(
             runner,
             lambda snap: _what_happened(scenario, snap, said, runner.status()),

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.e2e
 skip_without_browser()
 
 
-def _serious(page) -> list[str]:
+def serious_violations(page) -> list[str]:
+    """axe-core's critical and serious violations on the page as it is, one line each."""
     found = Axe().run(page).response["violations"]
     return [
         f"{v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['help']} — {v['nodes'][0]['html'][:120]}"
@@ -25,10 +26,10 @@ def test_no_critical_or_serious_violation_on_any_page_before_or_after_play(app_u
     with browser_page(1440, 900) as page:
         page.goto(app_url)
         wait_until_idle(page)
-        problems += [f"home: {p}" for p in _serious(page)]
+        problems += [f"home: {p}" for p in serious_violations(page)]
         for name in LESSONS:
             first_picture(page, app_url, name)
-            problems += [f"{name} before Play: {p}" for p in _serious(page)]
+            problems += [f"{name} before Play: {p}" for p in serious_violations(page)]
             play_a_moment(page, name)
-            problems += [f"{name} after Play: {p}" for p in _serious(page)]
+            problems += [f"{name} after Play: {p}" for p in serious_violations(page)]
     assert not problems, "\n".join(problems)

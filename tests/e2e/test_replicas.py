@@ -1,6 +1,6 @@
 """More than one server: two lab processes behind nginx (Debian's package) with the committed
 `deploy/nginx.conf`: the websocket passes the proxy, a browser stays on its replica, and its session
-survives the other replica being restarted."""
+survives the other replica being restarted; with PostgreSQL behind both, a class is one room."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import ROOT, app_server, free_port, healthy
+from bench import postgres
+from bench.browser import ROOT, app_server, chromium, free_port, healthy
 from tests.e2e.server import browser_page, skip_without_browser, step_count, wait_until_idle
+from tests.e2e.test_class import answer, start_class
 
 pytestmark = pytest.mark.e2e
 skip_without_browser()
@@ -111,3 +113,20 @@ def test_a_session_survives_the_other_replica_restarting():
             assert step_count(page) == 4  # the same session: not a fresh one at step 0
             assert _open_connections(mine[0]) > 0
             assert page.get_by_text("Connection error").count() == 0
+
+
+def test_a_class_is_one_room_across_replicas():
+    """Two replicas, one PostgreSQL: the lecturer's browser on one replica starts a class, a
+    student's on the other answers its question; the lecturer's view counts the answer."""
+    if not postgres.available():
+        if os.environ.get("REQUIRE_BROWSER"):
+            raise RuntimeError(
+                "REQUIRE_BROWSER is set but PostgreSQL is missing (apt-get install postgresql)"
+            )
+        pytest.skip("PostgreSQL's initdb and pg_ctl are not installed")
+    with postgres.throwaway_postgres() as database, ExitStack() as stack, chromium() as browser:
+        env = {"LAB_DATABASE_URL": database, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+        first, second = (stack.enter_context(app_server(env=env)) for _ in range(2))
+        lecturer, code = start_class(browser, first.url)
+        answer(browser, second.url, code, 1)
+        lecturer.wait_for_selector("text=(1 answered)", timeout=30_000)

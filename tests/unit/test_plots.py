@@ -262,3 +262,18 @@ def test_every_curve_template_carries_a_tooltip_of_its_axes():
     assert [t["title"] for t in line["encoding"]["tooltip"]] == ["step", "loss"]
     assert line["mark"] == {"type": "line", "point": {"opacity": 0, "size": 60}}  # points to hover
     assert "tooltip" not in rule["encoding"]
+
+
+def test_the_class_answers_chart_holds_each_choices_count_and_share():
+    from lab.plots.classroom import answers_chart
+
+    spec = answers_chart(("left", "middle", "right"), (1, 3, 0), 1)
+    (rows,) = spec["datasets"].values()
+    assert [(r["choice"], r["students"]) for r in rows] == [
+        ("(1) left", 1),
+        ("(2) middle", 3),
+        ("(3) right", 0),
+    ]
+    assert [r["share"] for r in rows] == [0.25, 0.75, 0.0]
+    assert [r["what the run shows"] for r in rows] == ["another", "this", "another"]
+    assert answers_chart(("a", "b"), (0, 0), None)["datasets"]  # nobody answered yet: no 0/0

@@ -1,0 +1,1 @@
+"""The class as one room: a store every replica of the lab shares (`store.py`)."""
