@@ -99,8 +99,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         results["sqlite"] = measure(f"sqlite:///{Path(folder) / 'classes.db'}", args.students, handin)
     if available():
-        with throwaway_postgres(durable=True) as url:
-            results["postgresql"] = measure(url, args.students, handin)
+        with throwaway_postgres(durable=True) as server:
+            results["postgresql"] = measure(server.url, args.students, handin)
     print(
         f"{'store':<11} {'students':>8} {'answers':>8} {'hand-ins':>8} {'p95 answer s':>13} {'p95 hand-in s':>14} {'MB':>6}"
     )

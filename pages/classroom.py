@@ -1,11 +1,6 @@
 """The class: a lecturer starts one and watches the room's answers and hand-ins, live; a student
 who opened the class's link sees which class they are in and may give a name."""
 
-import csv
-import io
-import re
-import zipfile
-
 import streamlit as st
 
 from lab.classroom.store import ClassInfo, HandIn
@@ -22,7 +17,8 @@ OPEN = "class_open"  # (page, code): a hand-in to open in the lecturer's own vie
 
 
 def _start() -> None:
-    made, problem = classroom.attempt(lambda s: s.create_class(st.session_state.get("class_title", "")))
+    title, lessons = st.session_state.get("class_title", ""), st.session_state.get("class_lessons", [])
+    made, problem = classroom.attempt(lambda s: s.create_class(title, lessons))
     if made is None:
         st.session_state[NEW_KEY] = ("error", problem)
         return
@@ -53,12 +49,30 @@ def start_or_open() -> None:
     with new.form("class_start"):
         st.markdown("**Start a class**")
         st.text_input("Title", max_chars=80, placeholder="Lecture 9: GANs", key="class_title")
+        st.multiselect(
+            "Lessons",
+            list(LESSON_PAGES),
+            default=list(LESSON_PAGES),
+            format_func=lambda name: LESSON_PAGES[name][0],
+            key="class_lessons",
+            help="Linked on the students' class page, with the class's code in each link.",
+        )
         st.form_submit_button("Start", on_click=_start, icon=":material/add:", type="primary")
     with old.form("class_open"):
         st.markdown("**Open a class view**")
         st.text_input("Class code", max_chars=12, key="class_open_code")
         st.text_input("Teacher key", type="password", key="class_open_key")
         st.form_submit_button("Open", on_click=_open_view, icon=":material/key:")
+
+
+def lesson_links(info: ClassInfo) -> None:
+    """The class's lessons, each linked with the class's code in it."""
+    for name in info.lessons:
+        if name in LESSON_PAGES:
+            title, icon = LESSON_PAGES[name]
+            st.page_link(
+                f"pages/{name}.py", label=title, icon=icon, query_params={classroom.CLASS: info.code}
+            )
 
 
 def student_view(info: ClassInfo) -> None:
@@ -70,9 +84,13 @@ def student_view(info: ClassInfo) -> None:
     )
     st.text_input(
         "Your name, shown with what you hand in (optional; anonymous if empty)",
+        value=st.session_state.get(classroom.NAME, ""),
         max_chars=40,
-        key=classroom.NAME,
+        key="class_name_input",
+        on_change=lambda: st.session_state.update({classroom.NAME: st.session_state["class_name_input"]}),
     )
+    st.markdown("**The class's lessons**")
+    lesson_links(info)
 
 
 def _reveal(code: str, key: str, run: str, scenario: str) -> None:
@@ -133,35 +151,6 @@ def answers_view(code: str, key: str) -> None:
                 )
 
 
-def _zip(code: str, handins: list[HandIn]) -> bytes:
-    """Every hand-in as files (the saved run and its picture) and one CSV of their numbers."""
-    found = classroom.store()
-    buffer, table = io.BytesIO(), io.StringIO()
-    rows = csv.writer(table, lineterminator="\n")
-    rows.writerow(["file", "name", "lesson", "step", "numbers"])
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for handin in handins:
-            files = found.handin_files(code, handin.id) if found else None
-            if files is None:
-                continue
-            stem = f"{handin.id:03d}-{re.sub(r'[^A-Za-z0-9]+', '_', handin.name)[:30]}-{handin.run}-step{handin.step}"
-            picture, run_file = files
-            archive.writestr(f"{stem}.labrun", run_file)
-            if picture:
-                archive.writestr(f"{stem}.png", picture)
-            rows.writerow(
-                [
-                    stem,
-                    handin.name,
-                    handin.run,
-                    handin.step,
-                    "; ".join(f"{k} = {v:g}" for k, v in handin.numbers.items()),
-                ]
-            )
-        archive.writestr("handins.csv", table.getvalue())
-    return buffer.getvalue()
-
-
 SORTS = {
     "newest first": (lambda h: -h.at),
     "oldest first": (lambda h: h.at),
@@ -187,7 +176,7 @@ def handins_view(code: str) -> None:
     keep.download(
         right,
         "Download all (zip)",
-        lambda: _zip(code, handins),
+        lambda: classroom.store().handins_zip(code),
         f"class-{code}-handins.zip",
         "application/zip",
         icon=":material/folder_zip:",
@@ -239,6 +228,8 @@ def teacher_view(info: ClassInfo, key: str) -> None:
         f"`?class={info.code}` added):"
     )
     st.code(f"{base}/?class={info.code}", language=None)
+    with st.expander("The class's lessons (the links carry the class)"):
+        lesson_links(info)
     new = st.session_state.get(NEW_KEY)
     if isinstance(new, tuple) and new[0] == info.code:
         st.warning(

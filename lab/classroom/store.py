@@ -13,12 +13,16 @@ teacher key is kept only as its SHA-256 (it is 128 random bits, so no slow hash 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 import json
 import os
+import re
 import secrets
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +50,7 @@ class Limits:
     handin_bytes: int = 8_000_000  # the saved run and its picture together
     handins_per_student: int = 5
     handins_per_class: int = 300
-    days: float = 14.0  # a class and everything in it is deleted this long after it was made
+    days: float = float(os.environ.get("LAB_CLASS_DAYS", 14))  # then the class and all in it are deleted
 
 
 # ---------------------------------------------------------------------------------- the schema
@@ -57,6 +61,7 @@ classes = sa.Table(
     metadata,
     sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
     sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("lessons", sa.String(400), nullable=False),  # the lessons' pages, comma-separated
     sa.Column("key_hash", sa.String(64), nullable=False),
     sa.Column("created", sa.Float, nullable=False),
     sa.Column("expires", sa.Float, nullable=False),
@@ -126,7 +131,10 @@ def _engine(url: str) -> Engine:
             connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # a server that is down answers at once; one that cannot be reached is given 3 s, not minutes
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 3}
+    )
 
 
 def _hash(key: str) -> str:
@@ -137,6 +145,7 @@ def _hash(key: str) -> str:
 class ClassInfo:
     code: str
     title: str
+    lessons: tuple[str, ...]  # the pages (pages/<name>.py) the lecturer chose for it
     expires: float
 
 
@@ -187,9 +196,11 @@ class Store:
         return self.version()
 
     # ------------------------------------------------------------------------------ classes
-    def create_class(self, title: str) -> tuple[str, str]:
-        """A new class: (code, teacher key). The key is shown once; only its hash is kept."""
+    def create_class(self, title: str, lessons: Sequence[str] = ()) -> tuple[str, str]:
+        """A new class on `lessons` (page names): (code, teacher key). The key is shown once; only
+        its hash is kept."""
         title = title.strip()[: self.limits.title] or "A class"
+        chosen = ",".join(name for name in lessons if name.isidentifier())[:400]
         key, now = secrets.token_urlsafe(16), self.clock()
         for _ in range(10):
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -199,6 +210,7 @@ class Store:
                         classes.insert().values(
                             code=code,
                             title=title,
+                            lessons=chosen,
                             key_hash=_hash(key),
                             created=now,
                             expires=now + self.limits.days * DAY,
@@ -217,7 +229,11 @@ class Store:
         self.purge_expired()
         with self.engine.connect() as c:
             row = c.execute(sa.select(classes).where(classes.c.code == code)).first()
-        return ClassInfo(row.code, row.title, row.expires) if row else None
+        return (
+            ClassInfo(row.code, row.title, tuple(filter(None, row.lessons.split(","))), row.expires)
+            if row
+            else None
+        )
 
     def is_teacher(self, code: str, key: str) -> bool:
         code_ = normal_code(code)
@@ -375,6 +391,28 @@ class Store:
                 )
             ).first()
         return (bytes(row.picture), bytes(row.saved_run)) if row else None
+
+    def handins_zip(self, code: str) -> bytes:
+        """Every hand-in of the class as files (`<id>-<name>-<lesson>-step<n>.labrun` and `.png`)
+        and `handins.csv`, one row of numbers per hand-in, in one zip."""
+        buffer, table = io.BytesIO(), io.StringIO()
+        rows = csv.writer(table, lineterminator="\n")
+        rows.writerow(["file", "name", "lesson", "step", "numbers"])
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for handin in self.handins(code):
+                files = self.handin_files(code, handin.id)
+                if files is None:
+                    continue
+                name = re.sub(r"[^A-Za-z0-9]+", "_", handin.name)[:30]
+                stem = f"{handin.id:03d}-{name}-{handin.run}-step{handin.step}"
+                picture, saved_run = files
+                archive.writestr(f"{stem}.labrun", saved_run)
+                if picture:
+                    archive.writestr(f"{stem}.png", picture)
+                numbers = "; ".join(f"{key} = {value:g}" for key, value in handin.numbers.items())
+                rows.writerow([stem, handin.name, handin.run, handin.step, numbers])
+            archive.writestr("handins.csv", table.getvalue())
+        return buffer.getvalue()
 
     def size(self) -> int:
         """Bytes the store holds in its hand-ins' files (the bulk of it)."""

@@ -125,7 +125,7 @@ def test_a_class_is_one_room_across_replicas():
             )
         pytest.skip("PostgreSQL's initdb and pg_ctl are not installed")
     with postgres.throwaway_postgres() as database, ExitStack() as stack, chromium() as browser:
-        env = {"LAB_DATABASE_URL": database, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+        env = {"LAB_DATABASE_URL": database.url, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
         first, second = (stack.enter_context(app_server(env=env)) for _ in range(2))
         lecturer, code = start_class(browser, first.url)
         answer(browser, second.url, code, 1)

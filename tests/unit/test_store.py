@@ -3,10 +3,13 @@ same tests on both."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +31,8 @@ def postgres_server() -> Iterator[str]:
                 "REQUIRE_BROWSER is set but PostgreSQL is missing (apt-get install postgresql)"
             )
         pytest.skip("PostgreSQL's initdb and pg_ctl are not installed (apt-get install postgresql)")
-    with throwaway_postgres() as url:
-        yield url
+    with throwaway_postgres() as server:
+        yield server.url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -91,6 +94,8 @@ def test_codes_are_short_and_random_and_only_the_keys_hash_is_kept(url: str) -> 
         stored = [tuple(row) for row in c.execute(sa.text("SELECT * FROM classes"))]
     assert not any(key in str(row) for row in stored for _, key in made)
     assert store.find_class(code.lower()).code == code and store.find_class("NOPE00") is None
+    code, _ = store.create_class("Lecture 9", ["gan_playground", "saturation", "no such; page"])
+    assert store.find_class(code).lessons == ("gan_playground", "saturation")
 
 
 def test_one_answer_per_student_and_scenario_the_last_one_kept(url: str) -> None:
@@ -201,3 +206,23 @@ def test_what_was_acknowledged_survives_the_process_that_wrote_it(url: str) -> N
 def test_an_unreachable_database_says_so() -> None:
     with pytest.raises(sa.exc.OperationalError):
         Store("postgresql+psycopg://lab@127.0.0.1:9/postgres?connect_timeout=2")
+
+
+def test_all_hand_ins_download_as_one_zip_with_their_numbers(url: str) -> None:
+    store = Store(url)
+    code, _ = store.create_class("Class")
+    store.hand_in(code, "a", "Ada <b>", "vae", 7, {"ELBO": -90.5}, b"png", b"run-a")
+    store.hand_in(code, "b", "", "gan_playground", 12, {}, b"", b"run-b")
+    other, _ = store.create_class("Another class")
+    store.hand_in(other, "c", "Cy", "vae", 1, {}, b"p", b"run-c")
+    with zipfile.ZipFile(io.BytesIO(store.handins_zip(code))) as archive:
+        names = sorted(archive.namelist())
+        assert names == [
+            "001-Ada_b_-vae-step7.labrun",
+            "001-Ada_b_-vae-step7.png",
+            "002-anonymous-gan_playground-step12.labrun",
+            "handins.csv",
+        ]
+        assert archive.read("001-Ada_b_-vae-step7.labrun") == b"run-a"
+        rows = list(csv.reader(io.StringIO(archive.read("handins.csv").decode())))
+    assert rows[1][1:] == ["Ada <b>", "vae", "7", "ELBO = -90.5"] and len(rows) == 3
