@@ -10,6 +10,7 @@ from lab.density_estimation import (
 )
 from lab.lessons import LESSONS
 from lab.plots import density_estimation as plots
+from lab.scenarios import density_outcome
 from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
 
@@ -50,7 +51,9 @@ def draw_three_ways(snap: ThreeWaysSnapshot) -> None:
         projector.columns(st, 4, per_row=2), plots.density_panels(snap), plots.PANELS, strict=True
     ):
         with column:
-            projector.chart(st, chart, key=f"density of {plots.PANELS[name]}", width="content")
+            projector.chart(
+                st, chart, key=f"density of {plots.PANELS[name]}", now=density_outcome(snap), width="content"
+            )
     measured = int(snap.scores["step"][-1])
     st.caption(
         f"Densities and samples at step {measured:,} (measured every {EVAL_EVERY:,} steps), each density smoothed by a Gaussian of "

@@ -12,6 +12,7 @@ from lab.gan.figure1 import (
 )
 from lab.lessons import LESSONS
 from lab.plots import figure1 as plots
+from lab.scenarios import figure1_outcome
 from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.page import run_through_app
 
@@ -51,7 +52,9 @@ def draw_figure(panels: list[Figure1Panel]) -> None:
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             st.markdown(f"**{panel.title}**")
-            projector.chart(st, plots.figure1_chart(panel), key=f"Figure 1: {panel.title}")
+            projector.chart(
+                st, plots.figure1_chart(panel), key=f"Figure 1: {panel.title}", now=figure1_outcome([panel])
+            )
             a, b, c = st.columns(3)
             a.metric(
                 "JSD(p_data ‖ p_G)",

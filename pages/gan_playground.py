@@ -5,6 +5,7 @@ import streamlit as st
 from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot
 from lab.gan.slow_motion import sub_step_view
 from lab.plots import playground as plots
+from lab.scenarios import modes_outcome
 from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.gan_controls import against_collapse, gan_config_sidebar
 from lab.ui.page import run_through_app
@@ -46,6 +47,7 @@ def draw_field(snap: GANSnapshot) -> None:
         st,
         plots.field_chart(snap, shown, true_scale=true_scale),
         key="the plane: p_data, G(z) and D(x)",
+        now=modes_outcome(snap),
         width="content",
     )
     scale = (

@@ -6,6 +6,7 @@ from lab.gan.mnist_gan import EVAL_EVERY, MNISTSnapshot
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
+from lab.scenarios import mnist_outcome
 from lab.ui import live, projector, scenarios, slow_motion
 from lab.ui.mnist_gan_controls import mnist_gan_config_sidebar
 from lab.ui.page import run_through_app
@@ -59,6 +60,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
             st,
             image_grid(snap.samples, 8, scale=3),
             key="digits G makes",
+            now=mnist_outcome(snap),
             caption="G(z) at the same 64 z every refresh.",
         )
         projector.image(

@@ -13,6 +13,7 @@ from lab.gan.optimal_d import (
     proof_at,
 )
 from lab.plots import optimal_d as plots
+from lab.scenarios import d_star_2d_outcome, d_star_outcome
 from lab.ui import link, live, projector, scenarios, slow_motion
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.optimal_d_controls import d_config_sidebar, inner_loop_toggle
@@ -65,7 +66,9 @@ if part.startswith("1-D"):
         c.metric("JSD(p_data ‖ p_G)", f"{snap.jsd:.4f}", help="nats, in [0, log 2]")
         d.metric("2·JSD (slide's D_JSD)", f"{2 * snap.jsd:.4f}")
         e.metric("max |D − D*|", f"{snap.gap:.3f}", help="over the region holding 98 % of the mass")
-        projector.chart(st, plots.densities_chart(snap), key="p_data, p_G, D and D*")
+        projector.chart(
+            st, plots.densities_chart(snap), key="p_data, p_G, D and D*", now=d_star_outcome(snap)
+        )
         st.caption(
             "Areas: the densities p_data and p_G (left axis). Lines: the trained D(x) and the optimal "
             "D*(x) = p_data/(p_data + p_G) (right axis). D is trained by logistic regression: real "
@@ -156,7 +159,7 @@ else:
             strict=True,
         ):
             with column:
-                projector.chart(st, chart, key=key, width="content")
+                projector.chart(st, chart, key=key, now=d_star_2d_outcome(snap), width="content")
         st.metric(
             "mean |D − D*| where the mass is",
             f"{snap.gap:.2f}",

@@ -17,6 +17,7 @@ from lab.gan.saturation import (
 from lab.gan.theory import expected_log_ratio
 from lab.lessons import LESSONS
 from lab.plots import saturation as plots
+from lab.scenarios import saturation_outcome
 from lab.ui import link, live, projector, scenarios, sessions, slow_motion
 from lab.ui.errors import friendly_errors
 from lab.ui.page import run_through_app
@@ -98,6 +99,7 @@ with live_tab:
                     st,
                     plots.samples_chart(snap, model),
                     key=f"G(z) and D under loss ({model + 1})",
+                    now=saturation_outcome(snap),
                     width="content",
                 )
                 projector.chart(

@@ -5,6 +5,7 @@ import streamlit as st
 from lab.lessons import LESSONS
 from lab.plots import semi_supervised as plots
 from lab.plots.raster import image_grid
+from lab.scenarios import semi_outcome
 from lab.semi.measured import MEASURED
 from lab.semi.trainer import DEFAULT_ALPHA, EVAL_EVERY, METHODS
 from lab.semi.views import SemiSnapshot
@@ -89,6 +90,7 @@ def draw(snap: SemiSnapshot) -> None:
                 column,
                 plots.boundary_chart(snap, run),
                 key=("decision boundary, labelled + unlabelled", "decision boundary, labels alone")[run],
+                now=semi_outcome(snap),
                 width="content",
             )
         st.caption(

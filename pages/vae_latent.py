@@ -6,6 +6,7 @@ from lab.data import toy
 from lab.plots import vae as plots
 from lab.plots.numbers import figure
 from lab.plots.raster import image_grid
+from lab.scenarios import vae_outcome
 from lab.ui import link, live, projector, scenarios
 from lab.ui.page import run_through_app
 from lab.ui.vae_controls import vae_config_sidebar
@@ -71,7 +72,7 @@ def draw_vae(snap: VAESnapshot) -> None:
         chosen = st.session_state.get("vae_ellipses", [0, 1, 2, 3, 4])
         chart, how = plots.latent_chart(snap, chosen)
         st.markdown(f"**Latent space**: {how}")
-        projector.chart(st, chart, key="the latent space", width="content")
+        projector.chart(st, chart, key="the latent space", now=vae_outcome(snap), width="content")
         ellipses = (
             "Black: 2σ ellipses of q(z|x) = N(μ(x), Σ(x)) for the chosen examples; Σ(x) is diagonal (the "
             "encoder outputs one variance per coordinate), so the ellipses are axis-aligned."

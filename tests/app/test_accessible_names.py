@@ -23,3 +23,24 @@ def test_every_chart_is_named_by_what_it_shows(page):
     names = [e.proto.alt for e in charts]
     assert all(name and ":" in name for name in names), names
     assert len(set(names)) == len(names), "two charts under one name"
+
+
+LEAD = {
+    "density_estimation": "KL(p_data ‖ p_θ)",
+    "gan_playground": "modes covered",
+    "optimal_d": "max |D − D*|",
+    "figure1": "JSD",
+    "saturation": "D(G(z))",
+    "vae_latent": "ELBO",
+    "semi_supervised": "accuracy",
+}
+"""What each lesson's first picture says it shows now, in the lesson's own words (`now=`)."""
+
+
+@pytest.mark.parametrize("page", list(LEAD))
+def test_the_first_picture_says_what_the_run_shows_now(page):
+    at = open_page(f"pages/{page}.py")
+    at.button(key="step").click().run()
+    names = [e.proto.alt for e in _elements(at._tree) if getattr(e, "type", None) == "vega_lite_chart"]
+    told = [name for name in names if ". Now, " in name]
+    assert told and LEAD[page] in told[0], names
