@@ -8,6 +8,7 @@ the training thread waits for the GIL. So each figure's layout is built once wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
@@ -122,6 +123,35 @@ def for_projector(spec: dict) -> dict:
     config["text"] = {**config.get("text", {}), "fontSize": 11 * PROJECTOR_FONT}
     out["config"] = config
     return out
+
+
+def on_dark(spec: dict) -> dict:
+    """The same chart for a dark page: every grey (black included) written in the spec, the ink of
+    its rules, lines, text and axes, turned to its mirror (#222222 → #dddddd), colours kept. A chart
+    drawn over a picture of its own (an image mark: a heat map) keeps the ink of its marks, which
+    that picture's light background carries; its axes and legends (`config`) turn light all the
+    same. The data are not copied."""
+    if any(_kind(node.get("mark")) == "image" for node in _views(spec)):
+        return {**spec, **{key: _mirrored(spec[key]) for key in ("config", "title") if key in spec}}
+    return _mirrored(spec)
+
+
+def _kind(mark: str | dict | None) -> str | None:
+    return mark if isinstance(mark, str) else (mark or {}).get("type")
+
+
+def _mirrored(node):
+    if isinstance(node, dict):
+        return {
+            key: value if key in ("data", "datasets") else _mirrored(value) for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_mirrored(item) for item in node]
+    if isinstance(node, str) and re.fullmatch(r"#([0-9a-fA-F]{2})\1\1", node):
+        return "#" + f"{255 - int(node[1:3], 16):02x}" * 3
+    if node == "black":
+        return "#ffffff"
+    return node
 
 
 PROJECTOR_ROOM = 60

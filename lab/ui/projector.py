@@ -12,13 +12,13 @@ import streamlit as st
 from plotly.graph_objects import Figure
 from streamlit.delta_generator import DeltaGenerator
 
-from lab.plots.vega import PROJECTOR_FONT, description, for_projector
+from lab.plots.vega import PROJECTOR_FONT, description, for_projector, on_dark
 from lab.ui import keep, link
 
 KEY = link.PROJECTOR
 
-# Larger type everywhere (Streamlit sizes its text in rem), black text, and captions and widget
-# labels as dark as the body text instead of grey.
+# Larger type everywhere (Streamlit sizes its text in rem), black text (white on a dark page), and
+# captions and widget labels as dark (as light) as the body text instead of grey.
 CSS = """
 <style>
 html { font-size: 22px !important; }
@@ -43,6 +43,11 @@ def is_on() -> bool:
     return bool(st.session_state.get(KEY, False))
 
 
+def is_dark() -> bool:
+    """Whether the student's page is in the dark theme (chosen in the app's menu, or the system's)."""
+    return st.context.theme.type == "dark"
+
+
 def toggle() -> bool:
     """The switch, in the sidebar under the lessons' menu (bound to ?projector=true, so a link can
     open a lesson in projector mode)."""
@@ -53,7 +58,7 @@ def toggle() -> bool:
         help="Large fonts, thick lines, high contrast: for the back of a lecture hall.",
     )
     if on:
-        st.html(CSS)
+        st.html(CSS.replace("#000000", "#ffffff") if is_dark() else CSS)  # white ink on a dark page
     return on
 
 
@@ -80,6 +85,8 @@ def chart(where: DeltaGenerator, spec: dict, now: str | None = None, **kwargs: A
     shows now (`vega.description`, from its key; `now`: the lesson's own words for it, e.g. "step
     2,400: 8 of 8 modes covered, 96 % of the samples high quality")."""
     shown = for_projector(spec) if is_on() else spec
+    if is_dark():
+        shown = on_dark(shown)
     title = spec.get("title")
     name = kwargs.get("key") or (title if isinstance(title, str) else "chart")
     kwargs.setdefault("alt", description(name, shown) + (f". Now, {now}" if now else ""))
@@ -119,5 +126,7 @@ def image(where: DeltaGenerator, png: bytes, *, key: str, now: str | None = None
 def plotly_chart(where: DeltaGenerator, figure: Figure, **kwargs: Any) -> None:
     """`where.plotly_chart(figure, **kwargs)`, its fonts larger when projector mode is on."""
     if is_on():
-        figure.update_layout(font={"size": 14 * PROJECTOR_FONT, "color": "#000000"})
+        figure.update_layout(
+            font={"size": 14 * PROJECTOR_FONT, "color": "#ffffff" if is_dark() else "#000000"}
+        )
     where.plotly_chart(figure, **kwargs)

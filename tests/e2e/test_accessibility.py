@@ -4,7 +4,7 @@ before and after Play: no critical and no serious violation."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from bench.browser import LESSONS, first_picture
+from bench.browser import LESSONS, chromium, first_picture
 from tests.e2e.server import browser_page, play_a_moment, skip_without_browser, wait_until_idle
 
 pytestmark = pytest.mark.e2e
@@ -32,4 +32,22 @@ def test_no_critical_or_serious_violation_on_any_page_before_or_after_play(app_u
             problems += [f"{name} before Play: {p}" for p in serious_violations(page)]
             play_a_moment(page, name)
             problems += [f"{name} after Play: {p}" for p in serious_violations(page)]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_critical_or_serious_violation_on_any_page_in_the_dark_theme(app_url):
+    """The dark theme a student may choose (here: the system's, as the browser reports it), every page
+    before Play: the captions' and labels' contrast holds there too."""
+    problems = []
+    with chromium() as browser:
+        page = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme="dark").new_page()
+        page.goto(app_url)
+        wait_until_idle(page)
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+            != "rgb(255, 255, 255)"
+        )
+        for name in LESSONS:
+            first_picture(page, app_url, name)
+            problems += [f"{name}, dark: {p}" for p in serious_violations(page)]
     assert not problems, "\n".join(problems)

@@ -277,3 +277,28 @@ def test_the_class_answers_chart_holds_each_choices_count_and_share():
     assert [r["share"] for r in rows] == [0.25, 0.75, 0.0]
     assert [r["what the run shows"] for r in rows] == ["another", "this", "another"]
     assert answers_chart(("a", "b"), (0, 0), None)["datasets"]  # nobody answered yet: no 0/0
+
+
+def test_on_a_dark_page_grey_ink_turns_light_and_a_heat_maps_marks_keep_theirs():
+    from lab.plots.vega import on_dark
+
+    lines = {
+        "layer": [{"mark": {"type": "rule", "color": "#222222"}}, {"mark": "line", "encoding": {}}],
+        "config": {"axis": {"labelColor": "#000000"}},
+        "encoding": {"color": {"scale": {"range": ["#e66101", "#0877bd", "#000000"]}}},
+        "datasets": {"d": [{"c": "#000000"}]},
+    }
+    dark = on_dark(lines)
+    assert (
+        dark["layer"][0]["mark"]["color"] == "#dddddd" and dark["config"]["axis"]["labelColor"] == "#ffffff"
+    )
+    assert dark["encoding"]["color"]["scale"]["range"] == ["#e66101", "#0877bd", "#ffffff"]  # colours kept
+    assert dark["datasets"] is lines["datasets"]  # data are data, not ink
+    field = {
+        "layer": [{"mark": "image"}, {"mark": {"type": "line", "color": "#222222"}}],
+        "config": lines["config"],
+    }
+    dark = on_dark(field)
+    assert (
+        dark["layer"][1]["mark"]["color"] == "#222222" and dark["config"]["axis"]["labelColor"] == "#ffffff"
+    )
