@@ -116,17 +116,30 @@ def test_a_session_survives_the_other_replica_restarting():
 
 
 def test_a_class_is_one_room_across_replicas():
-    """Two replicas, one PostgreSQL: the lecturer's browser on one replica starts a class, a
-    student's on the other answers its question; the lecturer's view counts the answer."""
+    """Two replicas behind nginx, one PostgreSQL: the lecturer's browser lands on one replica and
+    starts a class; students' browsers come in until one lands on the other replica (each browser
+    gets its own random cookie) and answers the class's question; the lecturer's view counts it."""
     if not postgres.available():
         if os.environ.get("REQUIRE_BROWSER"):
             raise RuntimeError(
                 "REQUIRE_BROWSER is set but PostgreSQL is missing (apt-get install postgresql)"
             )
         pytest.skip("PostgreSQL's initdb and pg_ctl are not installed")
+    ports = (free_port(), free_port())
     with postgres.throwaway_postgres() as database, ExitStack() as stack, chromium() as browser:
         env = {"LAB_DATABASE_URL": database.url, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
-        first, second = (stack.enter_context(app_server(env=env)) for _ in range(2))
-        lecturer, code = start_class(browser, first.url)
-        answer(browser, second.url, code, 1)
-        lecturer.wait_for_selector("text=(1 answered)", timeout=30_000)
+        for port in ports:
+            stack.enter_context(app_server(port=port, env=env))
+        url = stack.enter_context(_nginx(ports))
+        lecturer, code = start_class(browser, url)
+        (theirs,) = [port for port in ports if _open_connections(port) > 0]
+        answered = 0  # every student answers: those on the lecturer's replica count too
+        while answered < 12:
+            student = answer(browser, url, code, 1)
+            answered += 1
+            if _open_connections(ports[1 - ports.index(theirs)]) > 0:
+                break
+            student.context.close()
+        else:
+            pytest.fail("twelve browsers in a row landed on the lecturer's replica")
+        lecturer.wait_for_selector(f"text=({answered} answered)", timeout=30_000)
