@@ -75,10 +75,6 @@ class ThreeWaysConfig:
     live_fields: ClassVar[tuple[str, ...]] = ("components",)
     """K alone keeps the run: the mixture is refit, the GAN and the VAE go on."""
 
-    def describe(self) -> str:
-        mixture = "a single Gaussian" if self.components == 1 else f"mixture of {self.components} Gaussians"
-        return f"{toy.get(self.data).title} · {mixture} · GAN and VAE (2-D latent) · seed {self.seed}"
-
 
 class ThreeWays:
     """The three models on the same training sample; the GAN and the VAE train step for step, the

@@ -14,7 +14,7 @@ class TrainingDiverged(RuntimeError):
 class Trainer(Protocol):
     """The protocol every trainer of the lab follows (construct it from a config dataclass)."""
 
-    config: Any  # the run's settings; `config.describe()` is the page's one-line summary
+    config: Any  # the run's settings (a dataclass of plain fields; `lab.ui.run_line` says it in one line)
     device: Any  # the torch.device it trains on
     step_count: int
 

@@ -74,11 +74,6 @@ class Figure1Config(GANConfig):
         if toy.get(self.data).dim != 1 or self.compare not in COMPARISONS or self.d_pretrain < 0:
             raise ValueError(f"1-D data, d_pretrain >= 0 and a comparison in {tuple(COMPARISONS)}")
 
-    def describe(self, losses: str | None = None) -> str:
-        where = f" · G starts at {self.g_start:g}" if self.g_start else ""
-        both = "(1) and (2), one run each" if self.compare == "losses" else losses
-        return super().describe(both) + where + f" · {COMPARISONS[self.compare]}"
-
     def sides(self) -> list[tuple[str, Figure1Config]]:
         """The runs to train, each with its title: one, or the two the comparison names."""
         if self.compare == "inner_loop":

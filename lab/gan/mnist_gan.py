@@ -41,10 +41,6 @@ class MNISTGANConfig(GANConfig):
         if self.data != "mnist" or self.architecture not in ARCHITECTURES:
             raise ValueError(f"data='mnist' and an architecture in {ARCHITECTURES}")
 
-    @property
-    def nets(self) -> str:
-        return "DCGAN conv nets" if self.architecture == "dcgan" else f"MLPs {self.depth}×{self.width}"
-
 
 MNIST_DEFAULTS = MNISTGANConfig()
 

@@ -108,23 +108,6 @@ class DConfig:
         p_data = toy.get(self.data)
         return p_data if self.p_g is None else self.p_g.mixture(p_data.extent)
 
-    def describe(self) -> str:
-        p_g = (
-            "p_G = p_data"
-            if self.p_g is None
-            else (
-                "p_G a single Gaussian"
-                if len(self.p_g.means) == 1
-                else f"p_G a mixture of {len(self.p_g.means)} Gaussians"
-            )
-        )
-        shape = "logistic regression on x" if self.depth == 0 else f"{self.depth}×{self.width} units"
-        ratio = "" if self.ratio == 1 else f" · real:fake = {self.ratio:g}:1"
-        return (
-            f"{toy.get(self.data).title} · {p_g} · D: {shape} · Adam lr {self.lr:g} · m = {self.batch_size}"
-            f"{ratio} · seed {self.seed}"
-        )
-
 
 @dataclass
 class DSnapshot:
@@ -339,10 +322,6 @@ class InnerLoopConfig(GANConfig):
         super().__post_init__()
         if self.d_to_optimum and self.k != OPTIMUM_D_STEPS:
             raise ValueError(f"D to its optimum is k = {OPTIMUM_D_STEPS}")
-
-    @property
-    def inner_loop(self) -> str:
-        return f"k = {self.k}" + (" (D to its optimum)" if self.d_to_optimum else "")
 
 
 def inner_loop_gan(config: InnerLoopConfig, device: torch.device | None = None) -> GANTrainer:

@@ -41,10 +41,6 @@ class SaturationConfig(GANConfig):
         if self.d_pretrain < 0:
             raise ValueError("d_pretrain must be >= 0")
 
-    def describe(self, losses: str | None = None) -> str:
-        head = f" · D pre-trained {self.d_pretrain} steps" if self.d_pretrain else ""
-        return super().describe(losses or "(1), (2) and (3), one run each") + head
-
 
 STRONG_D = SaturationConfig(optimizer="sgd", lr_d=0.05, lr_g=0.05, d_pretrain=200, k=5)
 """The lesson's strong discriminator: plain SGD at lr 0.05, D pre-trained 200 steps against the

@@ -29,7 +29,7 @@ from torch import nn
 
 from lab.data import toy
 from lab.device import pick_device
-from lab.gan.losses import GENERATOR_LOSSES, TITLES, discriminator_loss, generator_loss
+from lab.gan.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss
 from lab.history import History
 from lab.protocol import TrainingDiverged, same_run
 
@@ -129,32 +129,6 @@ class GANConfig:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
         if self.data != "mnist":
             toy.get(self.data)  # raises on an unknown name
-
-    @property
-    def title(self) -> str:
-        return "MNIST digits" if self.data == "mnist" else toy.get(self.data).title
-
-    @property
-    def nets(self) -> str:
-        """The networks, for `describe`."""
-        return f"{self.depth}×{self.width} units"
-
-    @property
-    def inner_loop(self) -> str:
-        """The D steps per G step, for `describe`."""
-        return f"k = {self.k}"
-
-    def describe(self, losses: str | None = None) -> str:
-        """One line for the status bar: what this run is (`losses` overrides the loss's name)."""
-        opt = {"adam": "Adam", "sgd": "SGD"}[self.optimizer]
-        return (
-            f"{self.title} · loss {losses or TITLES[self.generator_loss]} · {self.inner_loop} · m = {self.batch_size}"
-            f" · lr D {self.lr_d:g}, G {self.lr_g:g} ({opt}) · {self.nets} · z in R^{self.noise_dim}"
-            f"{' uniform' if self.noise_prior == 'uniform' else ''}"
-            f"{f' · instance noise {self.instance_noise:g}' if self.instance_noise else ''}"
-            f"{f' · G averaged (β {self.g_average:g})' if self.g_average else ''}"
-            f" · seed {self.seed}"
-        )
 
 
 @dataclass(frozen=True)

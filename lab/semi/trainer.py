@@ -88,15 +88,6 @@ class SemiConfig:
         """Labelled examples in all: labels_per_class times the number of classes."""
         return self.labels_per_class * (10 if self.data == "mnist" else 2)
 
-    def describe(self) -> str:
-        data = "MNIST" if self.data == "mnist" else "two moons"
-        uses = "labelled and unlabelled" if self.unlabelled else "the labels alone"
-        alpha = f" · α {self.cross_entropy_weight:g}" if self.method == "m2" else ""
-        return (
-            f"{data} · {METHODS[self.method]} · {self.labels:,} labels ({self.labels_per_class} per class), {uses}"
-            f" · m = {self.batch_size} · lr {self.learning_rate:g} (Adam){alpha} · seed {self.seed}"
-        )
-
 
 class SemiTrainer:
     """One semi-supervised (or labels-only) run: `step(n)`, `classify(x)`, held-out `evals`."""

@@ -22,6 +22,7 @@ from lab.runner import Runner, RunStatus
 from lab.slots import TRAINING
 from lab.ui import keep, link, projector, sessions
 from lab.ui.errors import friendly_errors
+from lab.ui.run_line import run_line
 
 WAITING = "scenario_waiting"
 """The run (a page's name for it) whose scenario asks a question: its Play and Step wait for the answer."""
@@ -38,7 +39,7 @@ def start_run(page: str, config: Any, buttons: Any, **button_options: Any) -> Ru
     be made (no data, a bad setting), the page shows why and stops there (a run over the server's
     caps, `lab.limits`, too)."""
     make_trainer, look = trainer_maker(page), LESSONS[page].look
-    with friendly_errors(f"preparing the run ({config.describe()})"):
+    with friendly_errors(f"preparing the run ({run_line(config)})"):
         keep.take_loaded(
             page, config, make_trainer, sessions.runner(page, lambda: make_trainer(config), look)
         )
@@ -76,7 +77,7 @@ def live_view(
             if unit and rewound is not None:
                 keep.rewound_line(rewound, now)
             elif unit:
-                status_line(now, runner.trainer.device, runner.trainer.config.describe(), unit=unit)
+                status_line(now, runner.trainer.device, run_line(runner.trainer.config), unit=unit)
             draw(runner.snapshot() if rewound is None else runner.frame(rewound))
             if unit and now.running:
                 keep.timeline_line(runner)

@@ -13,6 +13,7 @@ from lab.runner import Runner, RunStatus
 from lab.saved_run import RunFileError
 from lab.scenarios import SCENARIOS, Question, Scenario, find
 from lab.ui import classroom, keep, link, live, projector
+from lab.ui.run_line import run_line
 
 ACTIVE = "scenario_active"  # {"run", "name", "answer", "before", "trained"}: the scenario on screen
 LEFT = "scenario_left"  # the title of the scenario just left, said once
@@ -69,7 +70,7 @@ def show(run: str, runner: Runner, config: Any, buttons: Any) -> None:
 def _on_screen(scenario: Scenario, runner: Runner) -> bool:
     """Whether the run on screen is the scenario's (at its own seed), setting for setting."""
     config = runner.trainer.config
-    return config.describe() == replace(scenario.config, seed=config.seed).describe()
+    return run_line(config) == run_line(replace(scenario.config, seed=config.seed))
 
 
 def _choose(run: str, scenario: Scenario, runner: Runner) -> None:

@@ -74,20 +74,6 @@ class VAEConfig:
         if self.batch_norm and self.architecture != "mlp":
             raise ValueError("batch_norm is for the MLPs")
 
-    def describe(self) -> str:
-        decoder = (
-            "Bernoulli"
-            if self.likelihood == "bernoulli"
-            else (f"Gaussian, σ {'learned' if self.learn_sigma else f'= {self.sigma:g}'}")
-        )
-        data = "MNIST" if self.data == "mnist" else toy.get(self.data).title
-        return (
-            f"{data} · z in R^{self.latent_dim} · decoder {decoder} · β = {self.beta:g} · {self.architecture}"
-            f" {self.depth}×{self.width}{' + BatchNorm' if self.batch_norm else ''} · Adam lr {self.lr:g}"
-            f"{f' (cosine decay to {LR_FLOOR:g}× by step {self.lr_decay_steps:,})' if self.lr_decay_steps else ''}"
-            f" · m = {self.batch_size} · seed {self.seed}"
-        )
-
 
 LR_FLOOR = 0.05
 """The learning rate after the decay, as a fraction of the config's `lr`."""

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.scenarios import SCENARIOS, find
+from lab.ui.run_line import run_line as line_of
 from tests.app.pages import opened_with, run_line, step_count
 
 PAGES = {
@@ -43,7 +44,7 @@ def test_one_click_sets_the_scenarios_config_at_the_students_seed(run, scenario)
     at = _open(run, {**START.get(run, {}), **undo, **dict.fromkeys(SEEDS, "3")})
     at.button(key=f"scenario_{scenario.name}").click().run()
     assert not at.exception, at.exception
-    assert run_line(at, " · ") == dataclasses.replace(scenario.config, seed=3).describe()
+    assert run_line(at, " · ") == line_of(dataclasses.replace(scenario.config, seed=3))
     panel = " ".join(m.value for m in at.markdown)
     assert f"Scenario: {scenario.title}" in panel
     if scenario.question:
@@ -171,7 +172,7 @@ def test_jump_to_the_trained_run_loads_it_at_the_scenarios_step_and_judges_the_a
     assert not at.exception, at.exception
     assert step_count(at) == scenario.steps
     assert at.number_input(key="mg_seed").value == 0 and at.toggle(key="projector").value is projector
-    assert run_line(at, " · ") == scenario.config.describe()
+    assert run_line(at, " · ") == line_of(scenario.config)
     happened = next(m.value for m in at.markdown if m.value.startswith("**What happened**"))
     assert f"step {scenario.steps}:" in happened
     verdict = next(m.value for m in at.markdown if "You said" in m.value)

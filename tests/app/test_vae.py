@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from lab.ui.run_line import run_line as line_of
 from lab.vae.trainer import EVAL_EVERY, mnist_config
 from tests.app.pages import metric, open_page, run_line, step_count
 
@@ -29,7 +30,7 @@ def test_the_mnist_run_is_the_benchmarked_one():
     """bench.vae measures `mnist_config`: the page must run exactly that by default, and say so."""
     at = _page()
     line = _run_line(at)
-    assert mnist_config().describe() in line
+    assert line_of(mnist_config()) in line
     assert "BatchNorm" in line and "cosine decay" in line
     at.radio(key="vae_arch").set_value("conv").run()
     assert "BatchNorm" not in _run_line(at)  # the conv nets have none

@@ -26,6 +26,7 @@ from lab.density_estimation import (
 from lab.gan.playground import toy_gan
 from lab.gan.theory import grid_2d
 from lab.gan.trainer import GANConfig
+from lab.ui.run_line import run_line
 from lab.vae.gap import log_marginal
 
 
@@ -180,8 +181,8 @@ def test_a_later_session_reuses_the_first_look_and_it_is_the_same():
 
 
 def test_the_run_line_names_one_component_in_words():
-    assert "· a single Gaussian ·" in ThreeWaysConfig(components=1).describe()
-    assert "· mixture of 8 Gaussians ·" in ThreeWaysConfig(components=8).describe()
+    assert "· a single Gaussian ·" in run_line(ThreeWaysConfig(components=1))
+    assert "· mixture of 8 Gaussians ·" in run_line(ThreeWaysConfig(components=8))
 
 
 def test_the_first_looks_kept_are_bounded(monkeypatch):

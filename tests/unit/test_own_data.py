@@ -17,6 +17,7 @@ from lab.gan.optimal_d import InnerLoopConfig, d_star_snapshot, inner_loop_gan
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as playground_plots
+from lab.ui.run_line import run_line
 from lab.vae.trainer import VAEConfig, VAETrainer, vae_snapshot
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
@@ -239,8 +240,8 @@ def test_register_and_toy_get_round_trip():
     copy = own.points_of(name)
     copy[0] = 99.0
     np.testing.assert_array_equal(own.points_of(name), rounded)  # the store cannot be changed from outside
-    assert GANConfig(data=name).title == dist.title
-    assert VAEConfig(data=name, likelihood="gaussian").describe().startswith(dist.title)
+    assert run_line(GANConfig(data=name)).startswith(dist.title)
+    assert run_line(VAEConfig(data=name, likelihood="gaussian")).startswith(dist.title)
 
 
 def test_a_name_the_server_does_not_hold_is_a_clear_error():
@@ -335,7 +336,7 @@ def test_the_playground_trains_on_own_data_and_shows_only_the_jsd():
     assert 0 < jsd <= math.log(2)
     charts = playground_plots.metric_charts(snap)
     assert len(charts) == 1  # no modes to count: the JSD alone
-    assert "Your data: 160 points" in trainer.config.describe()
+    assert "Your data: 160 points" in run_line(trainer.config)
 
 
 def test_the_d_star_lesson_trains_on_own_data():
