@@ -25,7 +25,7 @@ import time
 import torch
 
 from lab.semi import data as semi_data
-from lab.semi.trainer import SemiConfig, semi_trainer
+from lab.semi.trainer import SemiConfig, SemiTrainer
 
 RUNS = {  # name: (method, uses unlabelled data)
     "gan": ("gan", True),
@@ -43,7 +43,7 @@ def train_for(
 ) -> tuple[float, int]:
     """Train for `seconds` of wall-clock time, or exactly `steps` steps when given (in chunks of
     20 steps); held-out accuracy and steps."""
-    trainer = semi_trainer(config, torch.device("cpu"), evaluate=False, split=split)
+    trainer = SemiTrainer(config, torch.device("cpu"), evaluate=False, split=split)
     started = time.perf_counter()
     while trainer.step_count < steps if steps else time.perf_counter() - started < seconds:
         trainer.step(20)

@@ -89,10 +89,122 @@ class SemiConfig:
         return self.labels_per_class * (10 if self.data == "mnist" else 2)
 
 
-class SemiTrainer:
-    """One semi-supervised (or labels-only) run: `step(n)`, `classify(x)`, held-out `evals`."""
+class KPlusOneGAN:
+    """Salimans et al. 2016: a K + 1 discriminator D, a generator G trained by feature matching."""
 
-    HISTORY: ClassVar[tuple[str, ...]]
+    HISTORY = ("supervised", "unsupervised", "feature_matching", "d_real", "d_fake")
+
+    def __init__(self, config: SemiConfig, data: semi_data.SemiData, device: torch.device) -> None:
+        self.config, self.device = config, device
+        self.arch = a = ARCHITECTURES[(config.data, "gan")]
+        make_g = image_generator if config.data == "mnist" else point_generator
+        self.modules = seeded(
+            config.seed,
+            lambda: nn.ModuleDict(
+                {
+                    "D": KPlusOneDiscriminator(
+                        data.dim, data.classes, a["widths"], a["input_noise"], a["hidden_noise"]
+                    ),
+                    "G": make_g(a["noise_dim"], a["g_width"], data.dim),
+                }
+            ),
+        ).to(device)
+        self.optimizers = [
+            torch.optim.Adam(self.modules[name].parameters(), config.learning_rate, betas=(0.5, 0.999))
+            for name in ("D", "G")
+        ]
+        self.classifier = self.modules["D"]
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """z: uniform on [0, 1]^d for the digits (as the paper), N(0, I) for points."""
+        shape, device = (n, self.arch["noise_dim"]), None if generator else self.device
+        z = (
+            torch.rand(shape, generator=generator, device=device)
+            if self.config.data == "mnist"
+            else (torch.randn(shape, generator=generator, device=device))
+        )
+        return z.to(self.device)
+
+    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
+        D, G = self.modules["D"], self.modules["G"]
+        opt_d, opt_g = self.optimizers
+        logits_l, _ = D(x_labelled)
+        loss = supervised_loss(logits_l, y_labelled)
+        metrics = {"supervised": loss.item()}
+        if x_unlabelled is None:  # the labels alone: a plain classifier
+            opt_d.zero_grad(set_to_none=True)
+            loss.backward()
+            opt_d.step()
+            return metrics
+        # D: the labelled cross-entropy plus the GAN's loss on unlabelled and generated examples
+        fake = G(self.noise(len(x_unlabelled)))
+        logits_u, _ = D(x_unlabelled)
+        logits_f, _ = D(fake.detach())
+        unsupervised = unsupervised_loss(logits_u, logits_f)
+        opt_d.zero_grad(set_to_none=True)
+        (loss + unsupervised).backward()
+        opt_d.step()
+        # G: match the mean of D's last hidden layer on real and generated examples
+        _, features_real = D(x_unlabelled)
+        _, features_fake = D(G(self.noise(len(x_unlabelled))))
+        matching = feature_matching_loss(features_real.detach(), features_fake)
+        opt_g.zero_grad(set_to_none=True)
+        matching.backward()
+        opt_g.step()
+        return metrics | {
+            "unsupervised": unsupervised.item(),
+            "feature_matching": matching.item(),
+            "d_real": real_probability(logits_u).mean().item(),
+            "d_fake": real_probability(logits_f).mean().item(),
+        }
+
+    @torch.no_grad()
+    def generate(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples of G, in evaluation mode (batch norm's running statistics)."""
+        G = self.modules["G"]
+        G.eval()
+        try:
+            return G(self.noise(n, generator))
+        finally:
+            G.train()
+
+
+class M2Method:
+    """Kingma et al. 2014's M2: y a latent variable; the classifier q(y|x) is the model's own."""
+
+    HISTORY = ("cross_entropy", "labelled_bound", "reconstruction", "kl", "unlabelled_bound", "entropy")
+
+    def __init__(self, config: SemiConfig, data: semi_data.SemiData, device: torch.device) -> None:
+        self.config = config
+        a = ARCHITECTURES[(config.data, "m2")]
+        make = lambda: nn.ModuleDict(  # noqa: E731
+            {"M2": M2(data.dim, data.classes, a["latent_dim"], a["width"], a["likelihood"], a["sigma"])}
+        )
+        self.modules = seeded(config.seed, make).to(device)
+        self.model: M2 = self.modules["M2"]
+        self.optimizers = [torch.optim.Adam(self.modules.parameters(), config.learning_rate)]
+        self.classifier = self.model.classifier
+
+    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
+        if self.model.likelihood == "bernoulli":  # black-and-white digits, a fresh draw every time
+            x_labelled = binarize(x_labelled)
+            x_unlabelled = None if x_unlabelled is None else binarize(x_unlabelled)
+        loss, parts = m2_objective(
+            self.model, x_labelled, y_labelled, x_unlabelled, self.config.cross_entropy_weight
+        )
+        opt = self.optimizers[0]
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return parts
+
+
+METHOD_CLASSES = {"gan": KPlusOneGAN, "m2": M2Method}
+
+
+class SemiTrainer:
+    """One semi-supervised (or labels-only) run of `config.method` (a KPlusOneGAN or an M2Method,
+    its networks and its step): `step(n)`, `classify(x)`, held-out `evals`."""
 
     def __init__(
         self,
@@ -106,38 +218,25 @@ class SemiTrainer:
         self.data = (split or semi_data.load(config.data, config.labels_per_class, config.seed)).to(
             self.device
         )
-        self.arch = ARCHITECTURES[(config.data, config.method)]
-        self.modules = seeded(config.seed, self.build)
-        self.modules.to(self.device)
-        self.optimizers = self.make_optimizers()
+        self.method = METHOD_CLASSES[config.method](config, self.data, self.device)
         self.step_count = 0
         self.rng = torch.Generator().manual_seed(config.seed + 1)  # minibatches
         with forked_rng(self.device):
             torch.manual_seed(config.seed + 2)
             self.noise_state = rng_state(self.device)  # the models' own noise (dropout-like, z samples)
-        self.history = History(*self.HISTORY)
+        self.history = History(*self.method.HISTORY)
         self.evals = History("accuracy")
         self.eval_every = EVAL_EVERY[config.data] if evaluate else None
         if evaluate:
             self.evaluate()
 
-    # ---------------------------------------------------------------- what a method defines
-    def build(self) -> nn.ModuleDict:
-        raise NotImplementedError
+    @property
+    def modules(self) -> nn.ModuleDict:
+        return self.method.modules
 
-    def make_optimizers(self) -> list[torch.optim.Optimizer]:
-        raise NotImplementedError
-
-    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
-        raise NotImplementedError
-
-    def classifier(self) -> nn.Module:
-        raise NotImplementedError
-
-    # ---------------------------------------------------------------- the protocol
     def update(self, config: SemiConfig) -> None:
-        self.config = config
-        for opt in self.optimizers:
+        self.config = self.method.config = config
+        for opt in self.method.optimizers:
             for group in opt.param_groups:
                 group["lr"] = config.learning_rate
 
@@ -157,11 +256,13 @@ class SemiTrainer:
         if self.config.unlabelled:
             unlabelled = torch.randint(len(data.x_unlabelled), (m,), generator=self.rng).to(self.device)
             x_unlabelled = data.x_unlabelled[unlabelled]
-        metrics = self.train_step(data.x_labelled[labelled], data.y_labelled[labelled], x_unlabelled)
+        metrics = self.method.train_step(data.x_labelled[labelled], data.y_labelled[labelled], x_unlabelled)
         if not all(math.isfinite(value) for value in metrics.values()):
             raise TrainingDiverged(f"a loss became NaN or infinite at step {self.step_count + 1}")
         self.step_count += 1
-        self.history.append(self.step_count, {name: metrics.get(name, float("nan")) for name in self.HISTORY})
+        self.history.append(
+            self.step_count, {name: metrics.get(name, float("nan")) for name in self.method.HISTORY}
+        )
         if self.eval_every and self.step_count % self.eval_every == 0:
             self.evaluate()
         return metrics
@@ -169,7 +270,7 @@ class SemiTrainer:
     @torch.no_grad()
     def classify(self, x: torch.Tensor) -> torch.Tensor:
         """p(y | x) over the K classes, the networks in evaluation mode (no noise)."""
-        net = self.classifier()
+        net = self.method.classifier
         net.eval()
         try:
             logits = net(x)
@@ -190,7 +291,7 @@ class SemiTrainer:
         return {
             "step_count": self.step_count,
             "modules": self.modules.state_dict(),
-            "optimizers": [opt.state_dict() for opt in self.optimizers],
+            "optimizers": [opt.state_dict() for opt in self.method.optimizers],
             "rng": self.rng.get_state(),
             "noise_state": [state.clone() for state in self.noise_state],
             "history": self.history.state_dict(),
@@ -200,135 +301,13 @@ class SemiTrainer:
     def load_state_dict(self, state: dict) -> None:
         self.step_count = int(state["step_count"])
         self.modules.load_state_dict(state["modules"])
-        for opt, saved in zip(self.optimizers, state["optimizers"], strict=True):
+        for opt, saved in zip(self.method.optimizers, state["optimizers"], strict=True):
             opt.load_state_dict(saved)
         self.rng.set_state(state["rng"])
         saved = state["noise_state"]  # one tensor in files saved before the GPU's state was kept too
         self.noise_state = [s.clone() for s in (saved if isinstance(saved, list) else [saved])]
         self.history.load_state_dict(state["history"])
         self.evals.load_state_dict(state["evals"])
-
-
-class GANWay(SemiTrainer):
-    """Salimans et al. 2016: a K + 1 discriminator, a generator trained by feature matching."""
-
-    HISTORY = ("supervised", "unsupervised", "feature_matching", "d_real", "d_fake")
-
-    def build(self) -> nn.ModuleDict:
-        a, d = self.arch, self.data
-        discriminator = KPlusOneDiscriminator(
-            d.dim, d.classes, a["widths"], a["input_noise"], a["hidden_noise"]
-        )
-        make_g = image_generator if self.config.data == "mnist" else point_generator
-        return nn.ModuleDict({"D": discriminator, "G": make_g(a["noise_dim"], a["g_width"], d.dim)})
-
-    def make_optimizers(self) -> list[torch.optim.Optimizer]:
-        lr = self.config.learning_rate
-        return [
-            torch.optim.Adam(self.modules[name].parameters(), lr, betas=(0.5, 0.999)) for name in ("D", "G")
-        ]
-
-    def classifier(self) -> nn.Module:
-        return self.modules["D"]
-
-    def noise(self, n: int) -> torch.Tensor:
-        """z: uniform on [0, 1]^d for the digits (as the paper), N(0, I) for points."""
-        shape = (n, self.arch["noise_dim"])
-        uniform = self.config.data == "mnist"
-        return torch.rand(shape, device=self.device) if uniform else torch.randn(shape, device=self.device)
-
-    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
-        D, G = self.modules["D"], self.modules["G"]
-        opt_d, opt_g = self.optimizers
-        logits_l, _ = D(x_labelled)
-        loss = supervised_loss(logits_l, y_labelled)
-        metrics = {"supervised": loss.item()}
-        if x_unlabelled is None:  # the labels alone: a plain classifier
-            opt_d.zero_grad(set_to_none=True)
-            loss.backward()
-            opt_d.step()
-            return metrics
-        fake = G(self.noise(len(x_unlabelled)))
-        logits_u, _ = D(x_unlabelled)
-        logits_f, _ = D(fake.detach())
-        unsupervised = unsupervised_loss(logits_u, logits_f)
-        opt_d.zero_grad(set_to_none=True)
-        (loss + unsupervised).backward()
-        opt_d.step()
-        # the generator: match the mean of D's last hidden layer on real and generated examples
-        _, features_real = D(x_unlabelled)
-        _, features_fake = D(G(self.noise(len(x_unlabelled))))
-        matching = feature_matching_loss(features_real.detach(), features_fake)
-        opt_g.zero_grad(set_to_none=True)
-        matching.backward()
-        opt_g.step()
-        return metrics | {
-            "unsupervised": unsupervised.item(),
-            "feature_matching": matching.item(),
-            "d_real": real_probability(logits_u).mean().item(),
-            "d_fake": real_probability(logits_f).mean().item(),
-        }
-
-    @torch.no_grad()
-    def generate(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        """n samples of G, in evaluation mode (batch norm's running statistics)."""
-        G = self.modules["G"]
-        G.eval()
-        try:
-            shape = (n, self.arch["noise_dim"])
-            z = (
-                torch.rand(shape, generator=generator)
-                if self.config.data == "mnist"
-                else torch.randn(shape, generator=generator)
-            )
-            return G(z.to(self.device))
-        finally:
-            G.train()
-
-
-class M2Way(SemiTrainer):
-    """Kingma et al. 2014's M2: y a latent variable; the classifier q(y|x) is the model's own."""
-
-    HISTORY = ("cross_entropy", "labelled_bound", "reconstruction", "kl", "unlabelled_bound", "entropy")
-
-    def build(self) -> nn.ModuleDict:
-        a = self.arch
-        model = M2(self.data.dim, self.data.classes, a["latent_dim"], a["width"], a["likelihood"], a["sigma"])
-        return nn.ModuleDict({"M2": model})
-
-    def make_optimizers(self) -> list[torch.optim.Optimizer]:
-        return [torch.optim.Adam(self.modules.parameters(), self.config.learning_rate)]
-
-    def classifier(self) -> nn.Module:
-        return self.modules["M2"].classifier
-
-    @property
-    def model(self) -> M2:
-        return self.modules["M2"]
-
-    def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
-        if self.model.likelihood == "bernoulli":  # black-and-white digits, a fresh draw every time
-            x_labelled = binarize(x_labelled)
-            x_unlabelled = None if x_unlabelled is None else binarize(x_unlabelled)
-        loss, parts = m2_objective(
-            self.model, x_labelled, y_labelled, x_unlabelled, self.config.cross_entropy_weight
-        )
-        opt = self.optimizers[0]
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        return parts
-
-
-def semi_trainer(
-    config: SemiConfig,
-    device: torch.device | None = None,
-    evaluate: bool = True,
-    split: semi_data.SemiData | None = None,
-) -> SemiTrainer:
-    """The trainer of `config.method`."""
-    kind = GANWay if config.method == "gan" else M2Way
-    return kind(config, device, evaluate, split)
 
 
 @dataclass
@@ -343,8 +322,8 @@ class WithAndWithout:
     def __post_init__(self) -> None:
         split = semi_data.load(self.config.data, self.config.labels_per_class, self.config.seed)
         self.runs = [
-            semi_trainer(replace(self.config, unlabelled=True), self.device, split=split),
-            semi_trainer(replace(self.config, unlabelled=False), self.device, split=split),
+            SemiTrainer(replace(self.config, unlabelled=True), self.device, split=split),
+            SemiTrainer(replace(self.config, unlabelled=False), self.device, split=split),
         ]
         self.device = self.runs[0].device
 

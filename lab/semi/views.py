@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from lab.semi.trainer import GANWay, M2Way, WithAndWithout
+from lab.semi.trainer import KPlusOneGAN, SemiTrainer, WithAndWithout
 
 GRID, EXTENT_X, EXTENT_Y = 80, 2.6, 1.7
 """The moons' picture: GRID x GRID points over [-EXTENT_X, EXTENT_X] x [-EXTENT_Y, EXTENT_Y]."""
@@ -62,8 +62,8 @@ def semi_snapshot(pair: WithAndWithout) -> SemiSnapshot:
     rng = torch.Generator().manual_seed(0)  # the same noise every frame: only the model moves
     if semi.config.data == "moons":
         return SemiSnapshot(**common, **_moons(pair, rng))
-    if isinstance(semi, GANWay):
-        return SemiSnapshot(**common, generated=semi.generate(SHOWN_DIGITS, rng).cpu().numpy())
+    if isinstance(semi.method, KPlusOneGAN):
+        return SemiSnapshot(**common, generated=semi.method.generate(SHOWN_DIGITS, rng).cpu().numpy())
     return SemiSnapshot(**common, analogies=analogies(semi, ANALOGY_ROWS))
 
 
@@ -77,7 +77,8 @@ def _moons(pair: WithAndWithout, rng: torch.Generator) -> dict:
     )
     shown = torch.randperm(len(data.x_unlabelled), generator=rng)[:SHOWN_UNLABELLED]
     labelled = torch.cat([data.x_labelled, data.y_labelled[:, None].float()], dim=1)
-    generated = semi.generate(SHOWN_GENERATED, rng).cpu().numpy() if isinstance(semi, GANWay) else None
+    gan = semi.method if isinstance(semi.method, KPlusOneGAN) else None
+    generated = gan.generate(SHOWN_GENERATED, rng).cpu().numpy() if gan else None
     return {
         "grid_x": gx,
         "grid_y": gy,
@@ -89,9 +90,10 @@ def _moons(pair: WithAndWithout, rng: torch.Generator) -> dict:
 
 
 @torch.no_grad()
-def analogies(run: M2Way, rows: int) -> np.ndarray:
-    """Row i: held-out digit i, then its style z = mean of q(z | x_i, y_i) decoded with y = 0, ..., K-1."""
-    model, data = run.model, run.data
+def analogies(run: SemiTrainer, rows: int) -> np.ndarray:
+    """Row i: held-out digit i, then its style z = mean of q(z | x_i, y_i) decoded with y = 0, ..., K-1
+    (an M2 run)."""
+    model, data = run.method.model, run.data
     x, y = data.x_test[:rows], data.y_test[:rows]
     mu, _ = model.encode(x, y)
     k = model.classes

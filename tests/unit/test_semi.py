@@ -17,7 +17,7 @@ from torch.distributions import Bernoulli, Normal, kl_divergence
 from lab.semi import data as semi_data
 from lab.semi.kplus1 import real_probability, supervised_loss, unsupervised_loss
 from lab.semi.m2 import M2, UnlabelledBound, labelled_bound, m2_objective, unlabelled_bound
-from lab.semi.trainer import SemiConfig, WithAndWithout, semi_trainer
+from lab.semi.trainer import SemiConfig, SemiTrainer, WithAndWithout
 from lab.semi.views import analogies, semi_snapshot
 
 CPU = torch.device("cpu")
@@ -121,7 +121,7 @@ def test_m2_without_unlabelled_data_trains_its_classifier_on_the_cross_entropy_a
 
 
 def test_the_gan_way_without_unlabelled_data_is_a_classifier_trained_on_the_labels():
-    trainer = semi_trainer(SemiConfig(labels_per_class=2, unlabelled=False), CPU, evaluate=False)
+    trainer = SemiTrainer(SemiConfig(labels_per_class=2, unlabelled=False), CPU, evaluate=False)
     D, G = trainer.modules["D"], trainer.modules["G"]
     g_before = copy.deepcopy(G.state_dict())
     # the same step by hand: the same minibatch, the same noise, Adam on the cross-entropy alone
@@ -166,7 +166,7 @@ def test_the_moons_caption_gan_way_three_labels_per_class_seed_0():
 
 def test_m2_analogies_put_one_style_under_every_label():
     config = SemiConfig(data="mnist", method="m2", labels_per_class=1)
-    trainer = semi_trainer(config, CPU, evaluate=False)
+    trainer = SemiTrainer(config, CPU, evaluate=False)
     grid = analogies(trainer, rows=2)
     assert grid.shape == (2 * 11, 784)
     np.testing.assert_array_equal(grid[0], trainer.data.x_test[0].numpy())  # each row starts with its digit
