@@ -10,6 +10,7 @@ from lab.gan.figure1 import (
     OPTIMUM_D_STEPS,
     Figure1Panel,
 )
+from lab.gan.losses import TITLES
 from lab.lessons import LESSONS
 from lab.plots import figure1 as plots
 from lab.scenarios import figure1_outcome
@@ -48,7 +49,8 @@ def draw_figure(panels: list[Figure1Panel]) -> None:
             if len(panels) > 1
             else ""
         )
-        st.markdown(slow_motion.describe(sub) + both)
+        losses = "(1) and (2)" if config.compare == "losses" else TITLES[config.generator_loss]
+        slow_motion.show(sub, config.batch_size, losses, note=both)
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             st.markdown(f"**{panel.title}**")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lab.gan.losses import TITLES
 from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot
 from lab.gan.slow_motion import sub_step_view
 from lab.plots import playground as plots
@@ -41,7 +42,7 @@ def draw_field(snap: GANSnapshot) -> None:
     sub = slow_motion.current_sub_step("gan_playground", runner)
     shown = tuple(layers)
     if sub is not None:
-        st.markdown(slow_motion.describe(sub, arrows=True))
+        slow_motion.show(sub, config.batch_size, TITLES[config.generator_loss], arrows=True)
         snap, shown = sub_step_view(snap, sub)
     projector.chart(
         st,

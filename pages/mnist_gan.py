@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lab.gan.losses import TITLES
 from lab.gan.mnist_gan import EVAL_EVERY, MNISTSnapshot
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
@@ -36,7 +37,7 @@ def draw_digits(snap: MNISTSnapshot) -> None:
     )
     sub = slow_motion.current_sub_step("mnist_gan", runner)
     if sub is not None:
-        st.markdown(slow_motion.describe(sub))
+        slow_motion.show(sub, config.batch_size, TITLES[config.generator_loss])
         slow_motion.digits(sub)
     latest = {k: v[-1] for k, v in snap.evals.items()} if snap.evals["step"] else None
 

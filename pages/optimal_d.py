@@ -4,6 +4,7 @@ import math
 
 import streamlit as st
 
+from lab.gan.losses import TITLES
 from lab.gan.optimal_d import (
     EVAL_EVERY,
     KDE_SAMPLES,
@@ -151,7 +152,9 @@ else:
     def draw_learned_generator(snap: DStarSnapshot) -> None:
         sub = slow_motion.current_sub_step("optimal_d_2d", runner)
         if sub is not None:
-            st.markdown(slow_motion.describe(sub) + " The maps show D after it.")
+            slow_motion.show(
+                sub, config.batch_size, TITLES[config.generator_loss], note=" The maps show D after it."
+            )
         for column, chart, key in zip(
             projector.columns(st, 3, per_row=2),
             plots.d_star_maps(snap),

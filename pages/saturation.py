@@ -90,8 +90,8 @@ with live_tab:
     def draw_side_by_side(snap: TripleSnapshot) -> None:
         sub = slow_motion.current_sub_step("saturation", runner)
         if sub is not None:
-            line = slow_motion.describe(sub)
-            st.markdown(line + " All three runs take it on the same minibatch; D's loss is the (1) run's.")
+            note = " All three runs take it on the same minibatch; D's loss is the (1) run's."
+            slow_motion.show(sub, config.batch_size, "(1), (2) and (3)", note=note)
         for model, column in enumerate(st.columns(3)):
             with column:
                 st.markdown(f"**{plots.LOSS_NAMES[snap.losses[model]]}**")

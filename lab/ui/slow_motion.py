@@ -17,6 +17,7 @@ from lab.gan.slow_motion import (
     step_d_only,
     step_g_only,
 )
+from lab.plots.diagram import loop_diagram
 from lab.plots.raster import image_grid
 from lab.runner import Runner
 from lab.ui import projector
@@ -89,6 +90,28 @@ def current_sub_step(run: str, runner: Runner) -> SubStep | None:
     if status.running or status.step != step or iteration.trainer is not runner.trainer:
         return None
     return sub
+
+
+def show(sub: SubStep, m: int, g_loss: str, note: str = "", arrows: bool = False) -> None:
+    """The sub-step above the lesson's picture: its line (`describe`, then `note`) and the loop as a
+    diagram with the sub-step's parts lit and its numbers (the minibatch size `m`, which of the k D
+    steps, D's loss before and after, ‖∇θ_D‖); `g_loss` names the generator's loss."""
+    line = describe(sub, arrows) + note
+    st.markdown(line)
+    numbers = {"z ~ p_z": f"m = {m}", "x ~ p_data": f"m = {m}"}
+    if sub.d_round:
+        numbers["D"] = f"D step {sub.d_round} of k = {sub.d_steps}"
+    if sub.d_loss is not None:
+        numbers["D's loss"] = f"{sub.d_loss[0]:.3f} → {sub.d_loss[1]:.3f}"
+    if sub.d_gradient is not None:
+        numbers["D"] = numbers.get("D", "") + f" · ‖∇θ_D‖ {sub.d_gradient:.3g}"
+    projector.chart(
+        st,
+        loop_diagram(sub.title, numbers, g_loss),
+        key="the loop, as a diagram",
+        now=f"sub-step {sub.number} of {sub.of}: {sub.title}",
+        width="stretch",
+    )
 
 
 def describe(sub: SubStep, arrows: bool = False) -> str:

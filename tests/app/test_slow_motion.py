@@ -15,6 +15,16 @@ PAGES = {  # page, the link that opens the part with a GAN, and its k (the defau
 }
 
 
+def _charts(at: AppTest) -> list:
+    def walk(node):
+        children = getattr(node, "children", None) or {}
+        for child in children.values() if isinstance(children, dict) else children:
+            yield child
+            yield from walk(child)
+
+    return [e for e in walk(at._tree) if getattr(e, "type", None) == "vega_lite_chart"]
+
+
 def _slow_line(at: AppTest) -> str | None:
     return next((m.value for m in at.markdown if m.value.startswith("**Slow motion")), None)
 
@@ -28,6 +38,8 @@ def test_slow_motion_and_manual_steps(page):
         assert not at.exception, at.exception
         line = _slow_line(at)
         assert f"sub-step {number} of {3 * k + 1}" in line, line
+        (diagram,) = [c for c in _charts(at) if c.proto.alt.startswith("the loop, as a diagram")]
+        assert f"Now, sub-step {number} of {3 * k + 1}" in diagram.proto.alt
         if number == 3:
             assert "D's loss on this minibatch" in line
         if page == "mnist_gan" and number in (2, 4):  # the minibatch x and G(z); G(z) before and after
