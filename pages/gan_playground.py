@@ -7,7 +7,7 @@ from lab.gan.playground import EVAL_EVERY, JSD_BANDWIDTH, GANSnapshot
 from lab.gan.slow_motion import sub_step_view
 from lab.plots import playground as plots
 from lab.scenarios import modes_outcome
-from lab.ui import link, live, projector, scenarios, slow_motion
+from lab.ui import link, live, projector, scenarios, slow_motion, units
 from lab.ui.gan_controls import against_collapse, gan_config_sidebar
 from lab.ui.page import run_through_app
 
@@ -31,6 +31,7 @@ true_scale = link.toggle(
     key="true_scale",
     help=f"{plots.TRUE_SCALE} plot units per unit of gradient: a vanishing gradient draws vanishing arrows",
 )
+inside = units.toggle(buttons)
 
 
 field_column, curves_column = projector.columns(st, [3, 2], gap="medium")
@@ -63,6 +64,8 @@ def draw_field(snap: GANSnapshot) -> None:
         f"generator's loss pushes each generated point, −∂loss/∂x, {scale}. "
         "Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
     )
+    if inside:
+        units.draw(snap.units)
 
 
 def draw_curves(snap: GANSnapshot) -> None:

@@ -15,7 +15,7 @@ from lab.gan.optimal_d import (
 )
 from lab.plots import optimal_d as plots
 from lab.scenarios import d_star_2d_outcome, d_star_outcome
-from lab.ui import link, live, projector, scenarios, slow_motion
+from lab.ui import link, live, projector, scenarios, slow_motion, units
 from lab.ui.gan_controls import gan_config_sidebar
 from lab.ui.optimal_d_controls import d_config_sidebar, inner_loop_toggle
 from lab.ui.page import run_through_app
@@ -148,6 +148,7 @@ else:
     runner = live.start_run("optimal_d_2d", config, buttons)
     slow_motion.manual_buttons("optimal_d_2d", runner, buttons)
     scenarios.show("optimal_d_2d", runner, config, buttons)
+    inside = units.toggle(buttons)
 
     def draw_learned_generator(snap: DStarSnapshot) -> None:
         sub = slow_motion.current_sub_step("optimal_d_2d", runner)
@@ -176,5 +177,7 @@ else:
             "loop to optimum' and watch D − D* fade: the slide's 'solve the inner maximisation to optimum' "
             "(moons, after 40 generator steps: mean |D − D*| 0.03–0.10 against 0.39–0.50 with k = 1, seeds 0–4)."
         )
+        if inside:
+            units.draw(snap.units)
 
     live.live_view(runner, draw_learned_generator, "drawing D against D*", slower=2)

@@ -51,3 +51,15 @@ def run_line(at: AppTest, marker: str) -> str:
 def metric(at: AppTest, label: str) -> str:
     """The value of the first metric whose label starts with `label`."""
     return next(m.value for m in at.metric if m.label.startswith(label))
+
+
+def charts(at: AppTest) -> list:
+    """Every Vega-Lite chart the page drew, in order (their `proto.alt` is the accessible name)."""
+
+    def walk(node):
+        children = getattr(node, "children", None) or {}
+        for child in children.values() if isinstance(children, dict) else children:
+            yield child
+            yield from walk(child)
+
+    return [e for e in walk(at._tree) if getattr(e, "type", None) == "vega_lite_chart"]

@@ -3,14 +3,7 @@ from `projector.chart`): a screen reader meets named graphics, not dozens of unn
 
 import pytest
 
-from tests.app.pages import LESSONS, open_page
-
-
-def _elements(node):
-    children = getattr(node, "children", None) or {}
-    for child in children.values() if isinstance(children, dict) else children:
-        yield child
-        yield from _elements(child)
+from tests.app.pages import LESSONS, charts, open_page
 
 
 @pytest.mark.parametrize("page", LESSONS)
@@ -18,9 +11,9 @@ def test_every_chart_is_named_by_what_it_shows(page):
     at = open_page(f"pages/{page}.py")
     if at.button(key="step") is not None:
         at.button(key="step").click().run()
-    charts = [e for e in _elements(at._tree) if getattr(e, "type", None) == "vega_lite_chart"]
-    assert charts, "no chart drawn"
-    names = [e.proto.alt for e in charts]
+    drawn = charts(at)
+    assert drawn, "no chart drawn"
+    names = [e.proto.alt for e in drawn]
     assert all(name and ":" in name for name in names), names
     assert len(set(names)) == len(names), "two charts under one name"
 
@@ -41,6 +34,6 @@ LEAD = {
 def test_the_first_picture_says_what_the_run_shows_now(page):
     at = open_page(f"pages/{page}.py")
     at.button(key="step").click().run()
-    names = [e.proto.alt for e in _elements(at._tree) if getattr(e, "type", None) == "vega_lite_chart"]
+    names = [e.proto.alt for e in charts(at)]
     told = [name for name in names if ". Now, " in name]
     assert told and LEAD[page] in told[0], names

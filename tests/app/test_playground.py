@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.gan import trainer as gan_trainer
-from tests.app.pages import open_app, open_page, run_line, step_count
+from tests.app.pages import charts, open_app, open_page, opened_with, run_line, step_count
 
 
 def _playground() -> AppTest:
@@ -168,3 +168,19 @@ def test_two_sessions_train_independently():
     first.run()
     assert (step_count(first), step_count(second)) == (3, 1)
     assert " k = 1 " in _run_line(first) and " k = 3 " in _run_line(second)
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [("pages/gan_playground.py", {}), ("pages/optimal_d.py", {"part": "2-D: a learned generator"})],
+)
+def test_inside_the_networks_draws_d_and_gs_first_layer_units(page, params):
+    at = opened_with(page, {**params, "units": "true"})
+    at.button(key="step").click().run()
+    assert not at.exception, at.exception
+    names = [e.proto.alt for e in charts(at)]
+    assert any(n.startswith("D's first-layer units") for n in names) and any(
+        n.startswith("G's first-layer units") for n in names
+    ), names
+    at.toggle(key="units").set_value(False).run()
+    assert not any("first-layer units" in e.proto.alt for e in charts(at))

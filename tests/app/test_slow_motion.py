@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.gan.figure1 import COMPARISONS
-from tests.app.pages import opened_with, step_count
+from tests.app.pages import charts, opened_with, step_count
 
 PAGES = {  # page, the link that opens the part with a GAN, and its k (the defaults)
     "mnist_gan": ("pages/mnist_gan.py", {}, 1),
@@ -13,16 +13,6 @@ PAGES = {  # page, the link that opens the part with a GAN, and its k (the defau
     "saturation": ("pages/saturation.py", {"tab": "Side by side, live"}, 5),
     "figure1": ("pages/figure1.py", {}, 1),  # both runs, in lockstep
 }
-
-
-def _charts(at: AppTest) -> list:
-    def walk(node):
-        children = getattr(node, "children", None) or {}
-        for child in children.values() if isinstance(children, dict) else children:
-            yield child
-            yield from walk(child)
-
-    return [e for e in walk(at._tree) if getattr(e, "type", None) == "vega_lite_chart"]
 
 
 def _slow_line(at: AppTest) -> str | None:
@@ -38,7 +28,7 @@ def test_slow_motion_and_manual_steps(page):
         assert not at.exception, at.exception
         line = _slow_line(at)
         assert f"sub-step {number} of {3 * k + 1}" in line, line
-        (diagram,) = [c for c in _charts(at) if c.proto.alt.startswith("the loop, as a diagram")]
+        (diagram,) = [c for c in charts(at) if c.proto.alt.startswith("the loop, as a diagram")]
         assert f"Now, sub-step {number} of {3 * k + 1}" in diagram.proto.alt
         if number == 3:
             assert "D's loss on this minibatch" in line
