@@ -6,7 +6,9 @@ the run's buttons, live_view the timeline's scrubber under the picture); a page 
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +18,7 @@ from lab import export, saved_run
 from lab.plots.pictures import timeline_gif
 from lab.runner import Runner, RunStatus
 from lab.saved_run import LoadedRun, RunFileError
+from lab.script_export import gan2d_script
 from lab.ui import classroom, link
 from lab.ui.page import page_of
 
@@ -171,6 +174,18 @@ def keep_popover(page: str, runner: Runner) -> None:
             help="What the run made at every recorded step, as an animation for slides "
             "(drawn when you press: a few seconds per ten frames).",
         )
+        if page in SCRIPTS:
+            download(
+                st,
+                "As a Python script (zip)",
+                lambda: runner.read(lambda trainer: _script_zip(page, trainer)),
+                f"{page}-script.zip",
+                "application/zip",
+                icon=":material/code:",
+                key=f"{page}_script",
+                help="This run as one plain PyTorch file (no lab needed, # %% cells for a notebook) and its "
+                "weights: it goes on from this step with the very losses the lab would have had.",
+            )
 
 
 def _hand_in(page: str, runner: Runner, controls: dict[str, Any]) -> None:
@@ -182,6 +197,20 @@ def _hand_in(page: str, runner: Runner, controls: dict[str, Any]) -> None:
     picture = _png(next(iter(charts.values()))) if charts else b""
     ok, said = classroom.hand_in(page, raw, picture, runner.status().step, numbers)
     _say(page, "success" if ok else "error", said)
+
+
+SCRIPTS = ("gan_playground", "optimal_d_2d")
+"""The runs that export as a script: the 2-D GANs (`lab.script_export`)."""
+
+
+def _script_zip(page: str, trainer: Any) -> bytes:
+    name = f"{page}_step_{trainer.step_count}"
+    script, weights = gan2d_script(trainer, name)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{name}.py", script)
+        archive.writestr(f"{name}.pt", weights)
+    return buffer.getvalue()
 
 
 def remember_chart(key: str, figure: dict | bytes) -> None:

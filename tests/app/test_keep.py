@@ -3,10 +3,13 @@ loaded run replaces the page's run with its settings; every lesson has the Keep 
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import numpy as np
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 from lab import saved_run
@@ -14,6 +17,7 @@ from lab.data import own
 from lab.gan.playground import toy_gan
 from lab.gan.trainer import GANConfig
 from lab.timeline import Timeline
+from lab.ui import keep
 from tests.app.pages import APP, LESSONS, TIMEOUT, open_page, run_line, step_count
 
 SCRUBBER = "gan_playground_rewind"
@@ -152,3 +156,14 @@ def test_digit_pictures_are_offered_as_png_and_not_as_svg():
     figures.set_value("digits G makes").run()
     svg = next(b for b in at.get("download_button") if b.label == "SVG")
     assert svg.proto.disabled
+
+
+def test_the_2d_gans_export_as_a_script_and_its_weights():
+    at = open_page("pages/gan_playground.py")
+    assert "As a Python script (zip)" in [b.label for b in at.get("download_button")]
+    trainer = toy_gan(GANConfig(width=16, depth=1, batch_size=32))
+    trainer.step(3)
+    with zipfile.ZipFile(io.BytesIO(keep._script_zip("gan_playground", trainer))) as archive:
+        assert sorted(archive.namelist()) == ["gan_playground_step_3.pt", "gan_playground_step_3.py"]
+        weights = torch.load(io.BytesIO(archive.read("gan_playground_step_3.pt")), weights_only=True)
+    assert weights["step"] == 3 and set(weights) >= {"G", "D", "opt_d", "opt_g", "rng", "blur_rng"}

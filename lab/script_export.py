@@ -1,0 +1,193 @@
+"""A run as a script to take home: the 2-D GAN written out as one standalone Python file, with only
+torch imported, the run's data, networks, optimizers and the lecture's loop in plain code, and a
+weights file (`torch.load(weights_only=True)`) so that the script goes on from the run's step and
+gives, on the CPU, the very numbers the lab would have (it is the lab's loop, copy 0 of it).
+`# %%` cells: Jupyter and VS Code open it as a notebook."""
+
+from __future__ import annotations
+
+import io
+
+import torch
+
+from lab.data import toy
+from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_STEPS, UNIFORM_REACH, GANTrainer
+
+GENERATOR_LOSSES = {
+    "minimax": ("-F.softplus(fake_logits).mean()", "(1) min log(1 - D(G(z)))"),
+    "non_saturating": ("F.softplus(-fake_logits).mean()", "(2) max log D(G(z))"),
+    "log_ratio": ("-fake_logits.mean()", "(3) max log D/(1 - D)"),
+}
+"""Each generator loss in the script's code, and as the lecture writes it."""
+
+TEMPLATE = '''"""A GAN run exported from GAN · VAE Lab at step {step}: {data}, loss {loss}, k = {k}.
+
+Run it (python {name}.py [steps]) or open it as a notebook (the # %% cells). It loads the run's
+networks, optimizers and random states from {name}.pt and goes on with the lecture's loop; on the
+CPU its losses are, step for step, those the lab's run would have had.
+"""
+
+# %% Settings: the run's, as the lab had them
+import itertools
+import sys
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+K, M, NOISE_DIM, NOISE_PRIOR = {k}, {m}, {noise_dim}, {noise_prior!r}
+INSTANCE_NOISE, G_AVERAGE = {instance_noise!r}, {g_average!r}
+WIDTH, DEPTH = {width}, {depth}
+
+# %% p_data: a mixture of Gaussians (the lab's "{data_name}")
+MEANS = torch.tensor({means}, dtype=torch.float32)
+STDS = torch.tensor({stds}, dtype=torch.float32)
+WEIGHTS = torch.tensor({weights}, dtype=torch.float64)
+
+
+def sample_data(n: int, generator: torch.Generator) -> torch.Tensor:
+    component = torch.multinomial(WEIGHTS, n, replacement=True, generator=generator)
+    noise = torch.randn(n, MEANS.shape[1], generator=generator)
+    return MEANS[component] + STDS[component, None] * noise
+
+
+def sample_noise(n: int, generator: torch.Generator) -> torch.Tensor:
+    """z ~ p_z: N(0, I), or uniform on [-sqrt 3, sqrt 3]^d (mean 0, variance 1)."""
+    if NOISE_PRIOR == "uniform":
+        return (2.0 * torch.rand(n, NOISE_DIM, generator=generator) - 1.0) * {uniform_reach!r}
+    return torch.randn(n, NOISE_DIM, generator=generator)
+
+
+# %% The networks: MLPs with ReLU, their inputs of shape (1, n, features)
+class MLP(nn.Module):
+    def __init__(self, sizes: list[int]) -> None:
+        super().__init__()
+        self.weights = nn.ParameterList(nn.Parameter(torch.zeros(1, a, b)) for a, b in itertools.pairwise(sizes))
+        self.biases = nn.ParameterList(nn.Parameter(torch.zeros(1, 1, b)) for b in sizes[1:])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        *hidden, last = zip(self.weights, self.biases)
+        for w, b in hidden:
+            x = torch.relu(torch.baddbmm(b, x, w))
+        return torch.baddbmm(last[1], x, last[0])
+
+
+G = MLP([NOISE_DIM] + [WIDTH] * DEPTH + [2])
+D = MLP([2] + [WIDTH] * DEPTH + [1])
+
+
+def optimizer(net: nn.Module, lr: float) -> torch.optim.Optimizer:
+    """{optimizer_words}, with the fused kernels where the machine has them (as the lab)."""
+    try:
+        return {optimizer}fused=True)
+    except RuntimeError:
+        return {optimizer}foreach=True)
+
+
+# %% The run so far: networks, optimizers and random states at step {step}
+run = torch.load("{name}.pt", weights_only=True)
+G.load_state_dict(run["G"])
+D.load_state_dict(run["D"])
+G_average = MLP([NOISE_DIM] + [WIDTH] * DEPTH + [2]).requires_grad_(False)
+if G_AVERAGE:
+    G_average.load_state_dict(run["G_average"])
+opt_d, opt_g = optimizer(D, {lr_d!r}), optimizer(G, {lr_g!r})
+opt_d.load_state_dict(run["opt_d"])
+opt_g.load_state_dict(run["opt_g"])
+rng = torch.Generator()  # minibatches of data and noise
+rng.set_state(run["rng"])
+blur_rng = torch.Generator()  # instance noise
+blur_rng.set_state(run["blur_rng"])
+step = run["step"]
+
+
+def blurred(x: torch.Tensor) -> torch.Tensor:
+    """x plus instance noise N(0, s^2 I), s falling from INSTANCE_NOISE to a tenth of it."""
+    if not INSTANCE_NOISE:
+        return x
+    s = INSTANCE_NOISE * max({floor!r}, 1.0 - step / {noise_steps!r})
+    return x + s * torch.randn(x.shape, generator=blur_rng)
+
+
+# %% The lecture's loop ("Actual Training Process"): k steps of D, then one of G
+def iteration() -> tuple[float, float]:
+    global step
+    real = sample_data(K * M, rng).view(K, 1, M, -1)
+    noise = sample_noise((K + 1) * M, rng).view(K + 1, 1, M, -1)
+    for j in range(K):
+        # ---- (1) D ascends 1/m sum [log D(x) + log(1 - D(G(z)))]: it descends its negative ----
+        with torch.no_grad():
+            fake = G(noise[j])
+        logits = D(blurred(torch.cat([real[j], fake], dim=1)))
+        real_logits, fake_logits = logits[:, :M], logits[:, M:]
+        d_loss = F.softplus(-real_logits).mean((1, 2)) + F.softplus(fake_logits).mean((1, 2))
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.sum().backward()
+        opt_d.step()
+    # ---- (2) G descends its loss {loss_words}, D held fixed ----
+    g_params = list(G.parameters())
+    fake_logits = D(blurred(G(noise[K])))[0]
+    g_loss = torch.stack([{g_loss}])
+    opt_g.zero_grad(set_to_none=True)
+    g_loss.sum().backward(inputs=g_params)
+    opt_g.step()
+    if G_AVERAGE:  # theta_avg <- beta theta_avg + (1 - beta) theta_G
+        with torch.no_grad():
+            for average, p in zip(G_average.parameters(), G.parameters()):
+                average.lerp_(p, 1.0 - G_AVERAGE)
+    step += 1
+    return d_loss.item(), g_loss.item()
+
+
+# %% Go on: print each step's losses (D's last, G's)
+if __name__ == "__main__":
+    for _ in range(int(sys.argv[1]) if len(sys.argv) > 1 else 100):
+        d, g = iteration()
+        print(f"step {{step}}: D loss {{d!r}}, G loss {{g!r}}")
+'''
+
+
+def gan2d_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
+    """The text of `<name>.py` and the bytes of `<name>.pt` for a 2-D GAN run of one model (the
+    playground's; 2-D data, MLP networks)."""
+    config = trainer.config
+    p_data = toy.get(config.data)
+    if p_data.dim != 2 or len(trainer.losses) != 1:
+        raise ValueError("a script is written for a 2-D GAN of one model")
+    adam = "torch.optim.Adam(net.parameters(), lr=lr, betas=(0.5, 0.999), "
+    sgd = "torch.optim.SGD(net.parameters(), lr=lr, "
+    script = TEMPLATE.format(
+        name=name,
+        step=trainer.step_count,
+        data=p_data.title,
+        data_name=config.data,
+        loss=config.generator_loss,
+        k=config.k,
+        m=config.batch_size,
+        noise_dim=config.noise_dim,
+        noise_prior=config.noise_prior,
+        instance_noise=config.instance_noise,
+        g_average=config.g_average,
+        width=config.width,
+        depth=config.depth,
+        lr_d=config.lr_d,
+        lr_g=config.lr_g,
+        means=p_data.means.tolist(),
+        stds=p_data.stds.tolist(),
+        weights=p_data.weights.tolist(),
+        uniform_reach=UNIFORM_REACH,
+        floor=INSTANCE_NOISE_FLOOR,
+        noise_steps=INSTANCE_NOISE_STEPS,
+        optimizer=adam if config.optimizer == "adam" else sgd,
+        optimizer_words="Adam (beta1 = 0.5, as in DCGAN)" if config.optimizer == "adam" else "Plain SGD",
+        g_loss=GENERATOR_LOSSES[config.generator_loss][0],
+        loss_words=GENERATOR_LOSSES[config.generator_loss][1],
+    )
+    state = trainer.state_dict()
+    weights = {key: state[key] for key in ("G", "D", "opt_d", "opt_g", "rng", "blur_rng")}
+    if "G_average" in state:
+        weights["G_average"] = state["G_average"]
+    weights["step"] = trainer.step_count
+    buffer = io.BytesIO()
+    torch.save(weights, buffer)
+    return script, buffer.getvalue()
