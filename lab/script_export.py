@@ -1,8 +1,8 @@
-"""A run as a script to take home: the 2-D GAN written out as one standalone Python file, with only
-torch imported, the run's data, networks, optimizers and the lecture's loop in plain code, and a
-weights file (`torch.load(weights_only=True)`) so that the script goes on from the run's step and
-gives, on the CPU, the very numbers the lab would have (it is the lab's loop, copy 0 of it).
-`# %%` cells: Jupyter and VS Code open it as a notebook."""
+"""A run as a script to take home: the 2-D GAN, or a VAE with MLP networks, written out as one
+standalone Python file, with only torch imported, the run's data, networks, optimizers and the
+lecture's loop in plain code, and a weights file (`torch.load(weights_only=True)`) so that the script
+goes on from the run's step and gives, on the CPU, the very numbers the lab would have (it is the
+lab's loop, written out). `# %%` cells: Jupyter and VS Code open it as a notebook."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import torch
 
 from lab.data import toy
 from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_STEPS, UNIFORM_REACH, GANTrainer
+from lab.vae.trainer import LR_FLOOR, VAETrainer
 
 GENERATOR_LOSSES = {
     "minimax": ("-F.softplus(fake_logits).mean()", "(1) min log(1 - D(G(z)))"),
@@ -188,6 +189,146 @@ def gan2d_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
     if "G_average" in state:
         weights["G_average"] = state["G_average"]
     weights["step"] = trainer.step_count
+    buffer = io.BytesIO()
+    torch.save(weights, buffer)
+    return script, buffer.getvalue()
+
+
+VAE_TEMPLATE = '''"""A VAE run exported from GAN · VAE Lab at step {step}: {data}, decoder {likelihood}, z in R^{latent}.
+
+Run it (python {name}.py [steps]) or open it as a notebook (the # %% cells). It loads the training
+data, the networks, the optimizer and the random state from {name}.pt and goes on maximising the
+ELBO; on the CPU its ELBO is, step for step, the one the lab's run would have had.
+"""
+
+# %% Settings: the run's, as the lab had them
+import math
+import sys
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+LATENT, WIDTH, DEPTH, BATCH_NORM = {latent}, {width}, {depth}, {batch_norm}
+LIKELIHOOD, LEARN_SIGMA, BETA, M = {likelihood!r}, {learn_sigma}, {beta!r}, {m}
+LR, DECAY_STEPS, LR_FLOOR = {lr!r}, {decay_steps}, {lr_floor!r}
+
+# %% The run so far: its training data, networks, optimizer and random state at step {step}
+run = torch.load("{name}.pt", weights_only=True)
+train = run["train"]  # (n, features): {source}
+BINARIZED = LIKELIHOOD == "bernoulli"  # each pixel drawn black or white afresh, its grey level the probability
+
+
+def mlp(n_in: int, n_out: int) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    last = n_in
+    for _ in range(DEPTH):
+        layers += [nn.Linear(last, WIDTH), *([nn.BatchNorm1d(WIDTH)] if BATCH_NORM else []), nn.ReLU()]
+        last = WIDTH
+    return nn.Sequential(*layers, nn.Linear(last, n_out))
+
+
+# %% The model: encoder q(z|x) = N(mu(x), diag exp(logvar(x))), prior N(0, I), decoder p(x|z)
+class VAE(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder, self.decoder = mlp(train.shape[1], 2 * LATENT), mlp(LATENT, train.shape[1])
+        if LEARN_SIGMA:
+            self.log_sigma = nn.Parameter(torch.tensor(0.0))
+        else:
+            self.register_buffer("log_sigma", torch.tensor(0.0))
+
+
+model = VAE()
+model.load_state_dict(run["model"])
+model.eval()
+opt = torch.optim.Adam(model.parameters(), lr=LR)
+opt.load_state_dict(run["opt"])
+rng = torch.Generator()
+rng.set_state(run["rng"])
+step = run["step"]
+
+
+def elbo(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(ELBO, E_q log p(x|z), KL(q(z|x) || p(z))) per example, one draw of z each."""
+    mu, logvar = model.encoder(x).chunk(2, dim=1)
+    logvar = logvar.clamp(-12.0, 8.0)
+    eps = torch.randn(mu.shape, generator=rng)
+    out = model.decoder(mu + (0.5 * logvar).exp() * eps)  # z = mu + sigma eps: gradients flow through
+    if LIKELIHOOD == "gaussian":
+        sq = ((x - out) * torch.exp(-model.log_sigma)).pow(2)
+        recon = -0.5 * (sq + 2 * model.log_sigma + math.log(2 * math.pi)).sum(dim=1)
+    else:
+        recon = (x * out - F.softplus(out)).sum(dim=1)
+    kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
+    return recon - kl, recon, kl
+
+
+def lr_factor(t: int) -> float:
+    """Linear warm-up over DECAY_STEPS / 10 steps, then a cosine decay to LR_FLOOR (1 if no decay)."""
+    if DECAY_STEPS == 0:
+        return 1.0
+    warm_up = min(1.0, (t + 1) / max(1, DECAY_STEPS // 10))
+    return warm_up * (LR_FLOOR + (1.0 - LR_FLOOR) * 0.5 * (1.0 + math.cos(math.pi * min(t / DECAY_STEPS, 1.0))))
+
+
+# %% The loop: ascend the ELBO (beta weighs its KL), one minibatch a step
+def train_step() -> float:
+    global step
+    for group in opt.param_groups:
+        group["lr"] = LR * lr_factor(step)
+    idx = torch.randint(len(train), (M,), generator=rng)
+    x = train[idx]
+    if BINARIZED:
+        x = (torch.rand(x.shape, generator=rng) < x).to(x.dtype)
+    model.train()
+    total, recon, kl = elbo(x)
+    loss = -(recon - BETA * kl).mean()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    model.eval()
+    step += 1
+    return total.mean().item()
+
+
+# %% Go on: print each step's ELBO (nats per example, beta = 1)
+if __name__ == "__main__":
+    for _ in range(int(sys.argv[1]) if len(sys.argv) > 1 else 100):
+        value = train_step()
+        print(f"step {{step}}: ELBO {{value!r}}")
+'''
+
+
+def vae_script(trainer: VAETrainer, name: str) -> tuple[str, bytes]:
+    """The text of `<name>.py` and the bytes of `<name>.pt` for a VAE run with MLP networks."""
+    config = trainer.config
+    if config.architecture != "mlp":
+        raise ValueError("a script is written for the VAE with MLP networks")
+    script = VAE_TEMPLATE.format(
+        name=name,
+        step=trainer.step_count,
+        data="MNIST" if config.data == "mnist" else toy.get(config.data).title,
+        source=trainer.source,
+        latent=config.latent_dim,
+        width=config.width,
+        depth=config.depth,
+        batch_norm=config.batch_norm,
+        likelihood=config.likelihood,
+        learn_sigma=config.learn_sigma,
+        beta=config.beta,
+        m=config.batch_size,
+        lr=config.lr,
+        decay_steps=config.lr_decay_steps,
+        lr_floor=LR_FLOOR,
+    )
+    weights = {
+        "train": trainer.train.cpu(),
+        "model": trainer.model.state_dict(),
+        "opt": trainer.opt.state_dict(),
+        "rng": trainer.rng.get_state(),
+        "step": trainer.step_count,
+    }
     buffer = io.BytesIO()
     torch.save(weights, buffer)
     return script, buffer.getvalue()

@@ -18,7 +18,7 @@ from lab import export, saved_run
 from lab.plots.pictures import timeline_gif
 from lab.runner import Runner, RunStatus
 from lab.saved_run import LoadedRun, RunFileError
-from lab.script_export import gan2d_script
+from lab.script_export import gan2d_script, vae_script
 from lab.ui import classroom, link
 from lab.ui.page import page_of
 
@@ -174,7 +174,7 @@ def keep_popover(page: str, runner: Runner) -> None:
             help="What the run made at every recorded step, as an animation for slides "
             "(drawn when you press: a few seconds per ten frames).",
         )
-        if page in SCRIPTS:
+        if page in SCRIPTS and getattr(runner.trainer.config, "architecture", "mlp") == "mlp":
             download(
                 st,
                 "As a Python script (zip)",
@@ -184,7 +184,7 @@ def keep_popover(page: str, runner: Runner) -> None:
                 icon=":material/code:",
                 key=f"{page}_script",
                 help="This run as one plain PyTorch file (no lab needed, # %% cells for a notebook) and its "
-                "weights: it goes on from this step with the very losses the lab would have had.",
+                "weights (and data): it goes on from this step with the very numbers the lab would have had.",
             )
 
 
@@ -199,13 +199,13 @@ def _hand_in(page: str, runner: Runner, controls: dict[str, Any]) -> None:
     _say(page, "success" if ok else "error", said)
 
 
-SCRIPTS = ("gan_playground", "optimal_d_2d")
-"""The runs that export as a script: the 2-D GANs (`lab.script_export`)."""
+SCRIPTS = {"gan_playground": gan2d_script, "optimal_d_2d": gan2d_script, "vae": vae_script}
+"""The runs that export as a script (`lab.script_export`): the 2-D GANs, and the VAE with MLPs."""
 
 
 def _script_zip(page: str, trainer: Any) -> bytes:
     name = f"{page}_step_{trainer.step_count}"
-    script, weights = gan2d_script(trainer, name)
+    script, weights = SCRIPTS[page](trainer, name)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{name}.py", script)

@@ -13,7 +13,8 @@ import torch
 from lab.gan.playground import toy_gan
 from lab.gan.trainer import GANConfig
 from lab.scenarios import GRID25
-from lab.script_export import gan2d_script
+from lab.script_export import gan2d_script, vae_script
+from lab.vae.trainer import VAEConfig, VAETrainer, mnist_config
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
@@ -46,6 +47,42 @@ def test_the_script_goes_on_with_the_labs_own_losses(config, tmp_path: Path):
     assert theirs == ours  # the same floats: the same loop, the same random streams
     assert "import lab" not in script and "from lab" not in script
     assert script.count("# %%") >= 5
+    linted = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert linted.returncode == 0, linted.stdout
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        VAEConfig(data="moons", likelihood="gaussian", sigma=0.05, width=64, depth=2),
+        VAEConfig(
+            data="ring8", likelihood="gaussian", learn_sigma=True, beta=2.0, latent_dim=1, width=32, depth=1
+        ),
+        mnist_config(
+            width=64, batch_size=32
+        ),  # Bernoulli decoder, binarised digits, BatchNorm, lr warm-up and decay
+    ],
+    ids=["moons", "ring8-learned-sigma-beta-2", "mnist-mlp"],
+)
+def test_the_vae_script_goes_on_with_the_labs_own_elbo(config, tmp_path: Path):
+    trainer = VAETrainer(config, torch.device("cpu"), evaluate=False)
+    trainer.step(15)
+    script, weights = vae_script(trainer, "run")
+    (tmp_path / "run.py").write_text(script)
+    (tmp_path / "run.pt").write_bytes(weights)
+    done = subprocess.run(
+        [sys.executable, "run.py", "5"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    theirs = [float(v) for v in re.findall(r"ELBO (\S+)", done.stdout)]
+    trainer.step(5)
+    assert theirs == list(trainer.history["elbo"][-5:])
+    assert "import lab" not in script and "from lab" not in script and script.count("# %%") >= 5
     linted = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
         cwd=tmp_path,
