@@ -29,8 +29,7 @@ CPU its losses are, step for step, those the lab's run would have had.
 """
 
 # %% Settings: the run's, as the lab had them
-import itertools
-import sys
+{itertools}import sys
 
 import torch
 import torch.nn.functional as F
@@ -40,16 +39,7 @@ K, M, NOISE_DIM, NOISE_PRIOR = {k}, {m}, {noise_dim}, {noise_prior!r}
 INSTANCE_NOISE, G_AVERAGE = {instance_noise!r}, {g_average!r}
 WIDTH, DEPTH = {width}, {depth}
 
-# %% p_data: a mixture of Gaussians (the lab's "{data_name}")
-MEANS = torch.tensor({means}, dtype=torch.float32)
-STDS = torch.tensor({stds}, dtype=torch.float32)
-WEIGHTS = torch.tensor({weights}, dtype=torch.float64)
-
-
-def sample_data(n: int, generator: torch.Generator) -> torch.Tensor:
-    component = torch.multinomial(WEIGHTS, n, replacement=True, generator=generator)
-    noise = torch.randn(n, MEANS.shape[1], generator=generator)
-    return MEANS[component] + STDS[component, None] * noise
+{data_section}
 
 
 def sample_noise(n: int, generator: torch.Generator) -> torch.Tensor:
@@ -59,22 +49,7 @@ def sample_noise(n: int, generator: torch.Generator) -> torch.Tensor:
     return torch.randn(n, NOISE_DIM, generator=generator)
 
 
-# %% The networks: MLPs with ReLU, their inputs of shape (1, n, features)
-class MLP(nn.Module):
-    def __init__(self, sizes: list[int]) -> None:
-        super().__init__()
-        self.weights = nn.ParameterList(nn.Parameter(torch.zeros(1, a, b)) for a, b in itertools.pairwise(sizes))
-        self.biases = nn.ParameterList(nn.Parameter(torch.zeros(1, 1, b)) for b in sizes[1:])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        *hidden, last = zip(self.weights, self.biases)
-        for w, b in hidden:
-            x = torch.relu(torch.baddbmm(b, x, w))
-        return torch.baddbmm(last[1], x, last[0])
-
-
-G = MLP([NOISE_DIM] + [WIDTH] * DEPTH + [2])
-D = MLP([2] + [WIDTH] * DEPTH + [1])
+{nets_section}
 
 
 def optimizer(net: nn.Module, lr: float) -> torch.optim.Optimizer:
@@ -89,7 +64,7 @@ def optimizer(net: nn.Module, lr: float) -> torch.optim.Optimizer:
 run = torch.load("{name}.pt", weights_only=True)
 G.load_state_dict(run["G"])
 D.load_state_dict(run["D"])
-G_average = MLP([NOISE_DIM] + [WIDTH] * DEPTH + [2]).requires_grad_(False)
+G_average = make_g().requires_grad_(False)
 if G_AVERAGE:
     G_average.load_state_dict(run["G_average"])
 opt_d, opt_g = optimizer(D, {lr_d!r}), optimizer(G, {lr_g!r})
@@ -148,20 +123,120 @@ if __name__ == "__main__":
 '''
 
 
-def gan2d_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
-    """The text of `<name>.py` and the bytes of `<name>.pt` for a 2-D GAN run of one model (the
-    playground's; 2-D data, MLP networks)."""
+MIXTURE = """# %% p_data: a mixture of Gaussians (the lab's "{data_name}")
+MEANS = torch.tensor({means}, dtype=torch.float32)
+STDS = torch.tensor({stds}, dtype=torch.float32)
+WEIGHTS = torch.tensor({weights}, dtype=torch.float64)
+
+
+def sample_data(n: int, generator: torch.Generator) -> torch.Tensor:
+    component = torch.multinomial(WEIGHTS, n, replacement=True, generator=generator)
+    noise = torch.randn(n, MEANS.shape[1], generator=generator)
+    return MEANS[component] + STDS[component, None] * noise"""
+
+IMAGES = """# %% p_data: the training digits, scaled to [-1, 1] (in the weights file: {source})
+IMAGES = torch.load("{name}.pt", weights_only=True)["images"]
+
+
+def sample_data(n: int, generator: torch.Generator) -> torch.Tensor:
+    return IMAGES[torch.randint(len(IMAGES), (n,), generator=generator)]"""
+
+MLPS = """# %% The networks: MLPs with ReLU, their inputs of shape (1, n, features)
+class MLP(nn.Module):
+    def __init__(self, sizes: list[int]) -> None:
+        super().__init__()
+        self.weights = nn.ParameterList(nn.Parameter(torch.zeros(1, a, b)) for a, b in itertools.pairwise(sizes))
+        self.biases = nn.ParameterList(nn.Parameter(torch.zeros(1, 1, b)) for b in sizes[1:])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        *hidden, last = zip(self.weights, self.biases)
+        for w, b in hidden:
+            x = torch.relu(torch.baddbmm(b, x, w))
+        return torch.baddbmm(last[1], x, last[0])
+
+
+def make_g() -> nn.Module:
+    return {make_g}
+
+
+G, D = make_g(), {make_d}"""
+
+DCGAN = '''# %% The networks: a small DCGAN for 28x28 (inputs of shape (1, n, features))
+class OneCopy(nn.Module):
+    def __init__(self, net: nn.Module) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x[0])[None]
+
+
+def make_g() -> nn.Module:
+    """z -> 64x7x7 -> 32x14x14 -> 1x28x28 in [-1, 1], with batch norm."""
+    return OneCopy(
+        nn.Sequential(
+            nn.Linear(NOISE_DIM, 64 * 7 * 7), nn.BatchNorm1d(64 * 7 * 7), nn.ReLU(),
+            nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.ConvTranspose2d(32, 1, 4, 2, 1), nn.Tanh(), nn.Flatten(),
+        )
+    )
+
+
+def make_d() -> nn.Module:
+    """The mirror image, with leaky ReLUs: 28x28 -> 32x14x14 -> 64x7x7 -> a logit."""
+    return OneCopy(
+        nn.Sequential(
+            nn.Unflatten(1, (1, 28, 28)),
+            nn.Conv2d(1, 32, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(32, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, 1),
+        )
+    )
+
+
+G, D = make_g(), make_d()'''
+
+
+def gan_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
+    """The text of `<name>.py` and the bytes of `<name>.pt` for a GAN run of one model: a 2-D one
+    (MLPs on a mixture of Gaussians: the playground's, the D* lesson's) or the MNIST GAN (its small
+    DCGAN or MLP pair; the training digits go in the weights file)."""
     config = trainer.config
-    p_data = toy.get(config.data)
-    if p_data.dim != 2 or len(trainer.losses) != 1:
-        raise ValueError("a script is written for a 2-D GAN of one model")
+    if len(trainer.losses) != 1:
+        raise ValueError("a script is written for a GAN of one model")
+    mnist = config.data == "mnist"
+    dcgan = getattr(config, "architecture", "mlp") == "dcgan"
+    dim = 784 if mnist else 2
+    if mnist:
+        data_section = IMAGES.format(name=name, source=trainer.p_data.data.source)
+        title = "MNIST digits"
+    else:
+        p_data = toy.get(config.data)
+        data_section = MIXTURE.format(
+            data_name=config.data,
+            means=p_data.means.tolist(),
+            stds=p_data.stds.tolist(),
+            weights=p_data.weights.tolist(),
+        )
+        title = p_data.title
+    if dcgan:
+        nets_section = DCGAN
+    else:
+        g = f"MLP([NOISE_DIM] + [WIDTH] * DEPTH + [{dim}])"
+        nets_section = MLPS.format(
+            make_g=f"nn.Sequential({g}, nn.Tanh())" if mnist else g,
+            make_d=f"MLP([{dim}] + [WIDTH] * DEPTH + [1])",
+        )
     adam = "torch.optim.Adam(net.parameters(), lr=lr, betas=(0.5, 0.999), "
     sgd = "torch.optim.SGD(net.parameters(), lr=lr, "
     script = TEMPLATE.format(
         name=name,
         step=trainer.step_count,
-        data=p_data.title,
-        data_name=config.data,
+        data=title,
+        data_section=data_section,
+        nets_section=nets_section,
+        itertools="" if dcgan else "import itertools\n",
         loss=config.generator_loss,
         k=config.k,
         m=config.batch_size,
@@ -173,9 +248,6 @@ def gan2d_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
         depth=config.depth,
         lr_d=config.lr_d,
         lr_g=config.lr_g,
-        means=p_data.means.tolist(),
-        stds=p_data.stds.tolist(),
-        weights=p_data.weights.tolist(),
         uniform_reach=UNIFORM_REACH,
         floor=INSTANCE_NOISE_FLOOR,
         noise_steps=INSTANCE_NOISE_STEPS,
@@ -188,6 +260,8 @@ def gan2d_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
     weights = {key: state[key] for key in ("G", "D", "opt_d", "opt_g", "rng", "blur_rng")}
     if "G_average" in state:
         weights["G_average"] = state["G_average"]
+    if mnist:
+        weights["images"] = trainer.p_data.images
     weights["step"] = trainer.step_count
     buffer = io.BytesIO()
     torch.save(weights, buffer)

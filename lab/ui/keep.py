@@ -18,7 +18,7 @@ from lab import export, saved_run
 from lab.plots.pictures import timeline_gif
 from lab.runner import Runner, RunStatus
 from lab.saved_run import LoadedRun, RunFileError
-from lab.script_export import gan2d_script, vae_script
+from lab.script_export import gan_script, vae_script
 from lab.ui import classroom, link
 from lab.ui.page import page_of
 
@@ -174,7 +174,7 @@ def keep_popover(page: str, runner: Runner) -> None:
             help="What the run made at every recorded step, as an animation for slides "
             "(drawn when you press: a few seconds per ten frames).",
         )
-        if page in SCRIPTS and getattr(runner.trainer.config, "architecture", "mlp") == "mlp":
+        if page in SCRIPTS and (page != "vae" or runner.trainer.config.architecture == "mlp"):
             download(
                 st,
                 "As a Python script (zip)",
@@ -199,8 +199,13 @@ def _hand_in(page: str, runner: Runner, controls: dict[str, Any]) -> None:
     _say(page, "success" if ok else "error", said)
 
 
-SCRIPTS = {"gan_playground": gan2d_script, "optimal_d_2d": gan2d_script, "vae": vae_script}
-"""The runs that export as a script (`lab.script_export`): the 2-D GANs, and the VAE with MLPs."""
+SCRIPTS = {
+    "gan_playground": gan_script,
+    "optimal_d_2d": gan_script,
+    "mnist_gan": gan_script,
+    "vae": vae_script,
+}
+"""The runs that export as a script (`lab.script_export`): the GANs of one model, the VAE with MLPs."""
 
 
 def _script_zip(page: str, trainer: Any) -> bytes:

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import torch
 
+from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan
 from lab.gan.playground import toy_gan
 from lab.gan.trainer import GANConfig
 from lab.scenarios import GRID25
-from lab.script_export import gan2d_script, vae_script
+from lab.script_export import gan_script, vae_script
 from lab.vae.trainer import VAEConfig, VAETrainer, mnist_config
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
@@ -34,7 +35,7 @@ SMALL = GANConfig(width=32, depth=2, batch_size=64)
 def test_the_script_goes_on_with_the_labs_own_losses(config, tmp_path: Path):
     trainer = toy_gan(config, torch.device("cpu"))
     trainer.step(25)
-    script, weights = gan2d_script(trainer, "run")
+    script, weights = gan_script(trainer, "run")
     (tmp_path / "run.py").write_text(script)
     (tmp_path / "run.pt").write_bytes(weights)
     done = subprocess.run(
@@ -83,6 +84,30 @@ def test_the_vae_script_goes_on_with_the_labs_own_elbo(config, tmp_path: Path):
     trainer.step(5)
     assert theirs == list(trainer.history["elbo"][-5:])
     assert "import lab" not in script and "from lab" not in script and script.count("# %%") >= 5
+    linted = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert linted.returncode == 0, linted.stdout
+
+
+@pytest.mark.parametrize("architecture", ["dcgan", "mlp"])
+def test_the_mnist_gan_script_goes_on_with_the_labs_own_losses(architecture, tmp_path: Path):
+    config = dataclasses.replace(MNIST_DEFAULTS, architecture=architecture, batch_size=32, width=64)
+    trainer = mnist_gan(config, torch.device("cpu"))
+    trainer.step(4)
+    script, weights = gan_script(trainer, "run")
+    (tmp_path / "run.py").write_text(script)
+    (tmp_path / "run.pt").write_bytes(weights)
+    done = subprocess.run(
+        [sys.executable, "run.py", "3"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    theirs = [(float(d), float(g)) for d, g in re.findall(r"D loss (\S+), G loss (\S+)", done.stdout)]
+    trainer.step(3)
+    assert theirs == list(zip(trainer.history["d_loss"][-3:], trainer.history["g_loss"][-3:], strict=True))
     linted = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
         cwd=tmp_path,
