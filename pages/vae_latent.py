@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.plots import vae as plots
+from lab.plots.diagram import vae_diagram
 from lab.plots.numbers import figure
 from lab.plots.raster import image_grid
 from lab.scenarios import vae_outcome
@@ -35,6 +36,7 @@ with st.expander("The model: encoder, prior, decoder"):
         r"on the log-probability of the image, in nats. $q(z|x)$ has a diagonal $\Sigma(x)$ (one variance per "
         r"latent coordinate), as in Kingma & Welling 2014."
     )
+    link.toggle(st, "Draw the model as a diagram, with the ELBO's terms now", key="vae_diagram")
 buttons = st.sidebar.container()
 config = vae_config_sidebar()
 runner = live.start_run("vae", config, buttons, step_help="one gradient step on a minibatch")
@@ -44,6 +46,14 @@ scenarios.show("vae", runner, config, buttons)
 def draw_vae(snap: VAESnapshot) -> None:
     live.data_line(snap.source, snap.source_details)
     ev = snap.evals
+    if st.session_state.get("vae_diagram"):
+        projector.chart(
+            st,
+            vae_diagram(ev["kl"][-1], ev["recon"][-1]),
+            key="the VAE, as a diagram",
+            now=f"step {snap.step:,}: held-out ELBO {ev['elbo'][-1]:,.2f} nats",
+            width="stretch",
+        )
     gaussian = snap.config.likelihood == "gaussian"
     full_range = st.session_state.get("vae_full_range", False)
     cols = projector.columns(st, 6 if gaussian else 5, per_row=6)

@@ -1,6 +1,8 @@
-"""The lecture's GAN loop as a diagram (GAN Lab's model overview): z → G → G(z), x ~ p_data, D → D(x)
-and D(G(z)), the discriminator's loss and the generator's, with the parts of the sub-step slow
-motion is on lit, the network it updates outlined, and the sub-step's numbers beside them."""
+"""The lecture's models as diagrams (GAN Lab's model overview). The GAN's loop: z → G → G(z),
+x ~ p_data, D → D(x) and D(G(z)), the discriminator's loss and the generator's, with the parts of the
+sub-step slow motion is on lit, the network it updates outlined, and the sub-step's numbers beside
+them. The VAE: x → encoder → μ(x), Σ(x) → z → decoder → p(x|z), with −KL and E_q log p(x|z), the
+ELBO's two terms, where they are computed."""
 
 from __future__ import annotations
 
@@ -47,11 +49,39 @@ BOX = (0.86, 0.34)  # a part's box, in columns and rows
 LIT_FILL, FILL = "#fdb863", "#f2f2f2"  # lit: light orange (ΔE ≥ 20 from the grey for every deficiency)
 
 
-def diagram_frames(sub_step: str | None, numbers: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+VAE_NODES = {
+    "x": (0, 0),
+    "encoder": (1, 0),
+    "μ(x), Σ(x)": (2, 0),
+    "z ~ q(z|x)": (3, 0),
+    "decoder": (4, 0),
+    "p(x|z)": (5, 0),
+    "−KL(q ‖ p(z))": (2.5, 1.1),
+    "E_q log p(x|z)": (4.5, 1.1),
+}
+VAE_EDGES = (
+    ("x", "encoder"),
+    ("encoder", "μ(x), Σ(x)"),
+    ("μ(x), Σ(x)", "z ~ q(z|x)"),
+    ("z ~ q(z|x)", "decoder"),
+    ("decoder", "p(x|z)"),
+    ("μ(x), Σ(x)", "−KL(q ‖ p(z))"),
+    ("p(x|z)", "E_q log p(x|z)"),
+)
+
+
+def diagram_frames(
+    sub_step: str | None,
+    numbers: dict[str, str],
+    nodes: dict[str, tuple[float, float]] = NODES,
+    edges: tuple[tuple[str, str], ...] = EDGES,
+    lit: set[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The nodes (lit or not, updated or not, each with its number below it) and the edges (lit where
-    both ends are) of the sub-step `sub_step` (one of the slide's four; None: nothing lit)."""
-    lit = LIT.get(sub_step, set())
-    nodes = pd.DataFrame(
+    both ends are) of the sub-step `sub_step` (one of the slide's four; None: nothing lit), or of
+    another diagram's `nodes` and `edges` with the parts `lit`."""
+    lit = LIT.get(sub_step, set()) if lit is None else lit
+    node_rows = pd.DataFrame(
         [
             {
                 "part": name,
@@ -65,27 +95,39 @@ def diagram_frames(sub_step: str | None, numbers: dict[str, str]) -> tuple[pd.Da
                 "top": row - BOX[1] / 2,
                 "bottom": row + BOX[1] / 2,
             }
-            for name, (column, row) in NODES.items()
+            for name, (column, row) in nodes.items()
         ]
     )
-    edges = pd.DataFrame(
+    edge_rows = pd.DataFrame(
         [
             {
-                "column": NODES[a][0],
-                "row": NODES[a][1],
-                "column2": NODES[b][0],
-                "row2": NODES[b][1],
+                "column": nodes[a][0],
+                "row": nodes[a][1],
+                "column2": nodes[b][0],
+                "row2": nodes[b][1],
                 "lit": "yes" if a in lit and b in lit else "no",
             }
-            for a, b in EDGES
+            for a, b in edges
         ]
     )
-    return nodes, edges
+    return node_rows, edge_rows
 
 
 def loop_diagram(sub_step: str | None, numbers: dict[str, str], g_loss: str) -> dict:
     """The diagram, `g_loss` naming the generator's loss under its box ("(2) non-saturating")."""
     nodes, edges = diagram_frames(sub_step, {**numbers, "G's loss": g_loss})
+    return with_data(_layout(), nodes=nodes, edges=edges)
+
+
+def vae_diagram(kl: float, recon: float) -> dict:
+    """The VAE with its ELBO's terms now: −KL under the posterior's parameters, E_q log p(x|z) under
+    the decoder's distribution (nats per example), their sum the ELBO."""
+    numbers = {
+        "−KL(q ‖ p(z))": f"{-kl:,.2f}",
+        "E_q log p(x|z)": f"{recon:,.2f}",
+        "p(x|z)": f"ELBO {recon - kl:,.2f}",
+    }
+    nodes, edges = diagram_frames(None, numbers, VAE_NODES, VAE_EDGES, lit=set(VAE_NODES))
     return with_data(_layout(), nodes=nodes, edges=edges)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from lab.ui.run_line import run_line as line_of
 from lab.vae.trainer import EVAL_EVERY, mnist_config
-from tests.app.pages import metric, open_page, run_line, step_count
+from tests.app.pages import charts, metric, open_page, run_line, step_count
 
 
 def _page():
@@ -107,3 +107,12 @@ def test_the_gap_is_shown_exactly_for_a_small_latent_and_refused_when_unresolved
     assert any("narrower than the grid" in w.value for w in at.warning)
     at.slider(key="vae_latent").set_value(3).run()
     assert not any(m.label == "log p(x)" for m in at.metric)  # no quadrature above a 2-D latent
+
+
+def test_the_vae_diagram_carries_the_elbos_two_terms_as_the_metrics_show_them():
+    at = open_page("pages/vae_latent.py")
+    at.toggle(key="vae_diagram").set_value(True).run()
+    at.button(key="step").click().run()
+    (diagram,) = [c for c in charts(at) if c.proto.alt.startswith("the VAE, as a diagram")]
+    elbo = next(m.value for m in at.metric if m.label == "held-out ELBO")
+    assert f"held-out ELBO {elbo}" in diagram.proto.alt

@@ -51,3 +51,17 @@ def test_no_critical_or_serious_violation_on_any_page_in_the_dark_theme(app_url)
             first_picture(page, app_url, name)
             problems += [f"{name}, dark: {p}" for p in serious_violations(page)]
     assert not problems, "\n".join(problems)
+
+
+def test_no_critical_or_serious_violation_with_the_loop_diagram_and_the_units_shown(app_url):
+    """The pictures of issue 'see inside': the loop as a diagram (slow motion), the networks' units."""
+    with browser_page(1440, 900) as page:
+        page.goto(f"{app_url}/gan_playground?units=true&k=2")
+        wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+        page.locator(".st-key-slow_next button").first.click()
+        page.wait_for_selector("text=sub-step 1 of 7", timeout=30_000)
+        wait_until_idle(page, "[data-testid='stVegaLiteChart']")
+        assert page.locator("[aria-label^='the loop, as a diagram']").count() == 1
+        assert page.locator('[aria-label^="D\'s first-layer units"]').count() == 1
+        problems = serious_violations(page)
+    assert not problems, "\n".join(problems)
