@@ -65,7 +65,7 @@ def draw_field(snap: GANSnapshot) -> None:
         "Grey mesh: G applied to a grid over the noise plane (z₁, z₂)."
     )
     if inside:
-        units.draw(snap.units)
+        units.draw(runner)
 
 
 def draw_curves(snap: GANSnapshot) -> None:

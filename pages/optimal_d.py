@@ -178,6 +178,6 @@ else:
             "(moons, after 40 generator steps: mean |D − D*| 0.03–0.10 against 0.39–0.50 with k = 1, seeds 0–4)."
         )
         if inside:
-            units.draw(snap.units)
+            units.draw(runner)
 
     live.live_view(runner, draw_learned_generator, "drawing D against D*", slower=2)

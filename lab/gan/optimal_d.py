@@ -35,7 +35,6 @@ from lab.gan.losses import pooled_discriminator_loss
 from lab.gan.playground import toy_gan
 from lab.gan.theory import d_star, grid_2d, jsd, kde_on_grid, mass_region, pointwise_value, value_function
 from lab.gan.trainer import GANConfig, GANTrainer
-from lab.gan.units import LayerUnits, units_snapshot
 from lab.history import History
 from lab.nets import mlp, seeded
 from lab.protocol import TrainingDiverged, same_run
@@ -343,7 +342,6 @@ class DStarSnapshot:
     bandwidth: float  # kernel width of the p_G estimate
     modes: np.ndarray  # (K, 2) p_data's modes, drawn for orientation (empty for curves)
     extent: float
-    units: list[LayerUnits]  # the first hidden layers of D (and of G, for a 2-D z) over their planes
 
     @property
     def gap(self) -> float:
@@ -386,5 +384,4 @@ def d_star_snapshot(trainer: GANTrainer, n: int = KDE_SAMPLES, size: int = GRID_
         bandwidth=bandwidth,
         modes=p_data.modes if p_data.has_modes else np.zeros((0, 2)),
         extent=p_data.extent,
-        units=units_snapshot(trainer),
     )

@@ -17,7 +17,6 @@ from lab.data import toy
 from lab.gan.losses import generator_loss
 from lab.gan.theory import grid_2d, jsd, kde_on_grid
 from lab.gan.trainer import UNIFORM_REACH, Evaluation, GANConfig, GANTrainer
-from lab.gan.units import LayerUnits, units_snapshot
 from lab.metrics import mode_coverage
 from lab.nets import BatchedMLP, seeded
 
@@ -111,7 +110,6 @@ class GANSnapshot:
     extent: float
     has_modes: bool
     n_modes: int
-    units: list[LayerUnits]  # the first hidden layers of D (and of G, for a 2-D z) over their planes
 
 
 def playground_snapshot(
@@ -142,7 +140,6 @@ def playground_snapshot(
         extent=p_data.extent,
         has_modes=p_data.has_modes,
         n_modes=len(p_data.modes),
-        units=units_snapshot(trainer),
     )
 
 

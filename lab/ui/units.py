@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.gan.units import LayerUnits
+from lab.gan.units import units_snapshot
 from lab.plots.units import units_chart
+from lab.runner import Runner
 from lab.ui import link, projector
 
 
@@ -20,9 +21,10 @@ def toggle(where: st.delta_generator.DeltaGenerator) -> bool:
     )
 
 
-def draw(layers: list[LayerUnits]) -> None:
-    """Each layer's units, then what they are."""
-    for layer in layers:
+def draw(runner: Runner) -> None:
+    """The run's first-layer units now (read between two training chunks, `units_snapshot`), each
+    layer's, then what they are."""
+    for layer in runner.read(units_snapshot):
         projector.chart(st, units_chart(layer), key=f"{layer.network}'s first-layer units", width="content")
     st.caption(
         "Each square is one unit of the first hidden layer, relu(w · v + b) over its input's plane (D: the data "
