@@ -180,12 +180,15 @@ class AppRate:
         return self.app / self.headless
 
 
-def app_steps_per_second(pinned: bool, rounds: int = 3, warmup: float = 5.0, window: float = 10.0) -> AppRate:
+def app_steps_per_second(
+    pinned: bool, rounds: int = 3, warmup: float = 5.0, window: float = 10.0, page: str = "gan_playground"
+) -> AppRate:
     """Steps/s shown by the playground while it trains and refreshes in headless Chromium, against
     the headless loop (no evaluations) on the server's cores while the page is paused, in `rounds`
     alternations of `window` seconds each. `pinned`: the server on the first core and Chromium on
     the others, so that only the server's own cost of drawing counts (in class the browser runs on
-    the student's laptop); else all share every core."""
+    the student's laptop); else all share every core. `page`: the playground's address (with
+    ?units=true, the networks' units drawn too)."""
     from bench.browser import app_server, chromium, open_session, play, split_cores, step_count
 
     everything = os.sched_getaffinity(0)
@@ -196,15 +199,15 @@ def app_steps_per_second(pinned: bool, rounds: int = 3, warmup: float = 5.0, win
     os.sched_setaffinity(0, browser_cores)  # this script and Chromium
     try:
         with app_server(cores=server_cores, env={"LAB_OFFLINE": "1"}) as server, chromium() as browser:
-            page = open_session(browser, server.url, "gan_playground", timeout=180)
+            tab = open_session(browser, server.url, page, timeout=180)
             for i in range(rounds):
-                play(page)
+                play(tab)
                 time.sleep(warmup if i == 0 else 2.0)
-                first, t0 = step_count(page), time.perf_counter()
+                first, t0 = step_count(tab), time.perf_counter()
                 time.sleep(window)
-                last, t1 = step_count(page), time.perf_counter()
-                page.locator(".st-key-pause button").click()
-                page.wait_for_selector(".st-key-play button", timeout=60_000)
+                last, t1 = step_count(tab), time.perf_counter()
+                tab.locator(".st-key-pause button").click()
+                tab.wait_for_selector(".st-key-play button", timeout=60_000)
                 app_rates.append((last - first) / (t1 - t0))
                 os.sched_setaffinity(0, server_cores)  # the headless loop where the server trained
                 headless_rates.append(_rate_for(headless, window))
@@ -228,12 +231,25 @@ def main() -> None:
     )
     parser.add_argument("--no-app", action="store_true", help="skip the browser measurement")
     parser.add_argument(
+        "--app-only",
+        action="store_true",
+        help="only the browser measurement, with and without the networks' units drawn (side by side)",
+    )
+    parser.add_argument(
         "--grid-steps", type=int, default=10_000, help="generator steps per grid25 seed (default 10,000)"
     )
     add_device_option(parser)
     args = parser.parse_args()
     torch.set_num_threads(TRAINING_THREADS)
     device = args.device
+    if args.app_only:
+        plain = app_steps_per_second(pinned=True)
+        units = app_steps_per_second(pinned=True, page="gan_playground?units=true")
+        print(f"{'measure':<28} {'app steps/s':>12} {'headless':>9} {'ratio':>6}  (target >= 0.85)")
+        for name, rate in (("playground", plain), ("playground, units drawn", units)):
+            print(f"{name:<28} {rate.app:>12.0f} {rate.headless:>9.0f} {rate.ratio:>6.2f}")
+        print(json.dumps({"app_ratio": round(plain.ratio, 3), "app_ratio_units": round(units.ratio, 3)}))
+        return
 
     steps_per_s, ref_steps_per_s = throughput(device)
     to_8_seconds, to_8_steps = seconds_to_8_modes(device)

@@ -38,10 +38,10 @@ def check_config(config: Any) -> None:
 
 def parameter_count(trainer: Any) -> int:
     """Trainable numbers in every network a trainer holds (found among its attributes, and theirs:
-    a trainer of two runs holds two trainers)."""
+    a trainer of two runs holds two trainers, and a semi-supervised trainer its method's networks)."""
     seen: set[int] = set()
     total = 0
-    for module in _modules(trainer, depth=3):
+    for module in _modules(trainer, depth=4):
         for parameter in module.parameters():
             if id(parameter) not in seen:
                 seen.add(id(parameter))

@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+torch.set_num_threads(1)  # as the lab trains: one thread, the same sums in the same order
 K, M, NOISE_DIM, NOISE_PRIOR = {k}, {m}, {noise_dim}, {noise_prior!r}
 INSTANCE_NOISE, G_AVERAGE = {instance_noise!r}, {g_average!r}
 WIDTH, DEPTH = {width}, {depth}
@@ -283,6 +284,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+torch.set_num_threads(1)  # as the lab trains: one thread, the same sums in the same order
 LATENT, WIDTH, DEPTH, BATCH_NORM = {latent}, {width}, {depth}, {batch_norm}
 LIKELIHOOD, LEARN_SIGMA, BETA, M = {likelihood!r}, {learn_sigma}, {beta!r}, {m}
 LR, DECAY_STEPS, LR_FLOOR = {lr!r}, {decay_steps}, {lr_floor!r}

@@ -20,6 +20,15 @@ from lab.vae.trainer import VAEConfig, VAETrainer, mnist_config
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """The lab trains on one thread, and the script says so: the same sums in the same order."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.mark.parametrize(
     "config",
     [
