@@ -35,11 +35,22 @@ def answer(code: str, choice: str) -> AppTest:
     """A student's session: the class's link to density estimation, the scenario's question answered."""
     at = opened_with("pages/density_estimation.py", {classroom.CLASS: code})
     assert any(code in c.value for c in at.sidebar.caption)
-    at.button(key="scenario_one_gaussian").click().run()
-    next(r for r in at.radio if r.key and r.key.startswith("scenario_answer")).set_value(choice).run()
-    at.button(key="scenario_run").click().run()
-    assert not at.exception, at.exception
+    ask(at, choice)
     return at
+
+
+def ask(student: AppTest, choice: str) -> None:
+    """Open the scenario, answer `choice` and show the run's answer."""
+    student.button(key="scenario_one_gaussian").click().run()
+    next(r for r in student.radio if r.key and r.key.startswith("scenario_answer")).set_value(choice).run()
+    student.button(key="scenario_run").click().run()
+    assert not student.exception, student.exception
+
+
+def answer_again(student: AppTest, choice: str) -> None:
+    """Leave the scenario, then `ask` again."""
+    student.button(key="scenario_leave").click().run()
+    ask(student, choice)
 
 
 def test_a_class_pools_its_students_answers_and_the_lecturer_reveals_the_run():
@@ -121,12 +132,7 @@ def test_the_database_stopped_mid_lesson_loses_nothing_acknowledged(monkeypatch)
         assert "Your answer is recorded for your class." in [c.value for c in student.caption]
 
         server.stop()
-        student.button(key="scenario_leave").click().run()
-        student.button(key="scenario_one_gaussian").click().run()
-        next(r for r in student.radio if r.key and r.key.startswith("scenario_answer")).set_value(
-            QUESTION.choices[2]
-        ).run()
-        student.button(key="scenario_run").click().run()
+        answer_again(student, QUESTION.choices[2])
         assert not student.exception, student.exception
         assert classroom.DOWN in [c.value for c in student.caption]
         student.button(key="step").click().run()
@@ -137,12 +143,7 @@ def test_the_database_stopped_mid_lesson_loses_nothing_acknowledged(monkeypatch)
         assert not lecturer.exception and any("cannot be reached" in w.value for w in lecturer.warning)
 
         server.start()
-        student.button(key="scenario_leave").click().run()
-        student.button(key="scenario_one_gaussian").click().run()
-        next(r for r in student.radio if r.key and r.key.startswith("scenario_answer")).set_value(
-            QUESTION.choices[1]
-        ).run()
-        student.button(key="scenario_run").click().run()
+        answer_again(student, QUESTION.choices[1])
         assert "Your answer is recorded for your class." in [c.value for c in student.caption]
         lecturer.run()
         assert any("(1 answered)" in m.value for m in lecturer.markdown)

@@ -20,6 +20,30 @@ from lab.vae.trainer import VAEConfig, VAETrainer, mnist_config
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
 
+def run_exported(script: str, weights: bytes, steps: int, folder: Path) -> str:
+    """Write the script and its weights as run.py and run.pt, check them with ruff, and run the
+    script for `steps` steps in a fresh interpreter; what it printed."""
+    assert "import lab" not in script and "from lab" not in script and script.count("# %%") >= 5
+    (folder / "run.py").write_text(script)
+    (folder / "run.pt").write_bytes(weights)
+    linted = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert linted.returncode == 0, linted.stdout
+    done = subprocess.run(
+        [sys.executable, "run.py", str(steps)], cwd=folder, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def losses(printed: str) -> list[tuple[float, float]]:
+    return [(float(d), float(g)) for d, g in re.findall(r"D loss (\S+), G loss (\S+)", printed)]
+
+
 @pytest.fixture(autouse=True)
 def one_thread():
     """The lab trains on one thread, and the script says so: the same sums in the same order."""
@@ -44,26 +68,10 @@ def one_thread():
 def test_the_script_goes_on_with_the_labs_own_losses(config, tmp_path: Path):
     trainer = toy_gan(config, torch.device("cpu"))
     trainer.step(25)
-    script, weights = gan_script(trainer, "run")
-    (tmp_path / "run.py").write_text(script)
-    (tmp_path / "run.pt").write_bytes(weights)
-    done = subprocess.run(
-        [sys.executable, "run.py", "6"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    theirs = [(float(d), float(g)) for d, g in re.findall(r"D loss (\S+), G loss (\S+)", done.stdout)]
+    printed = run_exported(*gan_script(trainer, "run"), 6, tmp_path)
     trainer.step(6)
     ours = list(zip(trainer.history["d_loss"][-6:], trainer.history["g_loss"][-6:], strict=True))
-    assert theirs == ours  # the same floats: the same loop, the same random streams
-    assert "import lab" not in script and "from lab" not in script
-    assert script.count("# %%") >= 5
-    linted = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert linted.returncode == 0, linted.stdout
+    assert losses(printed) == ours  # the same floats: the same loop, the same random streams
 
 
 @pytest.mark.parametrize(
@@ -82,24 +90,9 @@ def test_the_script_goes_on_with_the_labs_own_losses(config, tmp_path: Path):
 def test_the_vae_script_goes_on_with_the_labs_own_elbo(config, tmp_path: Path):
     trainer = VAETrainer(config, torch.device("cpu"), evaluate=False)
     trainer.step(15)
-    script, weights = vae_script(trainer, "run")
-    (tmp_path / "run.py").write_text(script)
-    (tmp_path / "run.pt").write_bytes(weights)
-    done = subprocess.run(
-        [sys.executable, "run.py", "5"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    theirs = [float(v) for v in re.findall(r"ELBO (\S+)", done.stdout)]
+    printed = run_exported(*vae_script(trainer, "run"), 5, tmp_path)
     trainer.step(5)
-    assert theirs == list(trainer.history["elbo"][-5:])
-    assert "import lab" not in script and "from lab" not in script and script.count("# %%") >= 5
-    linted = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert linted.returncode == 0, linted.stdout
+    assert [float(v) for v in re.findall(r"ELBO (\S+)", printed)] == list(trainer.history["elbo"][-5:])
 
 
 @pytest.mark.parametrize("architecture", ["dcgan", "mlp"])
@@ -107,20 +100,8 @@ def test_the_mnist_gan_script_goes_on_with_the_labs_own_losses(architecture, tmp
     config = dataclasses.replace(MNIST_DEFAULTS, architecture=architecture, batch_size=32, width=64)
     trainer = mnist_gan(config, torch.device("cpu"))
     trainer.step(4)
-    script, weights = gan_script(trainer, "run")
-    (tmp_path / "run.py").write_text(script)
-    (tmp_path / "run.pt").write_bytes(weights)
-    done = subprocess.run(
-        [sys.executable, "run.py", "3"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    theirs = [(float(d), float(g)) for d, g in re.findall(r"D loss (\S+), G loss (\S+)", done.stdout)]
+    printed = run_exported(*gan_script(trainer, "run"), 3, tmp_path)
     trainer.step(3)
-    assert theirs == list(zip(trainer.history["d_loss"][-3:], trainer.history["g_loss"][-3:], strict=True))
-    linted = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "run.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+    assert losses(printed) == list(
+        zip(trainer.history["d_loss"][-3:], trainer.history["g_loss"][-3:], strict=True)
     )
-    assert linted.returncode == 0, linted.stdout
