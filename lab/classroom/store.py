@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -34,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a projector
 CODE_LENGTH = 6  # 32^6 ≈ 10^9 codes
 DAY = 86_400.0
+PURGE_EVERY = 60.0  # seconds: a page run looks a class up; expired ones are deleted at most this often
 
 
 class StoreError(RuntimeError):
@@ -169,6 +171,7 @@ class Store:
     ):
         self.url = url or database_url()
         self.limits, self.clock = limits, clock
+        self._purged = -math.inf  # when expired classes were last deleted (`find_class` does it now and then)
         self.engine = _engine(self.url)
         self.migrate()
 
@@ -222,18 +225,18 @@ class Store:
         raise StoreError("Could not find a free class code; try again.")
 
     def find_class(self, code: str) -> ClassInfo | None:
-        """The class of `code` (any case), or None: unknown or expired (and then deleted)."""
+        """The class of `code` (any case), or None: unknown or expired (expired classes are deleted
+        at most every PURGE_EVERY seconds, not at every look)."""
         code = normal_code(code)
         if code is None:
             return None
-        self.purge_expired()
+        if self.clock() - self._purged > PURGE_EVERY:
+            self.purge_expired()
         with self.engine.connect() as c:
             row = c.execute(sa.select(classes).where(classes.c.code == code)).first()
-        return (
-            ClassInfo(row.code, row.title, tuple(filter(None, row.lessons.split(","))), row.expires)
-            if row
-            else None
-        )
+        if row is None or row.expires < self.clock():
+            return None
+        return ClassInfo(row.code, row.title, tuple(filter(None, row.lessons.split(","))), row.expires)
 
     def is_teacher(self, code: str, key: str) -> bool:
         code_ = normal_code(code)
@@ -243,7 +246,7 @@ class Store:
 
     def purge_expired(self) -> int:
         """Delete every class past its expiry with its answers and hand-ins; how many classes."""
-        now = self.clock()
+        now = self._purged = self.clock()
         with self.engine.begin() as c:
             old = [row.code for row in c.execute(sa.select(classes.c.code).where(classes.c.expires < now))]
             for table in (

@@ -18,7 +18,16 @@ import sqlalchemy as sa
 
 from bench.postgres import available, throwaway_postgres
 from lab.classroom import store as store_module
-from lab.classroom.store import CODE_ALPHABET, DAY, MIGRATIONS, Limits, Store, StoreError, normal_code
+from lab.classroom.store import (
+    CODE_ALPHABET,
+    DAY,
+    MIGRATIONS,
+    PURGE_EVERY,
+    Limits,
+    Store,
+    StoreError,
+    normal_code,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -172,6 +181,7 @@ def test_a_class_past_its_expiry_is_deleted_with_everything_in_it(url: str) -> N
     clock.now += 1.9 * DAY
     assert store.find_class(code) is not None
     clock.now += 0.2 * DAY
+    assert store.find_class(code) is None  # expired: not found, and deleted (the last purge was hours ago)
     with pytest.raises(StoreError, match="no longer exists"):
         store.answer(code, "a", "vae", "gap", 0)
     assert store.find_class(code) is None and not store.is_teacher(code, key)
@@ -226,3 +236,19 @@ def test_all_hand_ins_download_as_one_zip_with_their_numbers(url: str) -> None:
         assert archive.read("001-Ada_b_-vae-step7.labrun") == b"run-a"
         rows = list(csv.reader(io.StringIO(archive.read("handins.csv").decode())))
     assert rows[1][1:] == ["Ada <b>", "vae", "7", "ELBO = -90.5"] and len(rows) == 3
+
+
+def test_an_expired_class_is_never_found_and_is_deleted_at_the_next_purge(url: str) -> None:
+    clock = Clock()
+    store = Store(url, limits=Limits(days=1), clock=clock)
+    code, _ = store.create_class("Class")
+    clock.now += DAY - 10
+    assert store.find_class(code) is not None  # looks purge now and then: this one did
+    clock.now += 20  # expired 10 s ago; the last purge was 20 s ago
+    assert store.find_class(code) is None
+    with store.engine.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM classes")).scalar() == 1  # not deleted yet
+    clock.now += PURGE_EVERY
+    assert store.find_class(code) is None
+    with store.engine.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM classes")).scalar() == 0
