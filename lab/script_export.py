@@ -264,9 +264,7 @@ def gan_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
     if mnist:
         weights["images"] = trainer.p_data.images
     weights["step"] = trainer.step_count
-    buffer = io.BytesIO()
-    torch.save(weights, buffer)
-    return script, buffer.getvalue()
+    return script, _torch_file(weights)
 
 
 VAE_TEMPLATE = '''"""A VAE run exported from GAN · VAE Lab at step {step}: {data}, decoder {likelihood}, z in R^{latent}.
@@ -405,6 +403,11 @@ def vae_script(trainer: VAETrainer, name: str) -> tuple[str, bytes]:
         "rng": trainer.rng.get_state(),
         "step": trainer.step_count,
     }
+    return script, _torch_file(weights)
+
+
+def _torch_file(weights: dict) -> bytes:
+    """The bytes of `torch.save(weights)`: the `.pt` file beside a script."""
     buffer = io.BytesIO()
     torch.save(weights, buffer)
-    return script, buffer.getvalue()
+    return buffer.getvalue()

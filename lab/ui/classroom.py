@@ -110,7 +110,7 @@ def sidebar_badge() -> None:
 
 def record_answer(run: str, scenario: str, choice: int) -> str | None:
     """Record this student's answer for their class; what to tell them (None: not in a class)."""
-    code = st.session_state.get(_JOINED)
+    code = in_class()
     if code is None:
         return None
     _, problem = attempt(lambda s: s.answer(code, student(), run, scenario, choice))
@@ -119,7 +119,7 @@ def record_answer(run: str, scenario: str, choice: int) -> str | None:
 
 def class_line(run: str, scenario: str, question: Question) -> str | None:
     """'Your class: 62 % chose “…”, 13 answered' for the student's class, or None outside one."""
-    code = st.session_state.get(_JOINED)
+    code = in_class()
     if code is None:
         return None
     counts, problem = attempt(lambda s: s.tally(code, run, scenario, len(question.choices)))
@@ -135,6 +135,7 @@ def class_line(run: str, scenario: str, question: Question) -> str | None:
 
 
 def in_class() -> str | None:
+    """The code of the class this session is in (kept by `joined`), or None."""
     return st.session_state.get(_JOINED)
 
 

@@ -14,6 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from lab.plots.vega import PROJECTOR_FONT, description, for_projector, on_dark
 from lab.ui import keep, link
+from lab.ui.style import is_dark
 
 KEY = link.PROJECTOR
 
@@ -41,11 +42,6 @@ html { font-size: 22px !important; }
 
 def is_on() -> bool:
     return bool(st.session_state.get(KEY, False))
-
-
-def is_dark() -> bool:
-    """Whether the student's page is in the dark theme (chosen in the app's menu, or the system's)."""
-    return st.context.theme.type == "dark"
 
 
 def toggle() -> bool:

@@ -31,9 +31,14 @@ DARK_CSS = """
 """
 
 
+def is_dark() -> bool:
+    """Whether the student's page is in the dark theme (chosen in the app's menu, or the system's)."""
+    return st.context.theme.type == "dark"
+
+
 def apply_style() -> None:
     """Add the lab's CSS to the page (called once per run, from app.py), for its theme."""
-    if st.context.theme.type == "dark":
+    if is_dark():
         st.html(CSS.replace(CAPTION, CAPTION_ON_DARK) + DARK_CSS)
     else:
         st.html(CSS)
