@@ -2,7 +2,7 @@
 
 Prints a table, then one line of JSON with single_steps_per_s (one run of the playground's
 training loop, without its scheduled evaluations: the side-by-side runs have none) and
-triple_steps_per_s (the three side-by-side runs, batched in one trainer), measured in this
+triple_steps_per_s (the three side-by-side runs, `saturation_runs`), measured in this
 process at the default sizes, in alternating rounds. The JSON line is at torch's default
 thread count; the table also gives the figures at one thread (the live app's setting).
 
@@ -28,16 +28,16 @@ from lab.gan.saturation import (
     STALL_STEPS,
     STRONG_D,
     SaturationConfig,
-    saturation_gan,
+    saturation_runs,
     update_ratio,
 )
 from lab.gan.trainer import GANConfig
 
 
 def throughput(rounds: int = 5, steps: int = 300) -> tuple[float, float]:
-    """Median steps/s of one run and of the batched three runs."""
+    """Median steps/s of one run and of the three side-by-side runs."""
     single = without_evaluations(toy_gan(GANConfig(), device=torch.device("cpu")))
-    triple = saturation_gan(SaturationConfig(d_pretrain=0), device=torch.device("cpu"))
+    triple = saturation_runs(SaturationConfig(d_pretrain=0), device=torch.device("cpu"))
     single.step(30), triple.step(30)
     rates: dict[str, list[float]] = {"single": [], "triple": []}
     for _ in range(rounds):
@@ -55,9 +55,9 @@ def stall_ratios(seeds: range = range(3)) -> dict[str, list[float]]:
         lr_d, lr_g = OPTIMIZER_LRS[optimizer]
         for seed in seeds:
             config = replace(STRONG_D, optimizer=optimizer, lr_d=lr_d, lr_g=lr_g, seed=seed)
-            trainer = saturation_gan(config, device=torch.device("cpu"))
+            trainer = saturation_runs(config, device=torch.device("cpu"))
             trainer.step(STALL_STEPS)
-            found.append(update_ratio(trainer.histories))
+            found.append(update_ratio([run.history for run in trainer.runs]))
     return ratios
 
 

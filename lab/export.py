@@ -153,7 +153,7 @@ def history_csv(state: Mapping[str, Any]) -> str:
 
     The histories are the `History.state_dict()` tables in the (nested) state: dicts of equal-length
     lists of numbers with a `step` column. Each table is named by where it sits in the state
-    ("histories.0", "evals", "runs.1.evals") and each of its columns becomes a column named as
+    ("history", "evals", "runs.1.evals") and each of its columns becomes a column named as
     people write it (`header_name`: "model 1 · D loss", "evaluated · modes"). The file has one row
     per step at which any table has a row, sorted by step;
     a table without a row at that step leaves its cells empty, and so does a NaN. Numbers are
@@ -198,7 +198,7 @@ def key_numbers(state: Mapping[str, Any], most: int = 8) -> dict[str, float]:
     return dict(list(numbers.items())[:most])
 
 
-TABLE_WORDS = {"history": "training", "histories": "model", "evals": "evaluated", "scores": "measured",
+TABLE_WORDS = {"history": "training", "evals": "evaluated", "scores": "measured",
                "gaps": "gap", "runs": "run"}  # fmt: skip
 COLUMN_WORDS = {"d_real": "D(x) on real", "d_fake": "D(G(z))", "d": "D", "g": "G", "kl": "KL", "jsd": "JSD",
                 "elbo": "ELBO", "iwae": "IWAE", "mse": "MSE", "ll": "log-likelihood", "px": "p(x)",
@@ -208,8 +208,8 @@ COLUMN_WORDS = {"d_real": "D(x) on real", "d_fake": "D(G(z))", "d": "D", "g": "G
 
 def header_name(table: str, column: str) -> str:
     """A column's CSV header as people write it, from the table's path in the state and the
-    column's name: ('histories.0', 'd_loss') is 'model 1 · D loss', ('runs.1.evals', 'jsd') is
-    'run 2 · evaluated · JSD'."""
+    column's name: ('runs.0.history', 'd_loss') is 'run 1 · training · D loss', ('runs.1.evals', 'jsd')
+    is 'run 2 · evaluated · JSD'."""
     words: list[str] = []
     for part in table.split("."):
         if part.isdigit() and words:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from lab.density_estimation import ThreeWays, ThreeWaysConfig, three_ways_snapshot
-from lab.gan.figure1 import FAR_APART, Figure1Config, SideBySide, figure1_snapshot
+from lab.gan.figure1 import FAR_APART, Figure1Config, figure1_runs, figure1_snapshot
 from lab.gan.mnist_gan import MNIST_DEFAULTS, MNISTGANConfig, mnist_gan, mnist_snapshot
 from lab.gan.optimal_d import (
     OPTIMUM_D_STEPS,
@@ -30,9 +30,9 @@ from lab.gan.optimal_d import (
     inner_loop_gan,
 )
 from lab.gan.playground import playground_snapshot, toy_gan
-from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, SaturationConfig, saturation_gan, triple_snapshot
+from lab.gan.saturation import OPTIMIZER_LRS, STRONG_D, SaturationConfig, saturation_runs, triple_snapshot
 from lab.gan.trainer import GANConfig
-from lab.semi.trainer import DEFAULT_ALPHA, SemiConfig, WithAndWithout
+from lab.semi.trainer import DEFAULT_ALPHA, SemiConfig, with_and_without
 from lab.semi.views import semi_snapshot
 from lab.vae.trainer import MNIST_LR, VAEConfig, VAETrainer, mnist_config, vae_snapshot
 
@@ -182,9 +182,9 @@ LESSONS: dict[str, Lesson] = {
     "optimal_d_2d": Lesson(inner_loop_config, inner_loop_gan, d_star_snapshot),
     "density_estimation": Lesson(density_config, ThreeWays, three_ways_snapshot),
     "mnist_gan": Lesson(mnist_gan_config, mnist_gan, mnist_snapshot),
-    "saturation": Lesson(saturation_config, saturation_gan, triple_snapshot),
-    "figure1": Lesson(figure1_config, SideBySide, figure1_snapshot),
+    "saturation": Lesson(saturation_config, saturation_runs, triple_snapshot),
+    "figure1": Lesson(figure1_config, figure1_runs, figure1_snapshot),
     "vae": Lesson(vae_config, VAETrainer, vae_snapshot),
-    "semi_supervised": Lesson(semi_config, WithAndWithout, semi_snapshot),
+    "semi_supervised": Lesson(semi_config, with_and_without, semi_snapshot),
 }
 """Per run (the name a page gives `live.start_run`), its config, builder and snapshot."""

@@ -36,23 +36,17 @@ def mlp(in_dim: int, out_dim: int, width: int, depth: int, batch_norm: bool = Fa
     return nn.Sequential(*layers)
 
 
-class BatchedMLP(nn.Module):
-    """`copies` independent MLPs of the same shape, evaluated together with batched matmuls.
+class MLP(nn.Module):
+    """The GANs' multilayer perceptron: `mlp(in_dim, out_dim, width, depth)`'s function and initial
+    weights (from the same random state), x of shape (n, in_dim) -> (n, out_dim), with each layer's
+    weight kept as an (in, out) matrix and applied as one fused multiply-add, torch.addmm(b, x, W).
+    (A run's low bits depend on that layout; the lab's runs and exported scripts use this one.)"""
 
-    x of shape (copies, n, in_dim) -> (copies, n, out_dim); copy c only ever sees x[c]. All copies
-    start from the same weights: those `mlp(in_dim, out_dim, width, depth)` would get from the
-    current random state. With copies = 1 it is exactly that MLP.
-    """
-
-    def __init__(self, copies: int, in_dim: int, out_dim: int, width: int, depth: int) -> None:
+    def __init__(self, in_dim: int, out_dim: int, width: int, depth: int) -> None:
         super().__init__()
         linears = [m for m in mlp(in_dim, out_dim, width, depth) if isinstance(m, nn.Linear)]
-        self.weights = nn.ParameterList(
-            nn.Parameter(lin.weight.detach().T.repeat(copies, 1, 1)) for lin in linears
-        )
-        self.biases = nn.ParameterList(
-            nn.Parameter(lin.bias.detach()[None, None, :].repeat(copies, 1, 1)) for lin in linears
-        )
+        self.weights = nn.ParameterList(nn.Parameter(lin.weight.detach().T.contiguous()) for lin in linears)
+        self.biases = nn.ParameterList(nn.Parameter(lin.bias.detach().clone()) for lin in linears)
 
         # plain tuples for the hot loop (indexing a ParameterList costs more than the matmul)
         self._layers = tuple(zip(self.weights, self.biases, strict=True))
@@ -62,12 +56,8 @@ class BatchedMLP(nn.Module):
         self._layers = tuple(zip(self.weights, self.biases, strict=True))
         return module
 
-    @property
-    def copies(self) -> int:
-        return self.weights[0].shape[0]
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         *hidden, (w_out, b_out) = self._layers
         for w, b in hidden:
-            x = torch.relu(torch.baddbmm(b, x, w))
-        return torch.baddbmm(b_out, x, w_out)
+            x = torch.relu(torch.addmm(b, x, w))
+        return torch.addmm(b_out, x, w_out)

@@ -31,9 +31,10 @@ from lab.data import own
 from lab.timeline import Timeline
 
 FORMAT = "GAN · VAE Lab saved run"
-VERSION = 2
+VERSION = 3
 """The file format's version; a file of another version is refused. 2: the controls hold the
-options' values, not the labels a page shows them by (the D* lesson's shape of p_G, Figure 1's start)."""
+options' values, not the labels a page shows them by (the D* lesson's shape of p_G, Figure 1's start).
+3: a GAN holds one G and one D (side-by-side runs are several trainers), the MLPs' weights (in, out)."""
 
 MAX_BYTES = 64 * 2**20
 """The largest file accepted (an MNIST run with its timeline is about 20 MB)."""

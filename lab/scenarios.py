@@ -556,9 +556,9 @@ SATURATION = (
         controls={"sat_optimizer": "adam"},
         steps=300,
         look_for="The same strong D with Adam: Adam divides each step by the gradient's running size, so over "
-        "the first 200 steps G under (1) moves about as far as under (2) (0.78–0.82 times on seeds 0–4). "
+        "the first 200 steps G under (1) moves about as far as under (2) (0.71–1.12 times on seeds 0–4). "
         "What follows differs from seed to seed: where D pushes D(G(z)) back to ≈ 0 the gradient of (1) "
-        "falls a thousand-fold or more (9·10³- to 5·10⁸-fold on seeds 0–4), and on some seeds G under (1) stalls again by step 300 while on others it "
+        "falls a thousand-fold or more (3·10³- to 2·10¹⁰-fold on seeds 0–4), and on some seeds G under (1) stalls again by step 300 while on others it "
         "keeps moving (the ‖Δθ_G‖ curves).",
         outcome=saturation_outcome,
         holds=_adam_keeps_pace_then_collapses,

@@ -89,24 +89,24 @@ def blurred(x: torch.Tensor) -> torch.Tensor:
 # %% The lecture's loop ("Actual Training Process"): k steps of D, then one of G
 def iteration() -> tuple[float, float]:
     global step
-    real = sample_data(K * M, rng).view(K, 1, M, -1)
-    noise = sample_noise((K + 1) * M, rng).view(K + 1, 1, M, -1)
+    real = sample_data(K * M, rng).view(K, M, -1)
+    noise = sample_noise((K + 1) * M, rng).view(K + 1, M, -1)
     for j in range(K):
         # ---- (1) D ascends 1/m sum [log D(x) + log(1 - D(G(z)))]: it descends its negative ----
         with torch.no_grad():
             fake = G(noise[j])
-        logits = D(blurred(torch.cat([real[j], fake], dim=1)))
-        real_logits, fake_logits = logits[:, :M], logits[:, M:]
-        d_loss = F.softplus(-real_logits).mean((1, 2)) + F.softplus(fake_logits).mean((1, 2))
+        logits = D(blurred(torch.cat([real[j], fake])))
+        real_logits, fake_logits = logits[:M], logits[M:]
+        d_loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
         opt_d.zero_grad(set_to_none=True)
-        d_loss.sum().backward()
+        d_loss.backward()
         opt_d.step()
     # ---- (2) G descends its loss {loss_words}, D held fixed ----
     g_params = list(G.parameters())
-    fake_logits = D(blurred(G(noise[K])))[0]
-    g_loss = torch.stack([{g_loss}])
+    fake_logits = D(blurred(G(noise[K])))
+    g_loss = {g_loss}
     opt_g.zero_grad(set_to_none=True)
-    g_loss.sum().backward(inputs=g_params)
+    g_loss.backward(inputs=g_params)
     opt_g.step()
     if G_AVERAGE:  # theta_avg <- beta theta_avg + (1 - beta) theta_G
         with torch.no_grad():
@@ -142,18 +142,18 @@ IMAGES = torch.load("{name}.pt", weights_only=True)["images"]
 def sample_data(n: int, generator: torch.Generator) -> torch.Tensor:
     return IMAGES[torch.randint(len(IMAGES), (n,), generator=generator)]"""
 
-MLPS = """# %% The networks: MLPs with ReLU, their inputs of shape (1, n, features)
+MLPS = """# %% The networks: MLPs with ReLU, each layer's weight an (in, out) matrix
 class MLP(nn.Module):
     def __init__(self, sizes: list[int]) -> None:
         super().__init__()
-        self.weights = nn.ParameterList(nn.Parameter(torch.zeros(1, a, b)) for a, b in itertools.pairwise(sizes))
-        self.biases = nn.ParameterList(nn.Parameter(torch.zeros(1, 1, b)) for b in sizes[1:])
+        self.weights = nn.ParameterList(nn.Parameter(torch.zeros(a, b)) for a, b in itertools.pairwise(sizes))
+        self.biases = nn.ParameterList(nn.Parameter(torch.zeros(b)) for b in sizes[1:])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         *hidden, last = zip(self.weights, self.biases)
         for w, b in hidden:
-            x = torch.relu(torch.baddbmm(b, x, w))
-        return torch.baddbmm(last[1], x, last[0])
+            x = torch.relu(torch.addmm(b, x, w))
+        return torch.addmm(last[1], x, last[0])
 
 
 def make_g() -> nn.Module:
@@ -162,37 +162,24 @@ def make_g() -> nn.Module:
 
 G, D = make_g(), {make_d}"""
 
-DCGAN = '''# %% The networks: a small DCGAN for 28x28 (inputs of shape (1, n, features))
-class OneCopy(nn.Module):
-    def __init__(self, net: nn.Module) -> None:
-        super().__init__()
-        self.net = net
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x[0])[None]
-
-
+DCGAN = '''# %% The networks: a small DCGAN for 28x28
 def make_g() -> nn.Module:
     """z -> 64x7x7 -> 32x14x14 -> 1x28x28 in [-1, 1], with batch norm."""
-    return OneCopy(
-        nn.Sequential(
-            nn.Linear(NOISE_DIM, 64 * 7 * 7), nn.BatchNorm1d(64 * 7 * 7), nn.ReLU(),
-            nn.Unflatten(1, (64, 7, 7)),
-            nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.BatchNorm2d(32), nn.ReLU(),
-            nn.ConvTranspose2d(32, 1, 4, 2, 1), nn.Tanh(), nn.Flatten(),
-        )
+    return nn.Sequential(
+        nn.Linear(NOISE_DIM, 64 * 7 * 7), nn.BatchNorm1d(64 * 7 * 7), nn.ReLU(),
+        nn.Unflatten(1, (64, 7, 7)),
+        nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.BatchNorm2d(32), nn.ReLU(),
+        nn.ConvTranspose2d(32, 1, 4, 2, 1), nn.Tanh(), nn.Flatten(),
     )
 
 
 def make_d() -> nn.Module:
     """The mirror image, with leaky ReLUs: 28x28 -> 32x14x14 -> 64x7x7 -> a logit."""
-    return OneCopy(
-        nn.Sequential(
-            nn.Unflatten(1, (1, 28, 28)),
-            nn.Conv2d(1, 32, 4, 2, 1), nn.LeakyReLU(0.2),
-            nn.Conv2d(32, 64, 4, 2, 1), nn.LeakyReLU(0.2),
-            nn.Flatten(), nn.Linear(64 * 7 * 7, 1),
-        )
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 28, 28)),
+        nn.Conv2d(1, 32, 4, 2, 1), nn.LeakyReLU(0.2),
+        nn.Conv2d(32, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+        nn.Flatten(), nn.Linear(64 * 7 * 7, 1),
     )
 
 
@@ -204,8 +191,6 @@ def gan_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
     (MLPs on a mixture of Gaussians: the playground's, the D* lesson's) or the MNIST GAN (its small
     DCGAN or MLP pair; the training digits go in the weights file)."""
     config = trainer.config
-    if len(trainer.losses) != 1:
-        raise ValueError("a script is written for a GAN of one model")
     mnist = config.data == "mnist"
     dcgan = getattr(config, "architecture", "mlp") == "dcgan"
     dim = 784 if mnist else 2

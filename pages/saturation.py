@@ -137,11 +137,11 @@ with live_tab:
                 "(3) ∇l (l: D's logit). Under a strong D, loss (1) is steered almost entirely by the few "
                 "samples D already finds plausible, (2) and (3) by all of them. And Adam only rescues (1) while "
                 "its gradient stays steady: in the default setting with Adam, G under (1) moves about as far "
-                "as under (2) over the first 200 steps (0.78–0.82 times on seeds 0–4); where D then pushes "
+                "as under (2) over the first 200 steps (0.71–1.12 times on seeds 0–4); where D then pushes "
                 "D(G(z)) back to ≈ 0 the gradient of (1) falls a thousand-fold or more, and since Adam's estimate of "
                 "the gradient's size remembers some 1,000 steps (β₂ = 0.999) its steps fall with it. Whether "
-                "that happens by step 300 differs from seed to seed: on seeds 0 and 1 G under (1) then moves "
-                "10⁻⁵ and 4·10⁻³ times as far as (2) over steps 200–300, on seeds 2 and 4 it keeps moving."
+                "that happens by step 300 differs from seed to seed: on seeds 2 and 3 G under (1) then moves "
+                "4·10⁻³ and 7·10⁻³ times as far as (2) over steps 200–300, on seeds 0, 1 and 4 it keeps moving."
             )
             projector.chart(st, plots.weight_share_chart(snap, model=0), key="share of the gradient weight")
             st.caption(

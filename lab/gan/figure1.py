@@ -25,8 +25,8 @@ from lab.gan.losses import TITLES
 from lab.gan.optimal_d import OPTIMUM_D_STEPS
 from lab.gan.theory import jsd
 from lab.gan.trainer import Evaluation, GANConfig, GANTrainer
-from lab.nets import BatchedMLP, seeded
-from lab.protocol import same_run
+from lab.nets import MLP, seeded
+from lab.protocol import SideBySide
 
 COMPARISONS = {
     "none": "one run",
@@ -96,41 +96,9 @@ class Shift(nn.Module):
         return x + self.by
 
 
-class SideBySide:
-    """One or two GAN runs stepped together (the trainer protocol, for a comparison on one seed)."""
-
-    def __init__(self, config: Figure1Config, device: torch.device | None = None) -> None:
-        self.config = config
-        self.titles: list[str] = []
-        self.runs: list[GANTrainer] = []
-        for title, side in config.sides():
-            self.titles.append(title)
-            self.runs.append(_one_run(side, device))
-        self.device = self.runs[0].device
-
-    @property
-    def step_count(self) -> int:
-        return self.runs[0].step_count
-
-    def step(self, n: int = 1) -> dict[str, float]:
-        """n steps of every run; the last run's latest metrics."""
-        for run in self.runs:
-            metrics = run.step(n)
-        return metrics
-
-    def update(self, config: Figure1Config) -> None:
-        if not same_run(self.config, config):
-            raise ValueError("only " + ", ".join(config.live_fields) + " can change mid-run")
-        self.config = config
-        for run, (_, side) in zip(self.runs, config.sides(), strict=True):
-            run.update(side)
-
-    def state_dict(self) -> dict:
-        return {"runs": [run.state_dict() for run in self.runs]}
-
-    def load_state_dict(self, state: dict) -> None:
-        for run, saved in zip(self.runs, state["runs"], strict=True):
-            run.load_state_dict(saved)
+def figure1_runs(config: Figure1Config, device: torch.device | None = None) -> SideBySide:
+    """One run, or the two a comparison names (`Figure1Config.sides`), trained together on one seed."""
+    return SideBySide(config, Figure1Config.sides, lambda side: _one_run(side, device), parallel=True)
 
 
 def _one_run(config: Figure1Config, device: torch.device | None) -> GANTrainer:
@@ -138,10 +106,8 @@ def _one_run(config: Figure1Config, device: torch.device | None) -> GANTrainer:
     G, D = seeded(
         config.seed,
         lambda: (
-            nn.Sequential(
-                BatchedMLP(1, config.noise_dim, 1, config.width, config.depth), Shift(config.g_start)
-            ),
-            BatchedMLP(1, 1, 1, config.width, config.depth),
+            nn.Sequential(MLP(config.noise_dim, 1, config.width, config.depth), Shift(config.g_start)),
+            MLP(1, 1, config.width, config.depth),
         ),
     )
     jsds = Evaluation(("jsd",), measure_jsd, JSD_EVERY)

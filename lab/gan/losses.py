@@ -17,16 +17,13 @@ TITLES = {"minimax": "(1) minimax", "non_saturating": "(2) non-saturating", "log
 """How the status line names them."""
 
 
-def discriminator_loss(
-    real_logits: torch.Tensor, fake_logits: torch.Tensor, dim: tuple[int, ...] | None = None
-) -> torch.Tensor:
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """Negative logistic-regression log-likelihood, real labelled y = 1 and generated y = 0.
 
     -L(D, G) = -( E_{x~p_data}[log D(x)] + E_{z~p_z}[log(1 - D(G(z)))] ),
-    so minimising this ascends the lecture's L(D, G) in D. The expectations are means over `dim`
-    (over everything when None; (1, 2) gives one loss per model for logits of shape (models, m, 1)).
+    so minimising this ascends the lecture's L(D, G) in D (the expectations are minibatch means).
     """
-    return F.softplus(-real_logits).mean(dim) + F.softplus(fake_logits).mean(dim)
+    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
 
 def pooled_discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:

@@ -13,7 +13,7 @@ from torch import nn
 from lab.data import mnist
 from lab.gan.mnist_scores import shared_scorer
 from lab.gan.trainer import Evaluation, GANConfig, GANTrainer
-from lab.nets import BatchedMLP, seeded
+from lab.nets import MLP, seeded
 
 ARCHITECTURES = ("dcgan", "mlp")
 
@@ -51,17 +51,6 @@ tenth of the training time (`python -m bench.mnist_gan` prints the share)."""
 SCORES = ("frechet", "inception", "confidence", "entropy", "digits_present")
 CLASSES = tuple(f"digit_{d}" for d in range(10))
 """The share of each digit among the scored samples, recorded with the scores."""
-
-
-class OneCopy(nn.Module):
-    """Lets an ordinary image net stand where the trainer expects (copies = 1, n, features)."""
-
-    def __init__(self, net: nn.Module) -> None:
-        super().__init__()
-        self.net = net
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x[0])[None]
 
 
 def dcgan_pair(noise_dim: int) -> tuple[nn.Module, nn.Module]:
@@ -108,12 +97,12 @@ def mnist_gan(config: MNISTGANConfig, device: torch.device | None = None) -> GAN
 
 
 def image_nets(config: MNISTGANConfig) -> tuple[nn.Module, nn.Module]:
-    """G: z -> 784 values in [-1, 1] and D: 784 -> logit, shaped (copies = 1, n, features)."""
+    """G: z -> 784 values in [-1, 1] and D: 784 -> logit, the small DCGAN or an MLP pair."""
     if config.architecture == "dcgan":
-        g, d = dcgan_pair(config.noise_dim)
-        return OneCopy(g), OneCopy(d)
-    g = nn.Sequential(BatchedMLP(1, config.noise_dim, 784, config.width, config.depth), nn.Tanh())
-    return g, BatchedMLP(1, 784, 1, config.width, config.depth)
+        return dcgan_pair(config.noise_dim)
+    return nn.Sequential(MLP(config.noise_dim, 784, config.width, config.depth), nn.Tanh()), MLP(
+        784, 1, config.width, config.depth
+    )
 
 
 @torch.no_grad()

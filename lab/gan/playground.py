@@ -18,7 +18,7 @@ from lab.gan.losses import generator_loss
 from lab.gan.theory import grid_2d, jsd, kde_on_grid
 from lab.gan.trainer import UNIFORM_REACH, Evaluation, GANConfig, GANTrainer
 from lab.metrics import mode_coverage
-from lab.nets import BatchedMLP, seeded
+from lab.nets import MLP, seeded
 
 JSD_BANDWIDTH = 0.1
 """Kernel width h at which p_data and p_G are compared by `toy_scores`."""
@@ -39,14 +39,14 @@ def toy_gan(config: GANConfig, device: torch.device | None = None, evaluate: boo
     return GANTrainer(config, p_data, G, D, evaluation=scores, device=device)
 
 
-def toy_nets(config: GANConfig, dim: int, copies: int = 1) -> tuple[BatchedMLP, BatchedMLP]:
-    """G: noise -> R^dim and D: R^dim -> logit, MLPs of the config's width and depth, `copies`
-    of each from the same initial weights (those of `config.seed`)."""
+def toy_nets(config: GANConfig, dim: int) -> tuple[MLP, MLP]:
+    """G: noise -> R^dim and D: R^dim -> logit, MLPs of the config's width and depth, their
+    initial weights those of `config.seed`."""
     return seeded(
         config.seed,
         lambda: (
-            BatchedMLP(copies, config.noise_dim, dim, config.width, config.depth),
-            BatchedMLP(copies, dim, 1, config.width, config.depth),
+            MLP(config.noise_dim, dim, config.width, config.depth),
+            MLP(dim, 1, config.width, config.depth),
         ),
     )
 
@@ -145,10 +145,9 @@ def playground_snapshot(
 
 def generator_arrows(trainer: GANTrainer, x: torch.Tensor) -> np.ndarray:
     """−∂ loss/∂x at generated points x, (n, dim): the direction in which the generator's loss
-    pushes each point (model 0 and its loss; the loss is a mean, so it is scaled by n to give
-    each point's own gradient)."""
+    pushes each point (the loss is a mean, so it is scaled by n to give each point's own gradient)."""
     x = x.detach().to(trainer.device).requires_grad_(True)
-    loss = generator_loss(trainer.logit(x), trainer.losses[0]) * len(x)
+    loss = generator_loss(trainer.logit(x), trainer.config.generator_loss) * len(x)
     (grad,) = torch.autograd.grad(loss, x)
     return -grad.cpu().numpy()
 

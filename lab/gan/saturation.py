@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
@@ -17,12 +17,13 @@ import torch
 from torch.func import grad, vmap
 
 from lab.data import toy
-from lab.gan.losses import GENERATOR_LOSSES, generator_loss
+from lab.gan.losses import GENERATOR_LOSSES, TITLES, generator_loss
 from lab.gan.optimal_d import DConfig, DTrainer, FixedGenerator, grid_covering
 from lab.gan.playground import toy_nets
 from lab.gan.theory import expected_log_ratio, kl
 from lab.gan.trainer import GANConfig, GANTrainer
 from lab.history import History
+from lab.protocol import SideBySide
 
 OPTIMIZER_LRS = {"sgd": (0.05, 0.05), "adam": (2e-3, 1e-3)}
 """Learning rates (D, G) of the side-by-side runs for each optimizer."""
@@ -170,30 +171,43 @@ class TripleSnapshot:
     update_ratio: float  # `update_ratio` over the first STALL_STEPS steps (or as many as there are)
 
 
-def saturation_gan(config: SaturationConfig, device: torch.device | None = None) -> GANTrainer:
-    """Three GANs, one per generator loss (1), (2), (3): same initial weights, same data and noise,
-    trained together in one batched pass, after `config.d_pretrain` steps of D alone."""
+def saturation_sides(config: SaturationConfig) -> list[tuple[str, SaturationConfig]]:
+    """One run per generator loss (1), (2), (3), otherwise the same config: the same initial
+    weights, data and noise (those of the seed)."""
+    return [(TITLES[kind], replace(config, generator_loss=kind)) for kind in GENERATOR_LOSSES]
+
+
+def saturation_run(config: SaturationConfig, device: torch.device | None = None) -> GANTrainer:
+    """One GAN of the comparison, after `config.d_pretrain` steps of D alone against the initial G."""
     p_data = toy.get(config.data)
-    G, D = toy_nets(config, p_data.dim, copies=len(GENERATOR_LOSSES))
-    trainer = GANTrainer(config, p_data, G, D, losses=GENERATOR_LOSSES, device=device)
+    trainer = GANTrainer(config, p_data, *toy_nets(config, p_data.dim), device=device)
     trainer.pretrain_d(config.d_pretrain)
     return trainer
 
 
+def saturation_runs(config: SaturationConfig, device: torch.device | None = None) -> SideBySide:
+    """The three GANs of `saturation_sides`, trained together."""
+    return SideBySide(config, saturation_sides, lambda side: saturation_run(side, device), parallel=True)
+
+
 @torch.no_grad()
-def triple_snapshot(trainer: GANTrainer, n: int = 300) -> TripleSnapshot:
+def triple_snapshot(trainer: SideBySide, n: int = 300) -> TripleSnapshot:
     """Per loss: samples at the same z every frame, D(G(z)) on them, the thinned histories."""
-    rng = torch.Generator().manual_seed(trainer.config.seed + 3)  # the same z for every refresh
-    z = torch.randn(n, trainer.config.noise_dim, generator=rng).to(trainer.device)
-    fakes = trainer.G(z.expand(len(trainer.losses), -1, -1))
-    d_fake = torch.sigmoid(trainer.D(fakes)).squeeze(-1)
+    first = trainer.runs[0]
+    rng = torch.Generator().manual_seed(first.config.seed + 3)  # the same z for every refresh
+    z = torch.randn(n, first.config.noise_dim, generator=rng).to(first.device)
+    fakes = [run.generate(z) for run in trainer.runs]
+    d_fake = [
+        torch.sigmoid(run.logit(fake)).squeeze(-1) for run, fake in zip(trainer.runs, fakes, strict=True)
+    ]
+    histories = [run.history for run in trainer.runs]
     return TripleSnapshot(
         step=trainer.step_count,
-        losses=trainer.losses,
-        real=trainer.p_data.sample(n, rng).numpy(),
-        fakes=list(fakes.cpu().numpy()),
-        d_fake=list(d_fake.double().cpu().numpy()),
-        history=[h.thinned() for h in trainer.histories],
-        extent=trainer.p_data.extent,
-        update_ratio=update_ratio(trainer.histories) if trainer.step_count else float("nan"),
+        losses=tuple(run.config.generator_loss for run in trainer.runs),
+        real=first.p_data.sample(n, rng).numpy(),
+        fakes=[fake.cpu().numpy() for fake in fakes],
+        d_fake=[d.double().cpu().numpy() for d in d_fake],
+        history=[h.thinned() for h in histories],
+        extent=first.p_data.extent,
+        update_ratio=update_ratio(histories) if trainer.step_count else float("nan"),
     )

@@ -30,12 +30,12 @@ import numpy as np
 import torch
 
 from lab.gan.playground import GANSnapshot, generator_arrows
-from lab.gan.trainer import SAMPLE_X, SAMPLE_Z, UPDATE_D, UPDATE_G, GANTrainer, norm_per_copy
+from lab.gan.trainer import SAMPLE_X, SAMPLE_Z, UPDATE_D, UPDATE_G, GANTrainer, norm
 
 
 @dataclass(frozen=True)
 class SubStep:
-    """What one sub-step did, in the data's coordinates (model 0, on the CPU)."""
+    """What one sub-step did, in the data's coordinates (on the CPU)."""
 
     number: int  # 1, 2, ... within the iteration
     of: int  # 3k + 1
@@ -88,23 +88,22 @@ class SlowIteration:
         trainer = self.trainer
         if moment.title == UPDATE_G:
             trainer.flush()  # the step's history row, as `step` records it
-            fake = _points(moment.fake[0])
+            fake = _points(moment.fake)
             arrows = None
             if fake.shape[1] == 2:  # arrows are drawn in the plane (D has not moved since)
                 with _looking(trainer):
                     arrows = generator_arrows(trainer, torch.as_tensor(fake))
-            return SubStep(fake=fake, arrows=arrows, moved=_generated(trainer, moment.noise[0]), **common)
-        fake = _generated(trainer, moment.noise[0])
-        real = None if moment.real is None else _points(moment.real[0])
+            return SubStep(fake=fake, arrows=arrows, moved=_generated(trainer, moment.noise), **common)
+        fake = _generated(trainer, moment.noise)
+        real = None if moment.real is None else _points(moment.real)
         if moment.title != UPDATE_D:
             return SubStep(real=real, fake=fake, **common)
-        copies = len(trainer.losses)
-        gradient = norm_per_copy(tuple(p.grad for p in trainer.D.parameters()), copies)[0]
+        gradient = norm(p.grad for p in trainer.D.parameters())
         after = _d_loss(trainer, moment.real, moment.noise)
         return SubStep(
             real=real,
             fake=fake,
-            d_loss=(float(moment.d_losses[0]), after),
+            d_loss=(float(moment.d_loss), after),
             d_gradient=float(gradient),
             **common,
         )
@@ -181,16 +180,16 @@ def _looking(trainer: GANTrainer) -> Iterator[None]:
 
 @torch.no_grad()
 def _generated(trainer: GANTrainer, noise: torch.Tensor) -> np.ndarray:
-    """G(z) of model 0 as the step computes it (training mode), the run left as it was."""
+    """G(z) as the step computes it (training mode), the run left as it was."""
     with _looking(trainer):
         return _points(trainer.generate(noise, averaged=False))
 
 
 @torch.no_grad()
 def _d_loss(trainer: GANTrainer, real: torch.Tensor, noise: torch.Tensor) -> float:
-    """Model 0's D loss on this minibatch, now."""
+    """D's loss on this minibatch, now."""
     with _looking(trainer):
-        return float(trainer.d_loss(real, noise)[0][0])
+        return float(trainer.d_loss(real, noise)[0])
 
 
 def sub_step_view(snap: GANSnapshot, sub: SubStep) -> tuple[GANSnapshot, tuple[str, ...]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Protocol
@@ -69,18 +69,18 @@ UPDATE_G = "Sample m noise samples z; update G by descending its stochastic grad
 @dataclass(frozen=True)
 class Moment:
     """Where `GANTrainer.iteration` stands after one of its sub-steps: the slide's words, which of
-    the k D steps (0 for G's update), and that sub-step's tensors, every model's (dimension 0)."""
+    the k D steps (0 for G's update), and that sub-step's tensors."""
 
     title: str
     d_round: int
-    noise: torch.Tensor  # z
-    real: torch.Tensor | None = None  # x
-    d_losses: torch.Tensor | None = None  # D's loss on (x, z) before its update
+    noise: torch.Tensor  # z, (m, noise_dim)
+    real: torch.Tensor | None = None  # x, (m, dim)
+    d_loss: torch.Tensor | None = None  # D's loss on (x, z) before its update
     fake: torch.Tensor | None = None  # G(z) before G's update
 
 
 HISTORY = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "g_update_norm")
-"""What `step` records per generator step and model: g_grad_norm is the norm of G's gradient,
+"""What `step` records per generator step: g_grad_norm is the norm of G's gradient,
 g_update_norm the norm of the step the optimizer actually took, ||theta_G after - theta_G before||
 (SGD: lr times the gradient's norm; Adam rescales each coordinate, so its step barely depends
 on the gradient's scale)."""
@@ -143,13 +143,9 @@ class Evaluation:
 
 
 class GANTrainer:
-    """Trains generators G: z -> x and discriminators D: x -> logit against p_data.
-
-    G maps noise of shape (copies, n, noise_dim) to (copies, n, dim) and D points to logits
-    (copies, n, 1). Usually one pair. Given several generator losses, G and D hold one copy per
-    loss, all from the same initial weights and on the same data and noise, trained in one
-    batched pass (the saturation lesson's side-by-side runs).
-    """
+    """Trains a generator G: z -> x, noise (n, noise_dim) to points (n, dim), and a discriminator
+    D: x -> logit, points (n, dim) to logits (n, 1), against p_data. Runs side by side are several
+    trainers (`lab.protocol.SideBySide`)."""
 
     def __init__(
         self,
@@ -157,12 +153,10 @@ class GANTrainer:
         p_data: Sampler,
         G: nn.Module,
         D: nn.Module,
-        losses: tuple[str, ...] | None = None,
         evaluation: Evaluation | None = None,
         device: torch.device | None = None,
     ) -> None:
         self.config = config
-        self.losses = losses or (config.generator_loss,)
         self.device = device or pick_device()
         self.p_data = p_data
         self.G, self.D = G.to(self.device), D.to(self.device)
@@ -175,18 +169,13 @@ class GANTrainer:
         self.eval_rng = torch.Generator().manual_seed(config.seed + 2)  # evaluations only
         self.blur_rng = torch.Generator().manual_seed(config.seed + 3)  # instance noise only
         self.step_count = 0
-        self.histories = [History(*HISTORY) for _ in self.losses]
+        self.history = History(*HISTORY)
         self.evaluation = evaluation
         self.eval_every = evaluation.every if evaluation else None  # steps between two evaluations
         self.evals = History(*(evaluation.names if evaluation else ()))
         self._rows: list[torch.Tensor] = []  # HISTORY rows of the steps since the last `flush`
         if evaluation and evaluation.at_start:
             self.evaluate()
-
-    @property
-    def history(self) -> History:
-        """Model 0's history: per generator step, step and HISTORY."""
-        return self.histories[0]
 
     def _optimizer(self, net: nn.Module, lr: float) -> torch.optim.Optimizer:
         """Adam (beta1 = 0.5, as in DCGAN) or plain SGD; the fused kernels where supported."""
@@ -205,8 +194,6 @@ class GANTrainer:
         if not same_run(self.config, config):
             raise ValueError("only " + ", ".join(self.config.live_fields) + " can change mid-run")
         self.config = config
-        if len(self.losses) == 1:  # one run: its loss is the config's (side-by-side runs keep theirs)
-            self.losses = (config.generator_loss,)
         for group in self.opt_d.param_groups:
             group["lr"] = config.lr_d
         for group in self.opt_g.param_groups:
@@ -214,28 +201,25 @@ class GANTrainer:
 
     # ----------------------------------------------------------------------------- training
     def draw_minibatches(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """k minibatches of real data and k + 1 of noise, shared by every model: the slide's
-        "sample minibatch of m noise samples" and "of m examples" for one iteration."""
+        """k minibatches of real data, (k, m, dim), and k + 1 of noise, (k + 1, m, noise_dim): the
+        slide's "sample minibatch of m examples" and "of m noise samples" for one iteration."""
         m = self.config.batch_size
-        real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, 1, m, -1)
-        noise = sample_noise((k + 1) * m, self.config.noise_dim, self.config.noise_prior, self.rng).to(
-            self.device
-        )
-        copies = len(self.losses)
-        return real.expand(-1, copies, -1, -1), noise.view(k + 1, 1, m, -1).expand(-1, copies, -1, -1)
+        real = self.p_data.sample(k * m, self.rng).to(self.device).view(k, m, -1)
+        noise = sample_noise((k + 1) * m, self.config.noise_dim, self.config.noise_prior, self.rng)
+        return real, noise.to(self.device).view(k + 1, m, -1)
 
     def d_loss(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """Every D's loss −1/m Σ [log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held
-        fixed, in one D pass over real and fake; (losses, one per model, real logits, fake logits)."""
+        """D's loss −1/m Σ [log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held fixed;
+        (loss, real logits, fake logits)."""
         m = self.config.batch_size
         with torch.no_grad():
             fake = self.G(noise)
-        logits = self.D(self.blurred(torch.cat([real, fake], dim=1)))
-        real_logits, fake_logits = logits[:, :m], logits[:, m:]
-        return discriminator_loss(real_logits, fake_logits, dim=(1, 2)), real_logits, fake_logits
+        logits = self.D(self.blurred(torch.cat([real, fake])))  # one D pass over real and fake
+        real_logits, fake_logits = logits[:m], logits[m:]
+        return discriminator_loss(real_logits, fake_logits), real_logits, fake_logits
 
     def step(self, n: int = 1) -> dict[str, float]:
-        """Advance n generator steps: n iterations of the loop, each to its end; model 0's latest metrics."""
+        """Advance n generator steps: n iterations of the loop, each to its end; the latest metrics."""
         for _ in range(n):
             for _ in self.iteration():
                 pass
@@ -254,29 +238,26 @@ class GANTrainer:
             # ---- (1) D ascends 1/m Σ [log D(x) + log(1 − D(G(z)))]: it descends its negative ----
             yield Moment(SAMPLE_Z, j + 1, noise=noise[j])
             yield Moment(SAMPLE_X, j + 1, noise=noise[j], real=real[j])
-            d_losses, real_logits, fake_logits = self.d_loss(real[j], noise[j])
+            d_loss, real_logits, fake_logits = self.d_loss(real[j], noise[j])
             if update_d:
                 self.opt_d.zero_grad(set_to_none=True)
-                d_losses.sum().backward()  # the models are independent: the sum's gradient is each one's own
+                d_loss.backward()
                 self.opt_d.step()
-            yield Moment(UPDATE_D, j + 1, noise=noise[j], real=real[j], d_losses=d_losses.detach())
+            yield Moment(UPDATE_D, j + 1, noise=noise[j], real=real[j], d_loss=d_loss.detach())
         if not update_g:
             return
         # ---- (2) G descends its loss (1), (2) or (3) of the lecture, D held fixed ----
         g_params = list(self.G.parameters())
         fake = self.G(noise[k])
-        g_logits = self.D(self.blurred(fake))
-        g_losses = torch.stack(
-            [generator_loss(lg, kind) for lg, kind in zip(g_logits, self.losses, strict=True)]
-        )
+        g_loss = generator_loss(self.D(self.blurred(fake)), self.config.generator_loss)
         before = [p.detach().clone() for p in g_params]  # to measure the step the optimizer takes
         self.opt_g.zero_grad(set_to_none=True)
-        g_losses.sum().backward(inputs=g_params)  # G's gradients only: D's are not needed
+        g_loss.backward(inputs=g_params)  # G's gradients only: D's are not needed
         self.opt_g.step()
         if self.G_average is not None:
             self.average_g()
         self.step_count += 1
-        self._rows.append(self._history_row(d_losses, real_logits, fake_logits, g_losses, before))
+        self._rows.append(self._history_row(d_loss, real_logits, fake_logits, g_loss, before))
         if self.eval_every and self.step_count % self.eval_every == 0:
             self._check_finite(self._rows[-1])
             self.evaluate()
@@ -293,34 +274,32 @@ class GANTrainer:
     @torch.no_grad()
     def _history_row(
         self,
-        d_losses: torch.Tensor,
+        d_loss: torch.Tensor,
         real_logits: torch.Tensor,
         fake_logits: torch.Tensor,
-        g_losses: torch.Tensor,
+        g_loss: torch.Tensor,
         before: list[torch.Tensor],
     ) -> torch.Tensor:
-        """One generator step's HISTORY row per model: the last D step's loss and mean D(x), D(G(z)),
-        then G's loss, gradient norm and update norm."""
-        g_params, copies = list(self.G.parameters()), len(self.losses)
-        grad_norm = norm_per_copy(tuple(p.grad for p in g_params), copies)
-        update_norm = norm_per_copy(tuple(p - b for p, b in zip(g_params, before, strict=True)), copies)
-        d_real = torch.sigmoid(real_logits).mean(dim=(1, 2))
-        d_fake = torch.sigmoid(fake_logits).mean(dim=(1, 2))
-        return torch.stack([d_losses, g_losses, d_real, d_fake, grad_norm, update_norm], dim=1)
+        """One generator step's HISTORY row: the last D step's loss and mean D(x), D(G(z)), then G's
+        loss, gradient norm and update norm."""
+        g_params = list(self.G.parameters())
+        grad_norm = norm(p.grad for p in g_params)
+        update_norm = norm(p - b for p, b in zip(g_params, before, strict=True))
+        d_real, d_fake = torch.sigmoid(real_logits).mean(), torch.sigmoid(fake_logits).mean()
+        return torch.stack([d_loss, g_loss, d_real, d_fake, grad_norm, update_norm])
 
     def flush(self) -> dict[str, float]:
         """Add the rows of the steps taken since the last flush to the histories (one transfer from
-        the device per `step` call, not per step), raising if a value is not finite; model 0's
-        latest metrics (only the step, when no step was taken)."""
+        the device per `step` call, not per step), raising if a value is not finite; the latest
+        metrics (only the step, when no step was taken)."""
         rows, self._rows = self._rows, []
         if not rows:
             return {"step": self.step_count}
-        values = torch.stack(rows).cpu().numpy()  # (n, models, len(HISTORY))
+        values = torch.stack(rows).cpu().numpy()  # (n, len(HISTORY))
         first = self.step_count - len(rows) + 1
-        for model, history in enumerate(self.histories):
-            history.extend(range(first, first + len(rows)), values[:, model, :])
+        self.history.extend(range(first, first + len(rows)), values)
         self._check_finite(values)
-        return {"step": self.step_count, **dict(zip(HISTORY, values[-1, 0].tolist(), strict=True))}
+        return {"step": self.step_count, **dict(zip(HISTORY, values[-1].tolist(), strict=True))}
 
     def pretrain_d(self, n: int) -> None:
         """n steps of D alone against the initial G: a strong discriminator from the start."""
@@ -346,21 +325,21 @@ class GANTrainer:
                 "the learning rates are probably too large for this optimizer"
             )
 
-    def logit(self, x: torch.Tensor, model: int = 0) -> torch.Tensor:
-        """D's logit log D/(1 − D) at points x of shape (n, dim), for one model: shape (n, 1)."""
-        return self.D(x.to(self.device).expand(len(self.losses), -1, -1))[model]
+    def logit(self, x: torch.Tensor) -> torch.Tensor:
+        """D's logit log D/(1 − D) at points x of shape (n, dim): shape (n, 1)."""
+        return self.D(x.to(self.device))
 
-    def generate(self, z: torch.Tensor, model: int = 0, averaged: bool = True) -> torch.Tensor:
-        """G(z) of one model for noise z of shape (n, noise_dim): with the averaged weights when the
-        config averages them (unless `averaged` is False: the G that takes the steps)."""
+    def generate(self, z: torch.Tensor, averaged: bool = True) -> torch.Tensor:
+        """G(z) for noise z of shape (n, noise_dim): with the averaged weights when the config
+        averages them (unless `averaged` is False: the G that takes the steps)."""
         G = self.G_average if averaged and self.G_average is not None else self.G
-        return G(z.to(self.device).expand(len(self.losses), -1, -1))[model]
+        return G(z.to(self.device))
 
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator, model: int = 0) -> torch.Tensor:
-        """n generated points G(z), z ~ p(z) (`sample_noise`) drawn from `generator`, of one model, on the CPU."""
+    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n generated points G(z), z ~ p(z) (`sample_noise`) drawn from `generator`, on the CPU."""
         z = sample_noise(n, self.config.noise_dim, self.config.noise_prior, generator)
-        return self.generate(z, model).cpu()
+        return self.generate(z).cpu()
 
     def evaluate(self) -> dict[str, float]:
         """Run the evaluation now and record it at the current step."""
@@ -382,7 +361,7 @@ class GANTrainer:
             "rng": self.rng.get_state(),
             "eval_rng": self.eval_rng.get_state(),
             "blur_rng": self.blur_rng.get_state(),
-            "histories": [h.state_dict() for h in self.histories],
+            "history": self.history.state_dict(),
             "evals": self.evals.state_dict(),
             **({"G_average": self.G_average.state_dict()} if self.G_average is not None else {}),
         }
@@ -397,16 +376,12 @@ class GANTrainer:
         self.opt_g.load_state_dict(state["opt_g"])
         self.rng.set_state(state["rng"])
         self.eval_rng.set_state(state["eval_rng"])
-        if "blur_rng" in state:  # runs saved before instance noise existed have none
-            self.blur_rng.set_state(state["blur_rng"])
-        for history, saved in zip(self.histories, state["histories"], strict=True):
-            history.load_state_dict(saved)
+        self.blur_rng.set_state(state["blur_rng"])
+        self.history.load_state_dict(state["history"])
         self.evals.load_state_dict(state["evals"])
         self.step_count = int(state["step_count"])
 
 
-def norm_per_copy(grads: tuple[torch.Tensor, ...], copies: int) -> torch.Tensor:
-    """The gradient's norm for each model: batched parameters carry the model in dimension 0."""
-    if copies == 1:  # also covers ordinary nets, whose parameters have no model dimension
-        return torch.cat([g.flatten() for g in grads]).norm()[None]
-    return torch.cat([g.flatten(1) for g in grads], dim=1).norm(dim=1)
+def norm(tensors: Iterable[torch.Tensor]) -> torch.Tensor:
+    """The norm of several tensors taken together as one vector (a network's gradient or step)."""
+    return torch.cat([t.flatten() for t in tensors]).norm()

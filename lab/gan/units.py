@@ -11,7 +11,7 @@ import torch
 
 from lab.data import toy
 from lab.gan.trainer import GANTrainer
-from lab.nets import BatchedMLP
+from lab.nets import MLP
 
 GRID = 24  # points per side of each unit's picture
 NOISE_REACH = 2.5  # the noise plane drawn: [-2.5, 2.5]^2, where N(0, I) keeps 98 % of its mass
@@ -30,9 +30,9 @@ class LayerUnits:
 
 
 @torch.no_grad()
-def first_layer(net: BatchedMLP, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(activations over [-reach, reach]^2, weights, biases) of copy 0's first hidden layer."""
-    w, b = net.weights[0][0].detach().cpu(), net.biases[0][0, 0].detach().cpu()  # (2, units), (units,)
+def first_layer(net: MLP, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(activations over [-reach, reach]^2, weights, biases) of the net's first hidden layer."""
+    w, b = net.weights[0].detach().cpu(), net.biases[0].detach().cpu()  # (2, units), (units,)
     axis = torch.linspace(-reach, reach, GRID)
     v2, v1 = torch.meshgrid(axis, axis, indexing="ij")
     points = torch.stack([v1.reshape(-1), v2.reshape(-1)], dim=1)  # (GRID², 2)

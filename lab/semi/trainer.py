@@ -11,7 +11,7 @@ schedule, every `EVAL_EVERY[data]` steps and at step 0.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import torch
@@ -20,7 +20,7 @@ from torch import nn
 from lab.device import forked_rng, own_rng, pick_device, rng_state
 from lab.history import History
 from lab.nets import seeded
-from lab.protocol import TrainingDiverged
+from lab.protocol import SideBySide, TrainingDiverged
 from lab.semi import data as semi_data
 from lab.semi.kplus1 import (
     KPlusOneDiscriminator,
@@ -310,41 +310,16 @@ class SemiTrainer:
         self.evals.load_state_dict(state["evals"])
 
 
-@dataclass
-class WithAndWithout:
-    """The semi-supervised run and the labels-only run of the same network, stepped together (the
-    trainer protocol): the same labelled examples, the same initial weights, the same seed."""
+def with_and_without_sides(config: SemiConfig) -> list[tuple[str, SemiConfig]]:
+    """The semi-supervised run and the labels-only run of the same network (the same labelled
+    examples, initial weights and seed)."""
+    return [
+        ("labelled + unlabelled", replace(config, unlabelled=True)),
+        ("labels alone", replace(config, unlabelled=False)),
+    ]
 
-    config: SemiConfig
-    device: torch.device | None = None
-    runs: list[SemiTrainer] = field(init=False)
 
-    def __post_init__(self) -> None:
-        split = semi_data.load(self.config.data, self.config.labels_per_class, self.config.seed)
-        self.runs = [
-            SemiTrainer(replace(self.config, unlabelled=True), self.device, split=split),
-            SemiTrainer(replace(self.config, unlabelled=False), self.device, split=split),
-        ]
-        self.device = self.runs[0].device
-
-    TITLES: ClassVar[tuple[str, str]] = ("labelled + unlabelled", "labels alone")
-
-    @property
-    def step_count(self) -> int:
-        return self.runs[0].step_count
-
-    def step(self, n: int = 1) -> dict[str, float]:
-        self.runs[1].step(n)
-        return self.runs[0].step(n)
-
-    def update(self, config: SemiConfig) -> None:
-        self.config = config
-        for run in self.runs:
-            run.update(replace(config, unlabelled=run.config.unlabelled))
-
-    def state_dict(self) -> dict:
-        return {"runs": [run.state_dict() for run in self.runs]}
-
-    def load_state_dict(self, state: dict) -> None:
-        for run, saved in zip(self.runs, state["runs"], strict=True):
-            run.load_state_dict(saved)
+def with_and_without(config: SemiConfig, device: torch.device | None = None) -> SideBySide:
+    """The two runs of `with_and_without_sides` on one split of the data, trained together."""
+    split = semi_data.load(config.data, config.labels_per_class, config.seed)
+    return SideBySide(config, with_and_without_sides, lambda side: SemiTrainer(side, device, split=split))

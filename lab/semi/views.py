@@ -1,4 +1,4 @@
-"""What the semi-supervised lesson draws, read off a `WithAndWithout` pair (looking never trains).
+"""What the semi-supervised lesson draws, read off the pair of `with_and_without` (looking never trains).
 
 On two moons: p(y = 1 | x) on a grid for both runs (the decision boundary is its ½ level set), the
 labelled points, a sample of the unlabelled ones and, for the GAN way, a sample of G. On MNIST:
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from lab.semi.trainer import KPlusOneGAN, SemiTrainer, WithAndWithout
+from lab.protocol import SideBySide
+from lab.semi.trainer import KPlusOneGAN, SemiTrainer
 
 GRID, EXTENT_X, EXTENT_Y = 80, 2.6, 1.7
 """The moons' picture: GRID x GRID points over [-EXTENT_X, EXTENT_X] x [-EXTENT_Y, EXTENT_Y]."""
@@ -41,17 +42,17 @@ class SemiSnapshot:
     analogies: np.ndarray | None = None  # M2 on MNIST: (rows * 11, 784), a held-out digit then classes 0-9
 
 
-def semi_snapshot(pair: WithAndWithout) -> SemiSnapshot:
+def semi_snapshot(pair: SideBySide) -> SemiSnapshot:
     semi = pair.runs[0]
     rows = []
-    for title, run in zip(pair.TITLES, pair.runs, strict=True):
+    for title, run in zip(pair.titles, pair.runs, strict=True):
         rows += [(s, a, title) for s, a in zip(run.evals["step"], run.evals["accuracy"], strict=True)]
     accuracy = {"step": [r[0] for r in rows], "accuracy": [r[1] for r in rows], "run": [r[2] for r in rows]}
     common = {
         "step": pair.step_count,
         "method": semi.config.method,
         "data": semi.config.data,
-        "titles": pair.TITLES,
+        "titles": tuple(pair.titles),
         "accuracy": accuracy,
         "latest": tuple(run.evals["accuracy"][-1] if len(run.evals) else float("nan") for run in pair.runs),
         "measured_at": int(semi.evals["step"][-1]) if len(semi.evals) else 0,
@@ -67,7 +68,7 @@ def semi_snapshot(pair: WithAndWithout) -> SemiSnapshot:
     return SemiSnapshot(**common, analogies=analogies(semi, ANALOGY_ROWS))
 
 
-def _moons(pair: WithAndWithout, rng: torch.Generator) -> dict:
+def _moons(pair: SideBySide, rng: torch.Generator) -> dict:
     semi = pair.runs[0]
     data = semi.data
     gx, gy = np.linspace(-EXTENT_X, EXTENT_X, GRID), np.linspace(-EXTENT_Y, EXTENT_Y, GRID)

@@ -156,7 +156,7 @@ def test_history_csv_of_two_tables_on_different_steps():
 
 
 def test_csv_headers_read_as_people_write_them():
-    assert header_name("histories.0", "d_loss") == "model 1 · D loss"
+    assert header_name("runs.0.history", "d_loss") == "run 1 · training · D loss"
     assert header_name("evals", "high_quality") == "evaluated · high quality"
     assert header_name("runs.1.evals", "jsd") == "run 2 · evaluated · JSD"
     assert header_name("gaps", "log_px") == "gap · log p(x)"

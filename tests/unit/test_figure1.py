@@ -12,7 +12,7 @@ from lab.gan.figure1 import (
     BANDWIDTH,
     FAR_APART,
     Figure1Config,
-    SideBySide,
+    figure1_runs,
     figure1_snapshot,
     grid,
     kde_1d,
@@ -32,7 +32,7 @@ def test_kde_of_gaussian_samples_is_the_gaussian_widened_by_the_kernel():
 
 
 def test_jsd_of_a_generator_that_samples_p_data_is_near_zero():
-    run = SideBySide(Figure1Config()).runs[0]
+    run = figure1_runs(Figure1Config()).runs[0]
     run.sample = lambda n, generator, model=0: run.p_data.sample(n, generator)  # G = p_data exactly
     assert measure_jsd(run, torch.Generator().manual_seed(0))["jsd"] < 0.005
 
@@ -41,7 +41,7 @@ def test_jsd_of_a_generator_that_samples_p_data_is_near_zero():
 def test_far_apart_the_gradient_of_loss_one_is_d_over_one_minus_d_of_twos(seed):
     """The note: at the first step the gradient of (1) is D(G(z))/(1 - D(G(z))) of (2)'s (per sample
     D and 1 - D times the same gradient of D's logit), 1/1,400-1/2,500 on seeds 0-4."""
-    trainer = SideBySide(Figure1Config(**FAR_APART, seed=seed))
+    trainer = figure1_runs(Figure1Config(**FAR_APART, seed=seed))
     trainer.step(1)
     minimax, non_saturating = (run.history.last() for run in trainer.runs)
     d = minimax["d_fake"]
@@ -53,7 +53,7 @@ def test_far_apart_the_jsd_reads_log_2_and_loss_one_stalls():
     """G 8 sds from p_data, D already separating them: JSD = log 2 (to 1e-3), the gradient of loss
     (1) is under 1/100 of loss (2)'s, and with SGD G under (1) stays put for 300 steps while G under
     (2) crosses over (the page's note)."""
-    trainer = SideBySide(Figure1Config(**FAR_APART))
+    trainer = figure1_runs(Figure1Config(**FAR_APART))
     assert [p.jsd for p in figure1_snapshot(trainer)] == pytest.approx([math.log(2)] * 2, abs=1e-3)
     trainer.step(1)
     minimax, non_saturating = (run.history.last() for run in trainer.runs)
@@ -64,7 +64,7 @@ def test_far_apart_the_jsd_reads_log_2_and_loss_one_stalls():
 
 
 def test_side_by_side_runs_share_the_start_and_differ_in_the_loop():
-    trainer = SideBySide(Figure1Config(compare="inner_loop", k=1))
+    trainer = figure1_runs(Figure1Config(compare="inner_loop", k=1))
     left, right = trainer.runs
     assert isinstance(left, GANTrainer) and left.config.k == 100 and right.config.k == 1
     for a, b in zip(left.G.parameters(), right.G.parameters(), strict=True):

@@ -5,7 +5,7 @@ import pytest
 from lab import limits
 from lab.gan.playground import toy_gan
 from lab.gan.trainer import GANConfig
-from lab.semi.trainer import SemiConfig, WithAndWithout
+from lab.semi.trainer import SemiConfig, with_and_without
 
 
 def _mlp(sizes: list[int]) -> int:
@@ -24,12 +24,12 @@ def test_parameters_are_counted_in_both_networks(width, depth):
 
 
 def test_a_trainer_of_two_runs_counts_both():
-    pair = WithAndWithout(SemiConfig())
+    pair = with_and_without(SemiConfig())
     assert limits.parameter_count(pair) == sum(limits.parameter_count(run) for run in pair.runs) > 0
 
 
 def test_the_largest_run_of_the_lab_is_under_the_default_cap():
-    largest = WithAndWithout(SemiConfig(data="mnist", method="gan"))
+    largest = with_and_without(SemiConfig(data="mnist", method="gan"))
     assert limits.parameter_count(largest) < limits.DEFAULT_MAX_PARAMETERS
     limits.check_trainer(largest)
     limits.check_config(GANConfig(batch_size=512))

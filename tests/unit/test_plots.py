@@ -204,10 +204,10 @@ def test_figure1s_axis_holds_a_collapsed_p_g_whole():
     """A p_G spike taller than D's [0, 1] is drawn whole: the axis follows it up, in halves."""
     import dataclasses
 
-    from lab.gan.figure1 import Figure1Config, SideBySide, figure1_snapshot
+    from lab.gan.figure1 import Figure1Config, figure1_runs, figure1_snapshot
     from lab.plots.figure1 import figure1_chart
 
-    panel = figure1_snapshot(SideBySide(Figure1Config(width=8)))[0]
+    panel = figure1_snapshot(figure1_runs(Figure1Config(width=8)))[0]
     for peak, top in ((0.4, 1.05), (2.3, 2.5), (7.0, 7.5)):
         spiky = dataclasses.replace(panel, p_g=panel.p_g / panel.p_g.max() * peak)
         spec = figure1_chart(spiky)

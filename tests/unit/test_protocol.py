@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from lab.density_estimation import ThreeWays, ThreeWaysConfig, three_ways_snapshot
-from lab.gan.figure1 import Figure1Config, SideBySide, figure1_snapshot
+from lab.gan.figure1 import Figure1Config, figure1_runs, figure1_snapshot
 from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan, mnist_snapshot
 from lab.gan.optimal_d import (
     OPTIMUM_D_STEPS,
@@ -23,9 +23,9 @@ from lab.gan.optimal_d import (
     inner_loop_gan,
 )
 from lab.gan.playground import playground_snapshot, toy_gan
-from lab.gan.saturation import STRONG_D, saturation_gan, triple_snapshot
+from lab.gan.saturation import STRONG_D, saturation_runs, triple_snapshot
 from lab.gan.trainer import GANConfig
-from lab.semi.trainer import SemiConfig, WithAndWithout
+from lab.semi.trainer import SemiConfig, with_and_without
 from lab.semi.views import semi_snapshot
 from lab.vae.trainer import VAEConfig, VAETrainer, vae_snapshot
 
@@ -47,7 +47,7 @@ def _short_schedule(trainer: Any, every: int) -> Any:
 LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
     "playground": (lambda: toy_gan(GANConfig(**SMALL)), playground_snapshot),
     "saturation": (
-        lambda: saturation_gan(dataclasses.replace(STRONG_D, d_pretrain=5, **SMALL)),
+        lambda: saturation_runs(dataclasses.replace(STRONG_D, d_pretrain=5, **SMALL)),
         triple_snapshot,
     ),
     "optimal_d_2d": (
@@ -55,7 +55,7 @@ LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
         lambda t: d_star_snapshot(t, n=500, size=20),
     ),
     "optimal_d_1d": (lambda: DTrainer(DConfig(width=8, batch_size=64)), d_snapshot),
-    "figure1": (lambda: SideBySide(Figure1Config(compare="losses", width=8)), figure1_snapshot),
+    "figure1": (lambda: figure1_runs(Figure1Config(compare="losses", width=8)), figure1_snapshot),
     "density_estimation": (lambda: ThreeWays(ThreeWaysConfig(components=2), grid=16), three_ways_snapshot),
     "vae_toy": (lambda: VAETrainer(VAEConfig(data="moons", likelihood="gaussian", width=16)), vae_snapshot),
     "vae_mnist": (lambda: VAETrainer(VAEConfig(width=32, batch_size=32)), vae_snapshot),
@@ -63,11 +63,11 @@ LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
         lambda: mnist_gan(dataclasses.replace(MNIST_DEFAULTS, batch_size=16)),
         mnist_snapshot,
     ),
-    "semi_gan_moons": (lambda: WithAndWithout(SemiConfig(batch_size=16)), semi_snapshot),
-    "semi_m2_moons": (lambda: WithAndWithout(SemiConfig(method="m2", batch_size=16)), semi_snapshot),
-    "semi_gan_mnist": (lambda: WithAndWithout(SemiConfig(data="mnist", batch_size=8)), semi_snapshot),
+    "semi_gan_moons": (lambda: with_and_without(SemiConfig(batch_size=16)), semi_snapshot),
+    "semi_m2_moons": (lambda: with_and_without(SemiConfig(method="m2", batch_size=16)), semi_snapshot),
+    "semi_gan_mnist": (lambda: with_and_without(SemiConfig(data="mnist", batch_size=8)), semi_snapshot),
     "semi_m2_mnist": (
-        lambda: WithAndWithout(SemiConfig(data="mnist", method="m2", batch_size=8)),
+        lambda: with_and_without(SemiConfig(data="mnist", method="m2", batch_size=8)),
         semi_snapshot,
     ),
     "mnist_gan_mlp": (

@@ -23,7 +23,7 @@ from lab.gan.saturation import (
     gradient_weight_shares,
     loss_curves,
     loss_three_as_kl,
-    saturation_gan,
+    saturation_runs,
     triple_snapshot,
 )
 from lab.gan.theory import expected_log_ratio
@@ -44,38 +44,42 @@ def test_loss_curves_have_the_closed_form_derivatives():
 
 
 def test_three_runs_are_identical_until_the_first_generator_update():
-    trainer = saturation_gan(dataclasses.replace(SMALL, d_pretrain=5))
-    for net in (trainer.G, trainer.D):
-        for p in net.parameters():
-            assert torch.equal(p[0], p[1]) and torch.equal(p[1], p[2])
+    trainer = saturation_runs(dataclasses.replace(SMALL, d_pretrain=5))
+    first, *others = trainer.runs
+    for run in others:
+        for net, first_net in ((run.G, first.G), (run.D, first.D)):
+            for p, q in zip(net.parameters(), first_net.parameters(), strict=True):
+                assert torch.equal(p, q)
     trainer.step(1)
-    g_first = next(trainer.G.parameters())
-    assert not torch.equal(g_first[0], g_first[1])  # different losses, different updates
+    g_weights = [next(run.G.parameters()) for run in trainer.runs]
+    assert not torch.equal(g_weights[0], g_weights[1])  # different losses, different updates
 
 
-def test_batched_trainer_matches_three_separate_trainers_step_for_step():
-    batched = saturation_gan(SMALL)
+def test_each_side_by_side_run_is_the_playground_run_of_its_loss_bit_for_bit():
+    """The composition adds nothing to a run: each of the three is the one-run trainer with that loss."""
+    together = saturation_runs(SMALL)
     plain = GANConfig(width=32, depth=2, batch_size=64)
-    separate = [toy_gan(dataclasses.replace(plain, generator_loss=kind)) for kind in GENERATOR_LOSSES]
+    separate = [
+        toy_gan(dataclasses.replace(plain, generator_loss=kind), evaluate=False) for kind in GENERATOR_LOSSES
+    ]
     for _ in range(5):
-        batched.step(3)
+        together.step(3)
         for t in separate:
             t.step(3)
-    for model, single in enumerate(separate):
-        for name in ("d_loss", "g_loss", "g_grad_norm"):
-            np.testing.assert_allclose(
-                batched.histories[model][name], single.history[name], rtol=1e-4, atol=1e-6
-            )
-        for pb, ps in zip(batched.G.parameters(), single.G.parameters(), strict=True):
-            torch.testing.assert_close(pb[model], ps[0], rtol=1e-4, atol=1e-6)
+    for run, single in zip(together.runs, separate, strict=True):
+        assert run.config.generator_loss == single.config.generator_loss
+        for name in ("d_loss", "g_loss", "g_grad_norm", "g_update_norm"):
+            np.testing.assert_array_equal(run.history[name], single.history[name])
+        for p, q in zip(run.G.parameters(), single.G.parameters(), strict=True):
+            assert torch.equal(p, q)
 
 
 def test_a_strong_discriminator_kills_the_minimax_gradient_only():
     """With D(G(z)) about 1e-3 or below, G's gradient under (1) is below 1 % of that under (2)."""
-    trainer = saturation_gan(SaturationConfig(d_pretrain=200))
+    trainer = saturation_runs(SaturationConfig(d_pretrain=200))
     trainer.step(1)
-    d_fake = [h["d_fake"][-1] for h in trainer.histories]
-    norms = [h["g_grad_norm"][-1] for h in trainer.histories]
+    d_fake = [run.history["d_fake"][-1] for run in trainer.runs]
+    norms = [run.history["g_grad_norm"][-1] for run in trainer.runs]
     assert max(d_fake) < 1e-3
     minimax, non_saturating, log_ratio = norms
     assert minimax < 0.01 * non_saturating
@@ -83,7 +87,7 @@ def test_a_strong_discriminator_kills_the_minimax_gradient_only():
 
 
 def test_snapshot_uses_the_same_noise_every_time():
-    trainer = saturation_gan(SMALL)
+    trainer = saturation_runs(SMALL)
     a, b = triple_snapshot(trainer, n=50), triple_snapshot(trainer, n=50)
     np.testing.assert_array_equal(a.fakes[0], b.fakes[0])
     assert len(a.fakes) == len(a.d_fake) == 3 and a.d_fake[0].shape == (50,)
@@ -145,9 +149,9 @@ def test_under_the_strong_d_the_gradient_of_loss_one_is_d_over_one_minus_d_of_tw
     D and 1 - D times the same gradient of D's logit), hundreds to thousands of times smaller. The
     stall itself (how far G moves, D(G(z))) is the scenario "strong_d"'s claim, checked on seeds 0-4 by
     tests/unit/test_scenario_seeds.py."""
-    trainer = saturation_gan(dataclasses.replace(STRONG_D, seed=seed))
+    trainer = saturation_runs(dataclasses.replace(STRONG_D, seed=seed))
     trainer.step(STALL_STEPS)
-    minimax, non_saturating, _ = trainer.histories
+    minimax, non_saturating, _ = (run.history for run in trainer.runs)
     ratios = np.array(minimax["g_grad_norm"]) / np.array(non_saturating["g_grad_norm"])
     d = minimax["d_fake"][0]
     assert ratios[0] == pytest.approx(d / (1 - d), rel=0.25)

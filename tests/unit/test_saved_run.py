@@ -19,34 +19,34 @@ import torch
 from lab import saved_run
 from lab.data import own
 from lab.density_estimation import ThreeWays
-from lab.gan.figure1 import SideBySide
+from lab.gan.figure1 import figure1_runs
 from lab.gan.mnist_gan import mnist_gan
 from lab.gan.optimal_d import DTrainer, inner_loop_gan
 from lab.gan.playground import toy_gan
-from lab.gan.saturation import saturation_gan
+from lab.gan.saturation import saturation_runs
 from lab.gan.trainer import GANConfig
 from lab.runner import Runner
-from lab.saved_run import RunFileError
-from lab.semi.trainer import WithAndWithout
+from lab.saved_run import VERSION, RunFileError
+from lab.semi.trainer import with_and_without
 from lab.timeline import Timeline
 from lab.vae.trainer import VAETrainer
 from tests.unit.test_protocol import EVERY, LESSONS, STEPS, _short_schedule, assert_identical
 
 BUILD: dict[str, Callable[[Any], Any]] = {
     "playground": toy_gan,
-    "saturation": saturation_gan,
+    "saturation": saturation_runs,
     "optimal_d_2d": inner_loop_gan,
     "optimal_d_1d": DTrainer,
-    "figure1": SideBySide,
+    "figure1": figure1_runs,
     "density_estimation": lambda config: ThreeWays(config, grid=16),
     "vae_toy": VAETrainer,
     "vae_mnist": VAETrainer,
     "mnist_gan_dcgan": mnist_gan,
     "mnist_gan_mlp": mnist_gan,
-    "semi_gan_moons": WithAndWithout,
-    "semi_m2_moons": WithAndWithout,
-    "semi_gan_mnist": WithAndWithout,
-    "semi_m2_mnist": WithAndWithout,
+    "semi_gan_moons": with_and_without,
+    "semi_m2_moons": with_and_without,
+    "semi_gan_mnist": with_and_without,
+    "semi_m2_mnist": with_and_without,
 }
 CONTROLS = {"k": 3, "lr_d": 0.002, "layers": ["samples", "field"], "surface": False}
 
@@ -160,8 +160,8 @@ BAD_FILES: dict[str, tuple[Callable[[bytes, Path], bytes], str]] = {
     "runs code": (lambda good, marker: _malicious(marker), "nothing in it was run"),
     "another torch file": (lambda good, _: _plain_torch_file(), "not a saved run"),
     "another version": (
-        lambda good, _: _resaved(good, lambda c: c.update(version=1)),
-        "format version 1; this lab reads version 2",
+        lambda good, _: _resaved(good, lambda c: c.update(version=VERSION - 1)),
+        f"format version {VERSION - 1}; this lab reads version {VERSION}",
     ),
     "another lesson": (
         lambda good, _: _resaved(good, _meta_changed("lesson", "vae_latent")),

@@ -17,7 +17,7 @@ from torch.distributions import Bernoulli, Normal, kl_divergence
 from lab.semi import data as semi_data
 from lab.semi.kplus1 import real_probability, supervised_loss, unsupervised_loss
 from lab.semi.m2 import M2, UnlabelledBound, labelled_bound, m2_objective, unlabelled_bound
-from lab.semi.trainer import SemiConfig, SemiTrainer, WithAndWithout
+from lab.semi.trainer import SemiConfig, SemiTrainer, with_and_without
 from lab.semi.views import analogies, semi_snapshot
 
 CPU = torch.device("cpu")
@@ -156,7 +156,7 @@ def test_the_moons_caption_gan_way_three_labels_per_class_seed_0():
     """The page's caption at seed 0: after 1,000 steps the semi-supervised run is more than 8 points
     ahead of the labels alone (seeds 0-4: the scenario "three", tests/unit/test_scenario_seeds.py)."""
     torch.set_num_threads(2)
-    pair = WithAndWithout(SemiConfig(data="moons", method="gan", labels_per_class=3, seed=0), CPU)
+    pair = with_and_without(SemiConfig(data="moons", method="gan", labels_per_class=3, seed=0), CPU)
     pair.step(1000)
     semi, alone = (run.accuracy() for run in pair.runs)
     assert semi > alone + 0.08, (semi, alone)
@@ -178,7 +178,7 @@ def test_on_the_moons_m2_beats_the_labels_alone_on_some_seeds_and_not_on_others(
     """The page's opening: the plain M2 does not reliably find the boundary here (3 labels per class,
     1,000 steps; seeds 0-4: above on 2, below on 3). Two witnesses, each 10 points or more apart."""
     torch.set_num_threads(2)
-    pair = WithAndWithout(SemiConfig(data="moons", method="m2", labels_per_class=3, seed=seed), CPU)
+    pair = with_and_without(SemiConfig(data="moons", method="m2", labels_per_class=3, seed=seed), CPU)
     pair.step(1000)
     semi, alone = (run.accuracy() for run in pair.runs)
     assert (semi > alone + 0.05) if m2_wins else (semi < alone - 0.05), (semi, alone)

@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 import torch
 
-from lab.gan.figure1 import Figure1Config, SideBySide
+from lab.gan.figure1 import Figure1Config, figure1_runs
 from lab.gan.losses import generator_loss
 from lab.gan.mnist_gan import MNIST_DEFAULTS, mnist_gan
 from lab.gan.playground import generator_arrows, toy_gan
@@ -68,7 +68,7 @@ def test_what_each_sub_step_shows():
     assert x.real.shape == (64, 2) and (x.fake == z.fake).all()
     before, after = d.d_loss
     assert after < before  # D's step ascends its objective: its loss on the minibatch falls
-    loss = trainer_before.d_loss(x_real, z_noise)[0][0]
+    loss = trainer_before.d_loss(x_real, z_noise)[0]
     grads = torch.autograd.grad(loss, list(trainer_before.D.parameters()))
     assert d.d_gradient == pytest.approx(float(torch.sqrt(sum((g**2).sum() for g in grads))), rel=1e-5)
     assert g.arrows.shape == g.fake.shape == g.moved.shape == (64, 2) and g.d_round == 0
@@ -88,7 +88,7 @@ def test_the_arrows_point_downhill_for_each_generated_point():
 
     def per_point_loss(points: torch.Tensor) -> torch.Tensor:
         logits = trainer.logit(points)
-        return torch.stack([generator_loss(logit[None], trainer.losses[0]) for logit in logits])
+        return torch.stack([generator_loss(logit[None], trainer.config.generator_loss) for logit in logits])
 
     with torch.no_grad():
         step = 1e-3 * arrows / arrows.norm(dim=1, keepdim=True)
@@ -124,7 +124,7 @@ def test_on_mnist_the_sub_steps_are_one_step_and_looking_leaves_batch_norm_alone
 
 
 def test_manual_steps_on_a_side_by_side_lesson_move_every_run():
-    trainer = SideBySide(Figure1Config(compare="losses", width=8))
+    trainer = figure1_runs(Figure1Config(compare="losses", width=8))
     before = [_params(run.D) for run in trainer.runs]
     losses = for_each_run(step_d_only)(trainer)
     assert len(losses) == len(trainer.runs) == 2
@@ -138,7 +138,7 @@ def test_side_by_side_runs_take_their_sub_steps_in_lockstep(compare):
     """Figure 1's two runs: one iteration of each, the shorter one (k = 1 against 100 D steps)
     waiting once done; together exactly one step(1) of both."""
     config = Figure1Config(compare=compare, width=8)
-    slow, whole = SideBySide(config), SideBySide(config)
+    slow, whole = figure1_runs(config), figure1_runs(config)
     iteration = Lockstep(slow)
     count = 0
     while not iteration.done:

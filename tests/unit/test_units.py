@@ -18,7 +18,7 @@ def test_each_unit_is_relu_of_its_weights_over_the_plane_and_looking_changes_not
     assert (d.network, d.plane, g.network, g.plane) == ("D", "x", "G", "z")
     for layer, net, reach in ((d, trainer.D, 3.0), (g, trainer.G, NOISE_REACH)):
         # the first Linear of copy 0, as nn.functional.linear would apply it: weight (units, 2)
-        weight, bias = net.weights[0][0].T.detach(), net.biases[0][0, 0].detach()
+        weight, bias = net.weights[0].T.detach(), net.biases[0].detach()
         np.testing.assert_allclose(layer.weights, weight.numpy())
         np.testing.assert_allclose(layer.biases, bias.numpy())
         for row, column in ((0, 0), (GRID - 1, 3), (11, GRID - 1)):
