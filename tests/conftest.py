@@ -17,3 +17,18 @@ from hypothesis import settings
 
 settings.register_profile("lab", derandomize=True)
 settings.load_profile("lab")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """With pytest-xdist (`-n 2 --dist loadgroup`, as `pyproject.toml` asks), a test that uses a
+    fixture made once per module (an app server, a trained model, a PostgreSQL) runs on the same worker
+    as that module's other such tests, so the fixture is still made once; the rest spread freely."""
+    import pytest
+
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        scopes = {
+            d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs
+        }
+        if "module" in scopes and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
