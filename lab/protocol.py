@@ -71,9 +71,8 @@ class SideBySide:
 
     def step(self, n: int = 1) -> dict[str, float]:
         """n steps of every run; the first run's latest metrics."""
-        if (
-            self.parallel
-        ):  # speed: torch lets go of Python's lock inside its kernels, so runs overlap on the cores
+        # speed: torch lets go of Python's lock inside its kernels, so parallel runs overlap on the cores
+        if self.parallel:
             return list(_POOL.map(lambda run: run.step(n), self.runs))[0]
         return [run.step(n) for run in self.runs][0]
 

@@ -22,8 +22,11 @@ settings.load_profile("lab")
 def pytest_collection_modifyitems(items) -> None:
     """With pytest-xdist (`-n 2 --dist loadgroup`, as `pyproject.toml` asks), a test that uses a
     fixture made once per module (an app server, a trained model, a PostgreSQL) runs on the same worker
-    as that module's other such tests, so the fixture is still made once; the rest spread freely."""
+    as that module's other such tests, so the fixture is still made once; the rest spread freely.
+    The slow tests (minutes of training each) go first, so that no worker is left with one at the end."""
     import pytest
+
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise as collected
 
     for item in items:
         definitions = getattr(item, "_fixtureinfo", None)
