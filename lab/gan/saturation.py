@@ -164,9 +164,9 @@ class TripleSnapshot:
     step: int
     losses: tuple[str, ...]
     real: np.ndarray  # (n, 2)
-    fakes: list[np.ndarray]  # per model (n, 2)
-    d_fake: list[np.ndarray]  # per model (n,) D(G(z)) on its own samples
-    history: list[dict[str, list[float]]]  # per model: step, g_grad_norm, g_update_norm, ... (thinned)
+    fakes: list[np.ndarray]  # per run (n, 2)
+    d_fake: list[np.ndarray]  # per run (n,) D(G(z)) on its own samples
+    history: list[dict[str, list[float]]]  # per run: step, g_grad_norm, g_update_norm, ... (thinned)
     extent: float
     update_ratio: float  # `update_ratio` over the first STALL_STEPS steps (or as many as there are)
 
