@@ -154,7 +154,7 @@ def history_csv(state: Mapping[str, Any]) -> str:
     The histories are the `History.state_dict()` tables in the (nested) state: dicts of equal-length
     lists of numbers with a `step` column. Each table is named by where it sits in the state
     ("history", "evals", "runs.1.evals") and each of its columns becomes a column named as
-    people write it (`header_name`: "model 1 · D loss", "evaluated · modes"). The file has one row
+    people write it (`header_name`: "run 1 · training · D loss", "evaluated · modes"). The file has one row
     per step at which any table has a row, sorted by step;
     a table without a row at that step leaves its cells empty, and so does a NaN. Numbers are
     written in full (repr: the shortest text that reads back as the same float), so that

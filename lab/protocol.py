@@ -61,8 +61,9 @@ class SideBySide:
         self.config = config
         self.sides = sides
         self.parallel = parallel
-        self.titles = [title for title, _ in sides(config)]
-        self.runs = [build(side) for _, side in sides(config)]
+        titled = sides(config)
+        self.titles = [title for title, _ in titled]
+        self.runs = [build(side) for _, side in titled]
         self.device = self.runs[0].device
 
     @property

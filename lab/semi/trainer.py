@@ -304,8 +304,7 @@ class SemiTrainer:
         for opt, saved in zip(self.method.optimizers, state["optimizers"], strict=True):
             opt.load_state_dict(saved)
         self.rng.set_state(state["rng"])
-        saved = state["noise_state"]  # one tensor in files saved before the GPU's state was kept too
-        self.noise_state = [s.clone() for s in (saved if isinstance(saved, list) else [saved])]
+        self.noise_state = [s.clone() for s in state["noise_state"]]
         self.history.load_state_dict(state["history"])
         self.evals.load_state_dict(state["evals"])
 
