@@ -2,11 +2,11 @@
 
 Prints a table, then one line of JSON with single_steps_per_s (one run of the playground's
 training loop, without its scheduled evaluations: the side-by-side runs have none) and
-triple_steps_per_s (the three side-by-side runs, `saturation_runs`), measured in this
-process at the default sizes, in alternating rounds, with one intra-op thread per run (the live
-app's setting; the three runs step in threads of their own, `SideBySide(parallel=True)`), and
-triple_over_single, their ratio (target >= 0.5). The table also gives the figures at torch's default
-thread count (where one small run is slowed by splitting each of its kernels over threads).
+triple_steps_per_s (the three side-by-side runs, `saturation_runs`, each in a process of its own,
+`SideBySide(parallel=True)`), at the default sizes, in alternating rounds, with one intra-op thread
+per run (the live app's setting), and triple_over_single, their ratio (target >= 0.5), all three
+taken in calls of `APP_CHUNK` steps, as the app's runner calls `step`. The table also gives them in
+calls of 300 steps (where the processes' round trips weigh less).
 
 It also runs the lesson's strong-D setting (`STRONG_D`: SGD, D pre-trained, k = 5) for 200
 generator steps: stall_update_ratio is G's total parameter update under loss (1) divided by that
@@ -35,9 +35,13 @@ from lab.gan.saturation import (
 )
 from lab.gan.trainer import GANConfig
 
+APP_CHUNK = 16
+"""Steps per `step` call of the side-by-side runs in the app: its runner sizes a call to take about
+0.05 s (`Runner.chunk_seconds`)."""
 
-def throughput(rounds: int = 5, steps: int = 300) -> tuple[float, float]:
-    """Median steps/s of one run and of the three side-by-side runs."""
+
+def throughput(chunk: int, rounds: int = 5, steps: int = 320) -> tuple[float, float]:
+    """Median steps/s of one run and of the three side-by-side runs, stepped `chunk` steps a call."""
     single = without_evaluations(toy_gan(GANConfig(), device=torch.device("cpu")))
     triple = saturation_runs(SaturationConfig(d_pretrain=0), device=torch.device("cpu"))
     single.step(30), triple.step(30)
@@ -45,8 +49,9 @@ def throughput(rounds: int = 5, steps: int = 300) -> tuple[float, float]:
     for _ in range(rounds):
         for name, trainer in (("single", single), ("triple", triple)):
             started = time.perf_counter()
-            trainer.step(steps)
-            rates[name].append(steps / (time.perf_counter() - started))
+            for _ in range(steps // chunk):
+                trainer.step(chunk)
+            rates[name].append(steps // chunk * chunk / (time.perf_counter() - started))
     return statistics.median(rates["single"]), statistics.median(rates["triple"])
 
 
@@ -67,17 +72,14 @@ def main() -> None:
     argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     ).parse_args()
-    default_threads = torch.get_num_threads()
-    results = {}
-    for threads in sorted({TRAINING_THREADS, default_threads}):
-        torch.set_num_threads(threads)
-        results[threads] = throughput()
+    torch.set_num_threads(TRAINING_THREADS)
+    results = {chunk: throughput(chunk) for chunk in (APP_CHUNK, 320)}
     print(
-        f"{'threads':>7} {'single steps/s':>15} {'triple steps/s':>15} {'triple/single':>14}  (target >= 0.5)"
+        f"{'steps a call':>12} {'single steps/s':>15} {'triple steps/s':>15} {'triple/single':>14}  (target >= 0.5)"
     )
-    for threads, (single, triple) in results.items():
-        print(f"{threads:>7} {single:>15.0f} {triple:>15.0f} {triple / single:>14.2f}")
-    single, triple = results[TRAINING_THREADS]
+    for chunk, (single, triple) in results.items():
+        print(f"{chunk:>12} {single:>15.0f} {triple:>15.0f} {triple / single:>14.2f}")
+    single, triple = results[APP_CHUNK]
     stalls = stall_ratios()
     print(f"\nstrong D, first {STALL_STEPS} G steps: G's total update under (1) / under (2), seeds 0, 1, 2")
     for optimizer, ratios in stalls.items():
@@ -93,6 +95,7 @@ def main() -> None:
                 "triple_steps_per_s": round(triple, 1),
                 "triple_over_single": round(triple / single, 3),
                 "threads": TRAINING_THREADS,
+                "steps_a_call": APP_CHUNK,
                 "stall_update_ratio": round(stalls["sgd"][0], 5),
                 "adam_update_ratio": round(stalls["adam"][0], 4),
                 "stall_update_ratio_seeds": [round(r, 5) for r in stalls["sgd"]],

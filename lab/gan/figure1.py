@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import partial
 from statistics import NormalDist
 from typing import ClassVar
 
@@ -66,6 +67,7 @@ class Figure1Config(GANConfig):
     g_start: float = 0.0  # added to G's output: where p_G starts (FAR: p_G and p_data far apart)
     d_pretrain: int = 0  # D steps against the initial G before training: a D that has separated them
     compare: str = "none"  # a key of COMPARISONS
+    jsd_every: int = JSD_EVERY  # generator steps between two JSD measurements
 
     live_fields: ClassVar[tuple[str, ...]] = ("k", "batch_size", "lr_d", "lr_g")
 
@@ -98,10 +100,12 @@ class Shift(nn.Module):
 
 def figure1_runs(config: Figure1Config, device: torch.device | None = None) -> SideBySide:
     """One run, or the two a comparison names (`Figure1Config.sides`), trained together on one seed."""
-    return SideBySide(config, Figure1Config.sides, lambda side: _one_run(side, device), parallel=True)
+    return SideBySide(config, Figure1Config.sides, partial(figure1_run, device=device), parallel=True)
 
 
-def _one_run(config: Figure1Config, device: torch.device | None) -> GANTrainer:
+def figure1_run(config: Figure1Config, device: torch.device | None = None) -> GANTrainer:
+    """One run of the figure: G from the noise to the line, shifted to `g_start`; D pre-trained
+    `d_pretrain` steps; the JSD measured every `jsd_every` steps."""
     p_data = toy.get(config.data)
     G, D = seeded(
         config.seed,
@@ -110,7 +114,7 @@ def _one_run(config: Figure1Config, device: torch.device | None) -> GANTrainer:
             MLP(1, 1, config.width, config.depth),
         ),
     )
-    jsds = Evaluation(("jsd",), measure_jsd, JSD_EVERY)
+    jsds = Evaluation(("jsd",), measure_jsd, config.jsd_every)
     run = GANTrainer(config, p_data, G, D, evaluation=jsds, device=device)
     run.pretrain_d(config.d_pretrain)
     return run

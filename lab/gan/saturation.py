@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -187,7 +188,7 @@ def saturation_run(config: SaturationConfig, device: torch.device | None = None)
 
 def saturation_runs(config: SaturationConfig, device: torch.device | None = None) -> SideBySide:
     """The three GANs of `saturation_sides`, trained together."""
-    return SideBySide(config, saturation_sides, lambda side: saturation_run(side, device), parallel=True)
+    return SideBySide(config, saturation_sides, partial(saturation_run, device=device), parallel=True)
 
 
 @torch.no_grad()

@@ -23,6 +23,7 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab import memory
+from lab.protocol import start_processes
 from lab.runner import Runner
 
 TRAINING_THREADS = 1
@@ -103,7 +104,8 @@ def _streamlit_session_id() -> str:
 
 
 def _start_sweeper() -> None:
-    """One sweeper per process, only under a real server (AppTest has none: its runs end with it)."""
+    """One sweeper per process, only under a real server (AppTest has none: its runs end with it);
+    then the processes of runs side by side are started too."""
     global _sweeper
     if not runtime.exists():
         return
@@ -112,6 +114,7 @@ def _start_sweeper() -> None:
             return
         _sweeper = threading.Thread(target=_sweep_forever, name="lab-sweeper", daemon=True)
         _sweeper.start()
+    start_processes()  # ready for the first lesson with runs side by side
 
 
 def _sweep_forever() -> None:

@@ -33,7 +33,8 @@ SMALL = {"width": 16, "depth": 1, "batch_size": 32}
 
 
 def _short_schedule(trainer: Any, every: int) -> Any:
-    """Evaluate every `every` steps, so a short test run crosses several evaluations."""
+    """Evaluate every `every` steps, so a short test run crosses several evaluations (runs side by
+    side in processes of their own, Figure 1's, take it from their config instead)."""
     for run in getattr(trainer, "runs", []):  # side-by-side runs
         _short_schedule(run, every)
     for part in ("gan", "vae"):  # density estimation's models
@@ -55,7 +56,10 @@ LESSONS: dict[str, tuple[Callable[[], Any], Callable[[Any], Any]]] = {
         lambda t: d_star_snapshot(t, n=500, size=20),
     ),
     "optimal_d_1d": (lambda: DTrainer(DConfig(width=8, batch_size=64)), d_snapshot),
-    "figure1": (lambda: figure1_runs(Figure1Config(compare="losses", width=8)), figure1_snapshot),
+    "figure1": (
+        lambda: figure1_runs(Figure1Config(compare="losses", width=8, jsd_every=EVERY)),
+        figure1_snapshot,
+    ),
     "density_estimation": (lambda: ThreeWays(ThreeWaysConfig(components=2), grid=16), three_ways_snapshot),
     "vae_toy": (lambda: VAETrainer(VAEConfig(data="moons", likelihood="gaussian", width=16)), vae_snapshot),
     "vae_mnist": (lambda: VAETrainer(VAEConfig(width=32, batch_size=32)), vae_snapshot),
