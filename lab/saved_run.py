@@ -119,7 +119,10 @@ def decode(tree: Any, arrays: list[torch.Tensor]) -> Any:
         cls = _lab_dataclass(str(tree["dataclass"]))
         values = {k: decode(v, arrays) for k, v in tree["fields"].items()}
         fields = {f.name: f for f in dataclasses.fields(cls)}
-        if set(values) != set(fields):
+        added = [fields[k] for k in set(fields) - set(values)]  # fields new since the file was saved
+        if not set(values) <= set(fields) or any(
+            not f.init or f.default is dataclasses.MISSING for f in added
+        ):
             raise ValueError(f"{cls.__name__} has other fields than the file's")
         obj = cls(**{k: v for k, v in values.items() if fields[k].init})
         for k, v in values.items():

@@ -11,7 +11,7 @@ import io
 import torch
 
 from lab.data import toy
-from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_STEPS, UNIFORM_REACH, GANTrainer
+from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, UNIFORM_REACH, GANTrainer
 from lab.vae.trainer import LR_FLOOR, VAETrainer
 
 GENERATOR_LOSSES = {
@@ -37,7 +37,7 @@ from torch import nn
 
 torch.set_num_threads(1)  # as the lab trains: one thread, the same sums in the same order
 K, M, NOISE_DIM, NOISE_PRIOR = {k}, {m}, {noise_dim}, {noise_prior!r}
-INSTANCE_NOISE, G_AVERAGE = {instance_noise!r}, {g_average!r}
+INSTANCE_NOISE, R1, G_AVERAGE = {instance_noise!r}, {r1!r}, {g_average!r}
 WIDTH, DEPTH = {width}, {depth}
 
 {data_section}
@@ -78,12 +78,16 @@ blur_rng.set_state(run["blur_rng"])
 step = run["step"]
 
 
+def fading(start: float) -> float:
+    """start, falling linearly to a tenth of it, then held: instance noise and R1's weight."""
+    return start * max({floor!r}, 1.0 - step / {noise_steps!r})
+
+
 def blurred(x: torch.Tensor) -> torch.Tensor:
-    """x plus instance noise N(0, s^2 I), s falling from INSTANCE_NOISE to a tenth of it."""
+    """x plus instance noise N(0, s^2 I), s = fading(INSTANCE_NOISE)."""
     if not INSTANCE_NOISE:
         return x
-    s = INSTANCE_NOISE * max({floor!r}, 1.0 - step / {noise_steps!r})
-    return x + s * torch.randn(x.shape, generator=blur_rng)
+    return x + fading(INSTANCE_NOISE) * torch.randn(x.shape, generator=blur_rng)
 
 
 # %% The lecture's loop ("Actual Training Process"): k steps of D, then one of G
@@ -95,11 +99,16 @@ def iteration() -> tuple[float, float]:
         # ---- (1) D ascends 1/m sum [log D(x) + log(1 - D(G(z)))]: it descends its negative ----
         with torch.no_grad():
             fake = G(noise[j])
-        logits = D(blurred(torch.cat([real[j], fake])))
+        x = blurred(torch.cat([real[j], fake])).requires_grad_(R1 > 0)
+        logits = D(x)
         real_logits, fake_logits = logits[:M], logits[M:]
         d_loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+        r1 = torch.zeros(())
+        if R1:  # R1: + gamma/2 * 1/m sum ||grad_x logit D(x)||^2 over the real x
+            (slope,) = torch.autograd.grad(real_logits.sum(), x, create_graph=True)
+            r1 = fading(R1) / 2 * slope[:M].square().sum(dim=1).mean()
         opt_d.zero_grad(set_to_none=True)
-        d_loss.backward()
+        (d_loss + r1).backward()
         opt_d.step()
     # ---- (2) G descends its loss {loss_words}, D held fixed ----
     g_params = list(G.parameters())
@@ -229,14 +238,15 @@ def gan_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
         noise_dim=config.noise_dim,
         noise_prior=config.noise_prior,
         instance_noise=config.instance_noise,
+        r1=config.r1,
         g_average=config.g_average,
         width=config.width,
         depth=config.depth,
         lr_d=config.lr_d,
         lr_g=config.lr_g,
         uniform_reach=UNIFORM_REACH,
-        floor=INSTANCE_NOISE_FLOOR,
-        noise_steps=INSTANCE_NOISE_STEPS,
+        floor=FADE_FLOOR,
+        noise_steps=FADE_STEPS,
         optimizer=adam if config.optimizer == "adam" else sgd,
         optimizer_words="Adam (beta1 = 0.5, as in DCGAN)" if config.optimizer == "adam" else "Plain SGD",
         g_loss=GENERATOR_LOSSES[config.generator_loss][0],

@@ -39,7 +39,7 @@ SHIPPED = (
     ("semi_supervised", "many"),
 )
 """(run, scenario name) of every trained run shipped: those a class would wait for (MNIST on two
-cores runs 4 to 16 steps a second beside a browser; the grid of 25 takes 15,000 steps; the
+cores runs 4 to 16 steps a second beside a browser; the grid of 25 takes 10,000 steps; the
 semi-supervised scenarios, two runs side by side to 1,000 steps, some twenty seconds)."""
 
 BUDGET_BYTES = 20 * 2**20

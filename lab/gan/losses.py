@@ -26,6 +26,17 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> 
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
 
+def r1_penalty(real_logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018): 1/m Σ_i ||∇_x l(x_i)||² over the m real points, l = D's logit.
+
+    `x` holds the points D saw, the real ones first, with requires_grad set before D's pass that
+    gave `real_logits`. Added to D's loss as γ/2 times this, it keeps D flat on the data: D cannot
+    build steep walls around each mode, so G's gradient does not swing from one mode to the next.
+    """
+    (slope,) = torch.autograd.grad(real_logits.sum(), x, create_graph=True)
+    return slope[: len(real_logits)].square().sum(dim=1).mean()
+
+
 def pooled_discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """Logistic regression on the pooled minibatch: every example counts once, so with n_r real and
     n_f generated examples (r = n_r / n_f) the loss is minimised by D*_r = r p_data / (r p_data + p_G)

@@ -29,7 +29,7 @@ from torch import nn
 
 from lab.data import toy
 from lab.device import pick_device
-from lab.gan.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss
+from lab.gan.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss, r1_penalty
 from lab.history import History
 from lab.protocol import TrainingDiverged, same_run
 
@@ -37,12 +37,12 @@ OPTIMIZERS = ("adam", "sgd")
 NOISE_PRIORS = ("gaussian", "uniform")
 UNIFORM_REACH = math.sqrt(3.0)
 """The uniform prior's half-width: U(-a, a) has variance a^2 / 3 = 1, like N(0, 1)."""
-INSTANCE_NOISE_STEPS = 12_000
-INSTANCE_NOISE_FLOOR = 0.1
-INSTANCE_NOISE_HELD_FROM = round((1 - INSTANCE_NOISE_FLOOR) * INSTANCE_NOISE_STEPS)
-"""Instance noise falls linearly from its start value, reaching 0 at INSTANCE_NOISE_STEPS generator
-steps if it went on, and is held at INSTANCE_NOISE_FLOOR times its start value from there (step
-INSTANCE_NOISE_HELD_FROM, 10,800): enough to keep D smooth, little enough for G to sharpen its modes."""
+FADE_STEPS = 12_000
+FADE_FLOOR = 0.1
+FADE_HELD_FROM = round((1 - FADE_FLOOR) * FADE_STEPS)
+"""Instance noise and the R1 weight fall linearly from their start values, reaching 0 at FADE_STEPS
+generator steps if they went on, and are held at FADE_FLOOR times their start from there (step
+FADE_HELD_FROM, 10,800): enough to keep D smooth, little enough for G to sharpen its modes."""
 
 
 def sample_noise(n: int, dim: int, prior: str, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -54,10 +54,10 @@ def sample_noise(n: int, dim: int, prior: str, generator: torch.Generator | None
     return torch.randn(n, dim, generator=generator)
 
 
-def instance_noise_at(step: int, start: float) -> float:
-    """The standard deviation of the instance noise at generator step `step`:
-    start * max(INSTANCE_NOISE_FLOOR, 1 - step / INSTANCE_NOISE_STEPS)."""
-    return start * max(INSTANCE_NOISE_FLOOR, 1.0 - step / INSTANCE_NOISE_STEPS)
+def fading(step: int, start: float) -> float:
+    """The instance noise's standard deviation, or R1's weight γ, at generator step `step`:
+    start * max(FADE_FLOOR, 1 - step / FADE_STEPS)."""
+    return start * max(FADE_FLOOR, 1.0 - step / FADE_STEPS)
 
 
 SAMPLE_Z = "Sample a minibatch of m noise samples z ~ p_z"
@@ -111,6 +111,7 @@ class GANConfig:
     noise_prior: str = "gaussian"  # p(z): see `sample_noise`
     instance_noise: float = 0.0  # sigma of the noise added to every point D sees, at the start
     g_average: float = 0.0  # beta of the moving average of G's weights that is drawn and measured
+    r1: float = 0.0  # γ of D's R1 penalty (see `GANTrainer.d_loss`), at the start
     seed: int = 0
 
     live_fields: ClassVar[tuple[str, ...]] = ("generator_loss", "k", "batch_size", "lr_d", "lr_g")
@@ -123,8 +124,8 @@ class GANConfig:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
         if self.noise_prior not in NOISE_PRIORS:
             raise ValueError(f"noise_prior must be one of {NOISE_PRIORS}")
-        if self.instance_noise < 0 or not 0 <= self.g_average < 1:
-            raise ValueError("instance_noise >= 0 and g_average in [0, 1)")
+        if self.instance_noise < 0 or self.r1 < 0 or not 0 <= self.g_average < 1:
+            raise ValueError("instance_noise >= 0, r1 >= 0 and g_average in [0, 1)")
         if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
         if self.data != "mnist":
@@ -209,14 +210,18 @@ class GANTrainer:
         return real, noise.to(self.device).view(k + 1, m, -1)
 
     def d_loss(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """D's loss −1/m Σ [log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held fixed;
-        (loss, real logits, fake logits)."""
+        """D's loss −1/m Σ [log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held fixed, and
+        the R1 penalty γ/2 · 1/m Σ ||∇_x l(x)||² on the real x, γ = `fading(step, config.r1)` (0
+        when the config has none or no gradient is taken); (loss, penalty, real logits, fake logits)."""
         m = self.config.batch_size
         with torch.no_grad():
             fake = self.G(noise)
-        logits = self.D(self.blurred(torch.cat([real, fake])))  # one D pass over real and fake
+        x = self.blurred(torch.cat([real, fake]))
+        gamma = fading(self.step_count, self.config.r1) if torch.is_grad_enabled() else 0.0
+        logits = self.D(x.requires_grad_(gamma > 0))  # one D pass over real and fake
         real_logits, fake_logits = logits[:m], logits[m:]
-        return discriminator_loss(real_logits, fake_logits), real_logits, fake_logits
+        penalty = gamma / 2 * r1_penalty(real_logits, x) if gamma else torch.zeros((), device=x.device)
+        return discriminator_loss(real_logits, fake_logits), penalty, real_logits, fake_logits
 
     def step(self, n: int = 1) -> dict[str, float]:
         """Advance n generator steps: n iterations of the loop, each to its end; the latest metrics."""
@@ -238,10 +243,10 @@ class GANTrainer:
             # ---- (1) D ascends 1/m Σ [log D(x) + log(1 − D(G(z)))]: it descends its negative ----
             yield Moment(SAMPLE_Z, j + 1, noise=noise[j])
             yield Moment(SAMPLE_X, j + 1, noise=noise[j], real=real[j])
-            d_loss, real_logits, fake_logits = self.d_loss(real[j], noise[j])
+            d_loss, r1, real_logits, fake_logits = self.d_loss(real[j], noise[j])
             if update_d:
                 self.opt_d.zero_grad(set_to_none=True)
-                d_loss.backward()
+                (d_loss + r1).backward()  # r1: D kept flat on the data (0 unless config.r1)
                 self.opt_d.step()
             yield Moment(UPDATE_D, j + 1, noise=noise[j], real=real[j], d_loss=d_loss.detach())
         if not update_g:
@@ -308,14 +313,14 @@ class GANTrainer:
                 pass
 
     def blurred(self, x: torch.Tensor) -> torch.Tensor:
-        """x plus the instance noise of this step, N(0, s^2 I) with s = `instance_noise_at` (x itself
+        """x plus the instance noise of this step, N(0, s^2 I) with s = `fading` (x itself
         when the config has none): D then tells apart p_data and p_G each convolved with the same
         Gaussian, whose supports always overlap, so D* and the JSD stay smooth and G feels modes far
         from its samples (Sonderby et al. 2017; Arjovsky & Bottou 2017). Convolving both sides by
         the same Gaussian keeps p_G = p_data the only optimum."""
         if not self.config.instance_noise:
             return x
-        s = instance_noise_at(self.step_count, self.config.instance_noise)
+        s = fading(self.step_count, self.config.instance_noise)
         return x + s * torch.randn(x.shape, generator=self.blur_rng).to(x.device)
 
     def _check_finite(self, values: torch.Tensor | np.ndarray) -> None:

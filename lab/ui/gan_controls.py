@@ -9,7 +9,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.trainer import INSTANCE_NOISE_FLOOR, INSTANCE_NOISE_HELD_FROM, NOISE_PRIORS, GANConfig
+from lab.gan.trainer import FADE_FLOOR, FADE_HELD_FROM, NOISE_PRIORS, GANConfig
 from lab.lessons import LESSONS
 from lab.ui import link, own_data
 
@@ -28,11 +28,12 @@ K_RANGE, DEPTH_RANGE, NOISE_RANGE, SEED_RANGE = (1, 10), (1, 5), (1, 16), (0, 10
 
 INSTANCE_NOISE_CHOICES = (0.0, 0.1, 0.2, 0.5, 1.0)
 G_AVERAGE_CHOICES = (0.0, 0.9, 0.99, 0.999)
+R1_CHOICES = (0.0, 0.1, 1.0, 10.0)
 
 
 def against_collapse(defaults: GANConfig) -> None:
     """The playground's remedies for mode collapse (each change starts a fresh run): G's noise
-    prior, instance noise and the moving average of G's weights."""
+    prior, instance noise, D's R1 penalty and the moving average of G's weights."""
     sb = st.sidebar
     sb.markdown("**Against mode collapse** (changes start a fresh run)")
     link.radio(
@@ -52,8 +53,18 @@ def against_collapse(defaults: GANConfig) -> None:
         defaults.instance_noise,
         key="instance_noise",
         help=f"Gaussian noise added to every point D sees, real or generated, falling to "
-        f"{INSTANCE_NOISE_FLOOR:g}× by step {INSTANCE_NOISE_HELD_FROM:,}: D compares "
+        f"{FADE_FLOOR:g}× by step {FADE_HELD_FROM:,}: D compares "
         "the two densities smoothed alike, so G feels modes far away.",
+    )
+    link.select_slider(
+        sb,
+        "R1 penalty γ (start)",
+        R1_CHOICES,
+        defaults.r1,
+        key="r1",
+        help="D's loss plus γ/2 · ‖∇ₓ logit D(x)‖² at the real points (Mescheder et al. 2018), γ "
+        f"falling to {FADE_FLOOR:g}× by step {FADE_HELD_FROM:,}: D stays flat on the data, so it "
+        "cannot wall each mode in and G's gradient does not swing from one mode to the next.",
     )
     link.select_slider(
         sb,

@@ -47,6 +47,7 @@ def gan_line(config: GANConfig, losses: str | None = None) -> str:
         f" · lr D {config.lr_d:g}, G {config.lr_g:g} ({opt}) · {nets} · z in R^{config.noise_dim}"
         f"{' uniform' if config.noise_prior == 'uniform' else ''}"
         f"{f' · instance noise {config.instance_noise:g}' if config.instance_noise else ''}"
+        f"{f' · R1 γ {config.r1:g}' if config.r1 else ''}"
         f"{f' · G averaged (β {config.g_average:g})' if config.g_average else ''}"
         f" · seed {config.seed}"
     )

@@ -184,7 +184,7 @@ def test_jump_to_the_trained_run_loads_it_at_the_scenarios_step_and_judges_the_a
 
 
 def test_jump_while_the_scenarios_run_plays():
-    """Answered and playing to its 15,000 steps, the grid of 25 can still jump: the jump pauses the run
+    """Answered and playing to its 10,000 steps, the grid of 25 can still jump: the jump pauses the run
     and puts the trained one in its place."""
     scenario = find("gan_playground", "grid25")
     at = _open("gan_playground")

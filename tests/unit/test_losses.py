@@ -12,7 +12,9 @@ from lab.gan.losses import (
     log_ratio_loss,
     minimax_loss,
     non_saturating_loss,
+    r1_penalty,
 )
+from lab.nets import MLP
 
 D_VALUES = torch.tensor([1e-3, 0.05, 0.3, 0.5, 0.8, 0.999], dtype=torch.float64)
 
@@ -76,3 +78,23 @@ def test_losses_stay_finite_for_extreme_logits():
         (grad,) = torch.autograd.grad(loss, logits)
         assert torch.isfinite(loss) and torch.isfinite(grad).all()
     assert torch.isfinite(discriminator_loss(logits, logits))
+
+
+def test_r1_penalty_is_the_mean_squared_slope_of_the_logit_at_the_real_points():
+    """Against central finite differences of D's logit, in float64; the generated points (after the
+    m real ones) do not count."""
+    torch.manual_seed(0)
+    D = MLP(2, 1, 16, 2).double()
+    real, fake = torch.randn(5, 2, dtype=torch.float64), torch.randn(7, 2, dtype=torch.float64)
+    x = torch.cat([real, fake]).requires_grad_(True)
+    penalty = r1_penalty(D(x)[:5], x)
+    h, slopes = 1e-6, []
+    with torch.no_grad():
+        for point in real:
+            steps = torch.eye(2, dtype=torch.float64) * h
+            slopes.append(((D(point + steps) - D(point - steps))[:, 0] / (2 * h)).square().sum())
+    assert float(penalty) == pytest.approx(float(torch.stack(slopes).mean()), rel=1e-6)
+    x_moved = torch.cat([real, fake + 3.0]).requires_grad_(True)
+    assert float(r1_penalty(D(x_moved)[:5], x_moved)) == pytest.approx(float(penalty), rel=1e-12)
+    penalty.backward()  # a penalty D can descend: its gradient reaches every weight matrix of D
+    assert all(w.grad is not None and w.grad.abs().sum() > 0 for w in D.weights)

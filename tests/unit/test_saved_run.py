@@ -241,6 +241,17 @@ def test_the_codec_refuses_what_it_cannot_rebuild_safely():
         saved_run.encode(Local(1), [])
 
 
+def test_a_setting_added_since_a_file_was_saved_takes_its_default_and_nothing_else_is_guessed():
+    """A run saved before the R1 penalty existed had none: it loads with r1 = 0. A field the lab no
+    longer has, or a new one without a default, refuses the file."""
+    tree = saved_run.encode(GANConfig(data="moons", k=3), [])
+    del tree["fields"]["r1"]
+    assert saved_run.decode(tree, []) == GANConfig(data="moons", k=3, r1=0.0)
+    tree["fields"]["gone"] = saved_run.encode(1.0, [])
+    with pytest.raises(ValueError, match="other fields"):
+        saved_run.decode(tree, [])
+
+
 def test_a_run_on_a_students_own_points_loads_on_a_server_that_never_saw_them():
     points = np.random.default_rng(0).normal(size=(50, 2))
     config = GANConfig(data=own.register(points), width=16, depth=1, batch_size=32)

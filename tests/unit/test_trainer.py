@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.gan.playground import playground_snapshot, toy_gan
-from lab.gan.trainer import INSTANCE_NOISE_STEPS, NOISE_PRIORS, GANConfig, instance_noise_at, sample_noise
+from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, NOISE_PRIORS, GANConfig, fading, sample_noise
 from lab.protocol import TrainingDiverged, same_run
-from lab.ui.gan_controls import G_AVERAGE_CHOICES, INSTANCE_NOISE_CHOICES
+from lab.ui.gan_controls import G_AVERAGE_CHOICES, INSTANCE_NOISE_CHOICES, R1_CHOICES
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
@@ -82,6 +82,8 @@ def test_bad_config_is_refused():
         GANConfig(data="nope")
     with pytest.raises(ValueError):
         GANConfig(k=0)
+    with pytest.raises(ValueError):
+        GANConfig(r1=-1.0)
 
 
 def test_divergence_is_reported_not_propagated_as_nan():
@@ -186,16 +188,16 @@ def test_uniform_noise_is_bounded_with_the_gaussians_mean_and_variance(dim, seed
 
 
 @settings(max_examples=50, deadline=None)
-@given(step=st.integers(0, 3 * INSTANCE_NOISE_STEPS), start=st.sampled_from(INSTANCE_NOISE_CHOICES))
+@given(step=st.integers(0, 3 * FADE_STEPS), start=st.sampled_from(INSTANCE_NOISE_CHOICES))
 def test_instance_noise_falls_linearly_to_a_tenth_and_stays(step, start):
-    s = instance_noise_at(step, start)
+    s = fading(step, start)
     assert start / 10 - 1e-12 <= s <= start
-    assert instance_noise_at(step + 1, start) <= s
-    if step >= 0.9 * INSTANCE_NOISE_STEPS:
+    assert fading(step + 1, start) <= s
+    if step >= 0.9 * FADE_STEPS:
         assert s == pytest.approx(start / 10)
     else:
-        assert s == pytest.approx(start * (1 - step / INSTANCE_NOISE_STEPS))
-    assert instance_noise_at(0, start) == start
+        assert s == pytest.approx(start * (1 - step / FADE_STEPS))
+    assert fading(0, start) == start
 
 
 def test_d_sees_the_points_blurred_by_the_scheduled_noise_and_only_then():
@@ -203,7 +205,7 @@ def test_d_sees_the_points_blurred_by_the_scheduled_noise_and_only_then():
     x = torch.zeros(20_000, 2)
     assert plain.blurred(x) is x
     blurred = toy_gan(GANConfig(instance_noise=0.5), evaluate=False)
-    blurred.step_count = INSTANCE_NOISE_STEPS // 2
+    blurred.step_count = FADE_STEPS // 2
     noise = blurred.blurred(x)
     assert float(noise.std()) == pytest.approx(0.25, rel=0.03)  # 0.5 (1 - 1/2)
 
@@ -228,7 +230,7 @@ def test_the_averaged_g_is_the_moving_average_of_gs_weights():
 
 
 def test_a_saved_grid_run_continues_where_it_stopped():
-    config = GANConfig(data="grid25", noise_prior="uniform", instance_noise=0.5, g_average=0.99)
+    config = GANConfig(data="grid25", noise_prior="uniform", instance_noise=0.5, r1=1.0, g_average=0.99)
     a = toy_gan(config)
     a.step(30)
     b = toy_gan(config)
@@ -245,11 +247,12 @@ def test_a_saved_grid_run_continues_where_it_stopped():
 @given(
     prior=st.sampled_from(NOISE_PRIORS),
     blur=st.sampled_from([INSTANCE_NOISE_CHOICES[0], INSTANCE_NOISE_CHOICES[-1]]),
+    gamma=st.sampled_from([R1_CHOICES[0], R1_CHOICES[-1]]),
     beta=st.sampled_from([G_AVERAGE_CHOICES[0], G_AVERAGE_CHOICES[-1]]),
 )
-def test_every_end_of_the_collapse_controls_trains_and_measures(prior, blur, beta):
+def test_every_end_of_the_collapse_controls_trains_and_measures(prior, blur, gamma, beta):
     trainer = toy_gan(
-        GANConfig(data="grid25", noise_prior=prior, instance_noise=blur, g_average=beta, width=32)
+        GANConfig(data="grid25", noise_prior=prior, instance_noise=blur, r1=gamma, g_average=beta, width=32)
     )
     trainer.step(100)  # one scheduled evaluation
     result = trainer.evals.last()
@@ -258,3 +261,20 @@ def test_every_end_of_the_collapse_controls_trains_and_measures(prior, blur, bet
     )
     if prior == "uniform":
         assert trainer.sample(1000, torch.Generator().manual_seed(0)).isfinite().all()
+
+
+def test_r1_adds_to_ds_update_only_and_fades_like_the_instance_noise():
+    """With config.r1, D descends its loss plus γ/2 · 1/m Σ ||∇_x l(x)||² on the real x, γ fading;
+    the loss recorded stays the lecture's: at step 0 both runs record the same D loss, then part."""
+    plain, flat = toy_gan(SMALL), toy_gan(dataclasses.replace(SMALL, r1=10.0))
+    real, noise = toy_gan(SMALL).draw_minibatches(1)  # a third run's draws: the two keep theirs
+    loss, penalty, real_logits, _ = flat.d_loss(real[0], noise[0])
+    assert torch.equal(loss, plain.d_loss(real[0], noise[0])[0]) and float(penalty) > 0
+    with torch.no_grad():  # a look, not a step: no penalty is computed
+        assert float(flat.d_loss(real[0], noise[0])[1]) == 0.0
+    flat.step_count = FADE_STEPS  # the weight has fallen to its floor
+    assert float(flat.d_loss(real[0], noise[0])[1]) == pytest.approx(float(penalty) * FADE_FLOOR, rel=1e-5)
+    flat.step_count = 0
+    plain.step(3), flat.step(3)
+    assert plain.history["d_loss"][0] == flat.history["d_loss"][0]
+    assert plain.history["d_loss"][1:] != flat.history["d_loss"][1:]
