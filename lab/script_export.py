@@ -11,7 +11,7 @@ import io
 import torch
 
 from lab.data import toy
-from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, UNIFORM_REACH, GANTrainer
+from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, R1_EVERY, UNIFORM_REACH, GANTrainer
 from lab.vae.trainer import LR_FLOOR, VAETrainer
 
 GENERATOR_LOSSES = {
@@ -99,14 +99,15 @@ def iteration() -> tuple[float, float]:
         # ---- (1) D ascends 1/m sum [log D(x) + log(1 - D(G(z)))]: it descends its negative ----
         with torch.no_grad():
             fake = G(noise[j])
-        x = blurred(torch.cat([real[j], fake])).requires_grad_(R1 > 0)
+        lazy = R1 > 0 and step % {r1_every} == 0  # R1 every {r1_every}th step, {r1_every} times as heavy
+        x = blurred(torch.cat([real[j], fake])).requires_grad_(lazy)
         logits = D(x)
         real_logits, fake_logits = logits[:M], logits[M:]
         d_loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
         r1 = torch.zeros(())
-        if R1:  # R1: + gamma/2 * 1/m sum ||grad_x logit D(x)||^2 over the real x
+        if lazy:  # R1: + gamma/2 * 1/m sum ||grad_x logit D(x)||^2 over the real x
             (slope,) = torch.autograd.grad(real_logits.sum(), x, create_graph=True)
-            r1 = fading(R1) / 2 * slope[:M].square().sum(dim=1).mean()
+            r1 = {r1_every} * fading(R1) / 2 * slope[:M].square().sum(dim=1).mean()
         opt_d.zero_grad(set_to_none=True)
         (d_loss + r1).backward()
         opt_d.step()
@@ -239,6 +240,7 @@ def gan_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
         noise_prior=config.noise_prior,
         instance_noise=config.instance_noise,
         r1=config.r1,
+        r1_every=R1_EVERY,
         g_average=config.g_average,
         width=config.width,
         depth=config.depth,

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.gan.playground import playground_snapshot, toy_gan
-from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, NOISE_PRIORS, GANConfig, fading, sample_noise
+from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, NOISE_PRIORS, R1_EVERY, GANConfig, fading, sample_noise
 from lab.protocol import TrainingDiverged, same_run
 from lab.ui.gan_controls import G_AVERAGE_CHOICES, INSTANCE_NOISE_CHOICES, R1_CHOICES
 
@@ -264,7 +264,8 @@ def test_every_end_of_the_collapse_controls_trains_and_measures(prior, blur, gam
 
 
 def test_r1_adds_to_ds_update_only_and_fades_like_the_instance_noise():
-    """With config.r1, D descends its loss plus γ/2 · 1/m Σ ||∇_x l(x)||² on the real x, γ fading;
+    """With config.r1, D descends its loss plus γ/2 · 1/m Σ ||∇_x l(x)||² on the real x, γ fading
+    (R1_EVERY times as heavy on every R1_EVERY-th step, 0 on the others);
     the loss recorded stays the lecture's: at step 0 both runs record the same D loss, then part."""
     plain, flat = toy_gan(SMALL), toy_gan(dataclasses.replace(SMALL, r1=10.0))
     real, noise = toy_gan(SMALL).draw_minibatches(1)  # a third run's draws: the two keep theirs
@@ -274,6 +275,8 @@ def test_r1_adds_to_ds_update_only_and_fades_like_the_instance_noise():
         assert float(flat.d_loss(real[0], noise[0])[1]) == 0.0
     flat.step_count = FADE_STEPS  # the weight has fallen to its floor
     assert float(flat.d_loss(real[0], noise[0])[1]) == pytest.approx(float(penalty) * FADE_FLOOR, rel=1e-5)
+    for flat.step_count in range(1, R1_EVERY):  # lazy R1: on every R1_EVERY-th step only
+        assert float(flat.d_loss(real[0], noise[0])[1]) == 0.0
     flat.step_count = 0
     plain.step(3), flat.step(3)
     assert plain.history["d_loss"][0] == flat.history["d_loss"][0]
