@@ -78,7 +78,7 @@ class ThreeWaysConfig:
 
 class ThreeWays:
     """The three models on the same training sample; the GAN and the VAE train step for step, the
-    mixture is fit once (EM to convergence). Follows the trainer protocol (`lab.runner.Trainer`)."""
+    mixture is fit once (EM to convergence). Follows the trainer protocol (`lab.protocol.Trainer`)."""
 
     def __init__(self, config: ThreeWaysConfig, device: torch.device | None = None, grid: int = GRID) -> None:
         self.config = config

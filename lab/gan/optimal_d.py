@@ -8,7 +8,7 @@ and generated x ~ p_G labelled 0:
     max_D  V(D, G) = E_{p_data}[log D(x)] + E_{p_G}[log(1 - D(x))],
 and its solution is D*(x) = p_data(x) / (p_data(x) + p_G(x)), where V(D*, G) = -log 4 + 2 JSD.
 Here p_G is a Gaussian mixture the student shapes, so both densities, D*, V and JSD are exact.
-DTrainer follows the lab's trainer protocol (`lab.runner.Trainer`): step(n) advances n steps of D;
+DTrainer follows the lab's trainer protocol (`lab.protocol.Trainer`): step(n) advances n steps of D;
 `d_snapshot(trainer)` is what the plots need. V(D, G), V(D*, G) and |D - D*| are recorded every
 EVAL_EVERY steps.
 
