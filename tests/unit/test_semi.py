@@ -155,7 +155,6 @@ def test_pick_labelled_takes_that_many_of_every_class():
 def test_the_moons_caption_gan_way_three_labels_per_class_seed_0():
     """The page's caption at seed 0: after 1,000 steps the semi-supervised run is more than 8 points
     ahead of the labels alone (seeds 0-4: the scenario "three", tests/unit/test_scenario_seeds.py)."""
-    torch.set_num_threads(2)
     pair = with_and_without(SemiConfig(data="moons", method="gan", labels_per_class=3, seed=0), CPU)
     pair.step(1000)
     semi, alone = (run.accuracy() for run in pair.runs)
@@ -177,7 +176,6 @@ def test_m2_analogies_put_one_style_under_every_label():
 def test_on_the_moons_m2_beats_the_labels_alone_on_some_seeds_and_not_on_others(seed, m2_wins):
     """The page's opening: the plain M2 does not reliably find the boundary here (3 labels per class,
     1,000 steps; seeds 0-4: above on 2, below on 3). Two witnesses, each 10 points or more apart."""
-    torch.set_num_threads(2)
     pair = with_and_without(SemiConfig(data="moons", method="m2", labels_per_class=3, seed=seed), CPU)
     pair.step(1000)
     semi, alone = (run.accuracy() for run in pair.runs)
