@@ -189,7 +189,8 @@ class _Pool:
         """Send the i-th process (what, key, i-th argument) and wait for every answer; an error
         raised there is raised here."""
         with self.lock:
-            dropped, self.dropped = self.dropped, []
+            dropped = self.dropped.copy()
+            del self.dropped[: len(dropped)]  # not `= []`: a finalizer may append in between
             asked = self.processes[: len(arguments)]
             try:
                 for process, argument in zip(asked, arguments, strict=True):

@@ -104,7 +104,7 @@ def iteration() -> tuple[float, float]:
         logits = D(x)
         real_logits, fake_logits = logits[:M], logits[M:]
         d_loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
-        r1 = torch.zeros(())
+        r1 = 0.0
         if lazy:  # R1: + gamma/2 * 1/m sum ||grad_x logit D(x)||^2 over the real x
             (slope,) = torch.autograd.grad(real_logits.sum(), x, create_graph=True)
             r1 = {r1_every} * fading(R1) / 2 * slope[:M].square().sum(dim=1).mean()

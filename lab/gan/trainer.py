@@ -211,7 +211,9 @@ class GANTrainer:
         noise = sample_noise((k + 1) * m, self.config.noise_dim, self.config.noise_prior, self.rng)
         return real, noise.to(self.device).view(k + 1, m, -1)
 
-    def d_loss(self, real: torch.Tensor, noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def d_loss(
+        self, real: torch.Tensor, noise: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | float, torch.Tensor, torch.Tensor]:
         """D's loss −1/m Σ [log D(x) + log(1 − D(G(z)))] on one minibatch of each, G held fixed, and
         the R1 penalty γ/2 · 1/m Σ ||∇_x l(x)||² on the real x, γ = `fading(step, config.r1)` (0
         when the config has none or no gradient is taken); (loss, penalty, real logits, fake logits)."""
@@ -224,7 +226,7 @@ class GANTrainer:
         gamma = R1_EVERY * fading(self.step_count, self.config.r1) if lazy else 0.0
         logits = self.D(x.requires_grad_(gamma > 0))  # one D pass over real and fake
         real_logits, fake_logits = logits[:m], logits[m:]
-        penalty = gamma / 2 * r1_penalty(real_logits, x) if gamma else torch.zeros((), device=x.device)
+        penalty = gamma / 2 * r1_penalty(real_logits, x) if gamma else 0.0
         return discriminator_loss(real_logits, fake_logits), penalty, real_logits, fake_logits
 
     def step(self, n: int = 1) -> dict[str, float]:
