@@ -28,6 +28,7 @@ PARTS = {
         "reconstruction": "E_q log p(x|y,z), labelled",
         "kl": "KL(q(z|x,y) ‖ p(z)), labelled",
         "unlabelled_bound": "U(x), unlabelled",
+        "m1_elbo": "M1's ELBO (MNIST)",
     },
 }
 
@@ -152,8 +153,8 @@ def _parts_layout(names: tuple[str, ...], height: int) -> alt.TopLevelMixin:
 
 def parts_chart(snap: SemiSnapshot, height: int = 230) -> dict:
     """The semi-supervised objective's parts over training (per example, smoothed over 20 steps)."""
-    names = PARTS[snap.method]
     frame = pd.DataFrame(snap.parts)
+    names = {col: label for col, label in PARTS[snap.method].items() if frame[col].notna().any()}
     long = [
         pd.DataFrame(
             {"step": frame["step"], "value": frame[col].rolling(20, min_periods=1).mean(), "part": label}

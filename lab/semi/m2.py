@@ -18,6 +18,11 @@ and, because L(x, y) does not involve q(y|x), the classifier also learns from th
 
 (all per example). With no unlabelled examples the classifier's only term is alpha's
 cross-entropy: the same network trained on the labels alone.
+
+M1 + M2 (the paper's best on MNIST): M1 is the lecture's VAE on the pixels, q(z1 | x) and p(x | z1),
+and M2 models M1's latent samples z1 ~ q(z1 | x) in place of the pixels, with a Gaussian p(z1 | y, z2).
+The classifier q(y | z1) then separates classes in a space where the unlabelled digits have already
+gathered similar ones together.
 """
 
 from __future__ import annotations
@@ -34,15 +39,23 @@ from lab.vae.model import kl_to_prior, reconstruction_log_lik, reparameterize
 
 
 class M2(nn.Module):
-    """Classifier q(y|x), encoder q(z|x,y) and decoder p(x|y,z), each an MLP with softplus units."""
+    """Classifier q(y|x), encoder q(z|x,y) and decoder p(x|y,z), each an MLP with softplus units
+    (`width` wide; the classifier `classifier_width` wide when given)."""
 
     def __init__(
-        self, dim: int, classes: int, latent_dim: int, width: int, likelihood: str, sigma: float
+        self,
+        dim: int,
+        classes: int,
+        latent_dim: int,
+        width: int,
+        likelihood: str,
+        sigma: float,
+        classifier_width: int | None = None,
     ) -> None:
         super().__init__()
         self.classes, self.latent_dim, self.likelihood = classes, latent_dim, likelihood
         self.log_sigma = math.log(sigma)
-        self.classifier = _softplus(mlp(dim, classes, width, 2))
+        self.classifier = _softplus(mlp(dim, classes, classifier_width or width, 2))
         self.encoder = _softplus(mlp(dim + classes, 2 * latent_dim, width, 1))
         self.decoder = _softplus(mlp(latent_dim + classes, dim, width, 1))
 

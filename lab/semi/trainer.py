@@ -32,7 +32,7 @@ from lab.semi.kplus1 import (
     unsupervised_loss,
 )
 from lab.semi.m2 import M2, m2_objective
-from lab.vae.model import binarize
+from lab.vae.model import VAE, binarize, elbo, reparameterize
 
 METHODS = {
     "gan": "GAN, K + 1 outputs (Salimans et al. 2016)",
@@ -47,11 +47,12 @@ ARCHITECTURES = {
                        "noise_dim": 100, "g_width": 500},
     ("moons", "gan"): {"widths": (64, 64, 64), "input_noise": 0.05, "hidden_noise": 0.3,
                        "noise_dim": 2, "g_width": 64},
-    ("mnist", "m2"): {"width": 500, "latent_dim": 32, "likelihood": "bernoulli", "sigma": 1.0},
+    ("mnist", "m2"): {"width": 500, "latent_dim": 50, "likelihood": "gaussian", "sigma": 0.3,
+                      "classifier_width": 100, "m1": {"latent_dim": 50, "width": 500, "depth": 2}},
     ("moons", "m2"): {"width": 128, "latent_dim": 1, "likelihood": "gaussian", "sigma": 0.15},
 }  # fmt: skip
 DEFAULT_LR = {"gan": 3e-3, "m2": 1e-3}
-DEFAULT_ALPHA = {"mnist": 20.0, "moons": 5.0}
+DEFAULT_ALPHA = {"mnist": 5.0, "moons": 5.0}
 
 
 @dataclass(frozen=True)
@@ -170,33 +171,87 @@ class KPlusOneGAN:
 
 
 class M2Method:
-    """Kingma et al. 2014's M2: y a latent variable; the classifier q(y|x) is the model's own."""
+    """Kingma et al. 2014's M2: y a latent variable; the classifier q(y|x) is the model's own.
 
-    HISTORY = ("cross_entropy", "labelled_bound", "reconstruction", "kl", "unlabelled_bound", "entropy")
+    On MNIST, M1 + M2: M1 (a VAE on the pixels) trains in the same steps, on the same unlabelled
+    digits (on the labelled ones in the labels-alone run), and M2 models samples of its q(z1 | x).
+    """
+
+    HISTORY = (
+        "cross_entropy",
+        "labelled_bound",
+        "reconstruction",
+        "kl",
+        "unlabelled_bound",
+        "entropy",
+        "m1_elbo",
+    )
 
     def __init__(self, config: SemiConfig, data: semi_data.SemiData, device: torch.device) -> None:
         self.config = config
         a = ARCHITECTURES[(config.data, "m2")]
-        make = lambda: nn.ModuleDict(  # noqa: E731
-            {"M2": M2(data.dim, data.classes, a["latent_dim"], a["width"], a["likelihood"], a["sigma"])}
-        )
+        m1 = a.get("m1")
+        dim = m1["latent_dim"] if m1 else data.dim
+
+        def make() -> nn.ModuleDict:
+            nets: dict[str, nn.Module] = {}
+            if m1:
+                nets["M1"] = VAE(data.dim, m1["latent_dim"], m1["width"], m1["depth"], "bernoulli")
+                pixels = data.x_unlabelled if config.unlabelled else data.x_labelled
+                nets["M1"].start_at_mean_image(pixels.mean(dim=0))
+            m2 = M2(
+                dim,
+                data.classes,
+                a["latent_dim"],
+                a["width"],
+                a["likelihood"],
+                a["sigma"],
+                a.get("classifier_width"),
+            )
+            return nn.ModuleDict(nets | {"M2": m2})
+
         self.modules = seeded(config.seed, make).to(device)
         self.model: M2 = self.modules["M2"]
+        self.m1: VAE | None = self.modules["M1"] if m1 else None
         self.optimizers = [torch.optim.Adam(self.modules.parameters(), config.learning_rate)]
-        self.classifier = self.model.classifier
+        self.classifier = OnM1Features(self.m1, self.model.classifier) if self.m1 else self.model.classifier
 
     def train_step(self, x_labelled, y_labelled, x_unlabelled) -> dict[str, float]:
-        if self.model.likelihood == "bernoulli":  # black-and-white digits, a fresh draw every time
+        m1_loss: torch.Tensor | float = 0.0
+        m1_parts: dict[str, float] = {}
+        if self.m1 is not None:  # M1 + M2: M1's ELBO on black-and-white digits, M2 on z1 ~ q(z1 | x)
             x_labelled = binarize(x_labelled)
             x_unlabelled = None if x_unlabelled is None else binarize(x_unlabelled)
-        loss, parts = m2_objective(
+            m1_elbo = elbo(self.m1, x_labelled if x_unlabelled is None else x_unlabelled)[0].mean()
+            m1_loss, m1_parts = -m1_elbo, {"m1_elbo": m1_elbo.item()}
+            x_labelled = m1_sample(self.m1, x_labelled)
+            x_unlabelled = None if x_unlabelled is None else m1_sample(self.m1, x_unlabelled)
+        m2_loss, parts = m2_objective(
             self.model, x_labelled, y_labelled, x_unlabelled, self.config.cross_entropy_weight
         )
         opt = self.optimizers[0]
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        (m1_loss + m2_loss).backward()
         opt.step()
-        return parts
+        return parts | m1_parts
+
+
+@torch.no_grad()
+def m1_sample(m1: VAE, x: torch.Tensor) -> torch.Tensor:
+    """z1 ~ q(z1 | x): M2's data in M1 + M2 (M2's loss does not train M1's encoder)."""
+    mu, logvar = m1.encode(x)
+    return reparameterize(mu, logvar, torch.randn_like(mu))
+
+
+class OnM1Features(nn.Module):
+    """M1 + M2's classifier of pixels: M2's q(y | z1) at the mean of M1's q(z1 | x)."""
+
+    def __init__(self, m1: VAE, classifier: nn.Module) -> None:
+        super().__init__()
+        self.m1, self.classifier = m1, classifier
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.m1.encode(x)[0])
 
 
 METHOD_CLASSES = {"gan": KPlusOneGAN, "m2": M2Method}

@@ -93,11 +93,12 @@ def _moons(pair: SideBySide, rng: torch.Generator) -> dict:
 @torch.no_grad()
 def analogies(run: SemiTrainer, rows: int) -> np.ndarray:
     """Row i: held-out digit i, then its style z = mean of q(z | x_i, y_i) decoded with y = 0, ..., K-1
-    (an M2 run)."""
-    model, data = run.method.model, run.data
+    (an M2 run; with M1, x is M1's mean z1 and the decoded z1 are drawn as M1's mean images)."""
+    model, m1, data = run.method.model, run.method.m1, run.data
     x, y = data.x_test[:rows], data.y_test[:rows]
-    mu, _ = model.encode(x, y)
+    mu, _ = model.encode(m1.encode(x)[0] if m1 else x, y)
     k = model.classes
     decoded = model.mean(mu.repeat_interleave(k, dim=0), torch.arange(k, device=x.device).repeat(rows))
+    decoded = m1.mean(decoded) if m1 else decoded
     grid = torch.cat([x[:, None, :], decoded.view(rows, k, -1)], dim=1)
     return grid.reshape(rows * (k + 1), -1).cpu().numpy()
