@@ -21,7 +21,7 @@ st.markdown(
     r"that is. On two moons the GAN way shows it on every seed we measured (seeds 0–4, see the scenarios); the "
     r"plain M2 here does not: after 1,000 steps with 3 labels per class it beat the labels alone on 2 of "
     r"seeds 0–4 and fell below them on 3 (70–93 % against 83–87 %). On MNIST the VAE way is Kingma et al.'s "
-    r"M1 + M2: M1, the lecture's VAE, learns from every digit a 50-number code $z_1$ in which similar digits "
+    r"M1 + M2: M1, the lecture's VAE, learns from the unlabelled digits a 50-number code $z_1$ in which similar digits "
     r"lie close, and M2 models those codes. With 100 labels it is more than 5 points ahead of the same two VAEs "
     r"trained on the labelled digits alone by step 3,000 on each of seeds 0–4, and "
     rf"{vae_lead(100):.0f} points ahead after 6,000 steps (the table below)."

@@ -154,7 +154,7 @@ def _parts_layout(names: tuple[str, ...], height: int) -> alt.TopLevelMixin:
 def parts_chart(snap: SemiSnapshot, height: int = 230) -> dict:
     """The semi-supervised objective's parts over training (per example, smoothed over 20 steps)."""
     frame = pd.DataFrame(snap.parts)
-    names = {col: label for col, label in PARTS[snap.method].items() if frame[col].notna().any()}
+    names = {col: label for col, label in PARTS[snap.method].items() if col in frame}
     long = [
         pd.DataFrame(
             {"step": frame["step"], "value": frame[col].rolling(20, min_periods=1).mean(), "part": label}

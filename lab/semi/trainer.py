@@ -1,5 +1,6 @@
 """Semi-supervised training, live: the VAE way (M2) or the GAN way (K + 1 outputs), each beside
-the same network trained on the labels alone, on the same labelled examples and the same start.
+the same network trained on the labels alone, on the same labelled examples and the same start (with
+M1 + M2, all but M1's output bias, which starts at the mean image of the digits that run learns from).
 
 One step draws a minibatch of labelled examples (with replacement: there may be only a handful)
 and, unless `unlabelled` is False, one of unlabelled examples; the method takes one gradient step
@@ -177,26 +178,21 @@ class M2Method:
     digits (on the labelled ones in the labels-alone run), and M2 models samples of its q(z1 | x).
     """
 
-    HISTORY = (
-        "cross_entropy",
-        "labelled_bound",
-        "reconstruction",
-        "kl",
-        "unlabelled_bound",
-        "entropy",
-        "m1_elbo",
-    )
+    HISTORY = ("cross_entropy", "labelled_bound", "reconstruction", "kl", "unlabelled_bound", "entropy")
 
     def __init__(self, config: SemiConfig, data: semi_data.SemiData, device: torch.device) -> None:
         self.config = config
         a = ARCHITECTURES[(config.data, "m2")]
         m1 = a.get("m1")
         dim = m1["latent_dim"] if m1 else data.dim
+        if m1:  # this run's history also records M1's ELBO
+            self.HISTORY = (*M2Method.HISTORY, "m1_elbo")
 
         def make() -> nn.ModuleDict:
             nets: dict[str, nn.Module] = {}
             if m1:
                 nets["M1"] = VAE(data.dim, m1["latent_dim"], m1["width"], m1["depth"], "bernoulli")
+                # M1's output bias starts at the mean image of the digits it learns from
                 pixels = data.x_unlabelled if config.unlabelled else data.x_labelled
                 nets["M1"].start_at_mean_image(pixels.mean(dim=0))
             m2 = M2(
@@ -244,7 +240,9 @@ def m1_sample(m1: VAE, x: torch.Tensor) -> torch.Tensor:
 
 
 class OnM1Features(nn.Module):
-    """M1 + M2's classifier of pixels: M2's q(y | z1) at the mean of M1's q(z1 | x)."""
+    """M1 + M2's classifier of pixels: M2's q(y | z1) at the mean of M1's q(z1 | x). (It trains on
+    samples z1 of black-and-white draws of the digits and classifies at the mean code of the grey
+    digit: the least noisy reading of the same code.)"""
 
     def __init__(self, m1: VAE, classifier: nn.Module) -> None:
         super().__init__()
@@ -366,7 +364,7 @@ class SemiTrainer:
 
 def with_and_without_sides(config: SemiConfig) -> list[tuple[str, SemiConfig]]:
     """The semi-supervised run and the labels-only run of the same network (the same labelled
-    examples, initial weights and seed)."""
+    examples, initial weights and seed; see the module's docstring for M1's output bias)."""
     return [
         ("labelled + unlabelled", replace(config, unlabelled=True)),
         ("labels alone", replace(config, unlabelled=False)),

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
+from lab.plots.semi_supervised import parts_chart
 from lab.semi import data as semi_data
 from lab.semi.kplus1 import real_probability, supervised_loss, unsupervised_loss
 from lab.semi.m2 import M2, UnlabelledBound, labelled_bound, m2_objective, unlabelled_bound
@@ -208,3 +209,13 @@ def test_on_mnist_m1_plus_m2_is_more_than_5_points_ahead_of_the_same_vaes_on_the
     pair.step(3000)
     semi, alone = (run.accuracy() for run in pair.runs)
     assert semi > alone + 0.05, (semi, alone)
+
+
+@pytest.mark.parametrize(("data", "method"), [("moons", "m2"), ("mnist", "m2"), ("moons", "gan")])
+def test_the_objectives_chart_draws_from_step_0(data, method):
+    """A fresh run has no history rows yet: the chart is drawn empty, not refused."""
+    pair = with_and_without(SemiConfig(data=data, method=method, labels_per_class=1, batch_size=8), CPU)
+    for steps in (0, 3):
+        pair.step(steps)
+        parts = parts_chart(semi_snapshot(pair))["datasets"]["parts"]
+        assert len(parts) == (0 if steps == 0 else 3 * (4 + (data == "mnist")) if method == "m2" else 3 * 3)
