@@ -193,6 +193,7 @@ def test_semi_supervised_page(app_url, page):
     _no_exception(page)
     page.screenshot(path=artifact("semi_supervised_moons.png"))
     page.get_by_text("MNIST digits", exact=True).click()
+    wait_until_idle(page, timeout=180.0)  # as a student would: the digits drawn before the next choice
     page.get_by_text("VAE, M2 (Kingma et al. 2014)", exact=True).click()
     try:
         page.get_by_text("Style and class apart").wait_for(timeout=180_000)  # a busy machine is only slower
