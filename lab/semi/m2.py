@@ -1,7 +1,7 @@
 """The VAE way (Kingma, Rezende, Mohamed & Welling 2014, "Semi-supervised learning with deep
 generative models", model M2): the label y is a second latent variable beside z.
 
-    generative model   p(y) = 1/K,  p(z) = N(0, I),  p(x | y, z) = Bernoulli or N(x; f(y, z), sigma^2 I)
+    generative model   p(y) = 1/K,  p(z) = N(0, I),  p(x | y, z) = N(x; f(y, z), sigma^2 I)
     inference model    q(y | x) (the classifier),   q(z | x, y) = N(mu(x, y), diag sigma^2(x, y))
 
 A labelled example's bound is the lecture's ELBO with y given:
@@ -39,8 +39,8 @@ from lab.vae.model import kl_to_prior, reconstruction_log_lik, reparameterize
 
 
 class M2(nn.Module):
-    """Classifier q(y|x), encoder q(z|x,y) and decoder p(x|y,z), each an MLP with softplus units
-    (`width` wide; the classifier `classifier_width` wide when given)."""
+    """Classifier q(y|x), encoder q(z|x,y) and Gaussian decoder p(x|y,z) = N(x; f(y, z), sigma^2 I),
+    each an MLP with softplus units (`width` wide; the classifier `classifier_width` wide when given)."""
 
     def __init__(
         self,
@@ -48,12 +48,11 @@ class M2(nn.Module):
         classes: int,
         latent_dim: int,
         width: int,
-        likelihood: str,
         sigma: float,
         classifier_width: int | None = None,
     ) -> None:
         super().__init__()
-        self.classes, self.latent_dim, self.likelihood = classes, latent_dim, likelihood
+        self.classes, self.latent_dim = classes, latent_dim
         self.log_sigma = math.log(sigma)
         self.classifier = _softplus(mlp(dim, classes, classifier_width or width, 2))
         self.encoder = _softplus(mlp(dim + classes, 2 * latent_dim, width, 1))
@@ -67,13 +66,8 @@ class M2(nn.Module):
         return self.encoder(torch.cat([x, self.one_hot(y)], dim=1)).chunk(2, dim=1)
 
     def decode(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """f(y, z): the decoder's logits (Bernoulli) or mean (Gaussian)."""
+        """f(y, z) = E[x | y, z]: the decoder's mean."""
         return self.decoder(torch.cat([z, self.one_hot(y)], dim=1))
-
-    def mean(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """The decoder's mean image or point E[x | y, z]."""
-        out = self.decode(z, y)
-        return torch.sigmoid(out) if self.likelihood == "bernoulli" else out
 
 
 def _softplus(net: nn.Sequential) -> nn.Sequential:
@@ -99,7 +93,7 @@ def labelled_bound(model: M2, x: torch.Tensor, y: torch.Tensor) -> LabelledBound
     mu, logvar = model.encode(x, y)
     z = reparameterize(mu, logvar, torch.randn_like(mu))
     return LabelledBound(
-        reconstruction=reconstruction_log_lik(x, model.decode(z, y), model.likelihood, model.log_sigma),
+        reconstruction=reconstruction_log_lik(x, model.decode(z, y), "gaussian", model.log_sigma),
         kl=kl_to_prior(mu, logvar),
         log_prior=-math.log(model.classes),
     )

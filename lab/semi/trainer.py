@@ -33,7 +33,7 @@ from lab.semi.kplus1 import (
     unsupervised_loss,
 )
 from lab.semi.m2 import M2, m2_objective
-from lab.vae.model import VAE, binarize, elbo, reparameterize
+from lab.vae.model import VAE, binarize, elbo_of_code, reparameterize
 
 METHODS = {
     "gan": "GAN, K + 1 outputs (Salimans et al. 2016)",
@@ -48,9 +48,9 @@ ARCHITECTURES = {
                        "noise_dim": 100, "g_width": 500},
     ("moons", "gan"): {"widths": (64, 64, 64), "input_noise": 0.05, "hidden_noise": 0.3,
                        "noise_dim": 2, "g_width": 64},
-    ("mnist", "m2"): {"width": 500, "latent_dim": 50, "likelihood": "gaussian", "sigma": 0.3,
+    ("mnist", "m2"): {"width": 500, "latent_dim": 50, "sigma": 0.3,
                       "classifier_width": 100, "m1": {"latent_dim": 50, "width": 500, "depth": 2}},
-    ("moons", "m2"): {"width": 128, "latent_dim": 1, "likelihood": "gaussian", "sigma": 0.15},
+    ("moons", "m2"): {"width": 128, "latent_dim": 1, "sigma": 0.15},
 }  # fmt: skip
 DEFAULT_LR = {"gan": 3e-3, "m2": 1e-3}
 DEFAULT_ALPHA = {"mnist": 5.0, "moons": 5.0}
@@ -94,7 +94,7 @@ class SemiConfig:
 class KPlusOneGAN:
     """Salimans et al. 2016: a K + 1 discriminator D, a generator G trained by feature matching."""
 
-    HISTORY = ("supervised", "unsupervised", "feature_matching", "d_real", "d_fake")
+    columns = ("supervised", "unsupervised", "feature_matching", "d_real", "d_fake")  # of its history
 
     def __init__(self, config: SemiConfig, data: semi_data.SemiData, device: torch.device) -> None:
         self.config, self.device = config, device
@@ -178,15 +178,21 @@ class M2Method:
     digits (on the labelled ones in the labels-alone run), and M2 models samples of its q(z1 | x).
     """
 
-    HISTORY = ("cross_entropy", "labelled_bound", "reconstruction", "kl", "unlabelled_bound", "entropy")
-
     def __init__(self, config: SemiConfig, data: semi_data.SemiData, device: torch.device) -> None:
         self.config = config
         a = ARCHITECTURES[(config.data, "m2")]
         m1 = a.get("m1")
         dim = m1["latent_dim"] if m1 else data.dim
+        self.columns = (
+            "cross_entropy",
+            "labelled_bound",
+            "reconstruction",
+            "kl",
+            "unlabelled_bound",
+            "entropy",
+        )
         if m1:  # this run's history also records M1's ELBO
-            self.HISTORY = (*M2Method.HISTORY, "m1_elbo")
+            self.columns += ("m1_elbo",)
 
         def make() -> nn.ModuleDict:
             nets: dict[str, nn.Module] = {}
@@ -200,7 +206,6 @@ class M2Method:
                 data.classes,
                 a["latent_dim"],
                 a["width"],
-                a["likelihood"],
                 a["sigma"],
                 a.get("classifier_width"),
             )
@@ -218,10 +223,16 @@ class M2Method:
         if self.m1 is not None:  # M1 + M2: M1's ELBO on black-and-white digits, M2 on z1 ~ q(z1 | x)
             x_labelled = binarize(x_labelled)
             x_unlabelled = None if x_unlabelled is None else binarize(x_unlabelled)
-            m1_elbo = elbo(self.m1, x_labelled if x_unlabelled is None else x_unlabelled)[0].mean()
+            x_m1 = x_labelled if x_unlabelled is None else x_unlabelled
+            code = self.m1.encode(x_m1)  # q(z1 | x)'s mu and log sigma^2, once for both models
+            m1_elbo = elbo_of_code(self.m1, x_m1, *code)[0].mean()
             m1_loss, m1_parts = -m1_elbo, {"m1_elbo": m1_elbo.item()}
-            x_labelled = m1_sample(self.m1, x_labelled)
-            x_unlabelled = None if x_unlabelled is None else m1_sample(self.m1, x_unlabelled)
+            if x_unlabelled is None:  # the labels alone: M1 learns from the labelled digits
+                x_labelled = m1_sample(*code)
+            else:
+                with torch.no_grad():
+                    labelled_code = self.m1.encode(x_labelled)
+                x_labelled, x_unlabelled = m1_sample(*labelled_code), m1_sample(*code)
         m2_loss, parts = m2_objective(
             self.model, x_labelled, y_labelled, x_unlabelled, self.config.cross_entropy_weight
         )
@@ -233,9 +244,8 @@ class M2Method:
 
 
 @torch.no_grad()
-def m1_sample(m1: VAE, x: torch.Tensor) -> torch.Tensor:
-    """z1 ~ q(z1 | x): M2's data in M1 + M2 (M2's loss does not train M1's encoder)."""
-    mu, logvar = m1.encode(x)
+def m1_sample(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """z1 ~ q(z1 | x) = N(mu, diag exp(logvar)): M2's data in M1 + M2 (M2's loss does not train M1)."""
     return reparameterize(mu, logvar, torch.randn_like(mu))
 
 
@@ -277,7 +287,7 @@ class SemiTrainer:
         with forked_rng(self.device):
             torch.manual_seed(config.seed + 2)
             self.noise_state = rng_state(self.device)  # the models' own noise (dropout-like, z samples)
-        self.history = History(*self.method.HISTORY)
+        self.history = History(*self.method.columns)
         self.evals = History("accuracy")
         self.eval_every = EVAL_EVERY[config.data] if evaluate else None
         if evaluate:
@@ -314,7 +324,7 @@ class SemiTrainer:
             raise TrainingDiverged(f"a loss became NaN or infinite at step {self.step_count + 1}")
         self.step_count += 1
         self.history.append(
-            self.step_count, {name: metrics.get(name, float("nan")) for name in self.method.HISTORY}
+            self.step_count, {name: metrics.get(name, float("nan")) for name in self.method.columns}
         )
         if self.eval_every and self.step_count % self.eval_every == 0:
             self.evaluate()

@@ -98,7 +98,7 @@ def analogies(run: SemiTrainer, rows: int) -> np.ndarray:
     x, y = data.x_test[:rows], data.y_test[:rows]
     mu, _ = model.encode(m1.encode(x)[0] if m1 else x, y)
     k = model.classes
-    decoded = model.mean(mu.repeat_interleave(k, dim=0), torch.arange(k, device=x.device).repeat(rows))
+    decoded = model.decode(mu.repeat_interleave(k, dim=0), torch.arange(k, device=x.device).repeat(rows))
     decoded = m1.mean(decoded) if m1 else decoded
     grid = torch.cat([x[:, None, :], decoded.view(rows, k, -1)], dim=1)
     return grid.reshape(rows * (k + 1), -1).cpu().numpy()

@@ -143,7 +143,17 @@ def elbo(
     model: VAE, x: torch.Tensor, generator: torch.Generator | None = None
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(ELBO, E_q[log p(x|z)], KL(q(z|x) || p(z))) per example, in nats; one sample of z each."""
-    mu, logvar = model.encode(x)
+    return elbo_of_code(model, x, *model.encode(x), generator)
+
+
+def elbo_of_code(
+    model: VAE,
+    x: torch.Tensor,
+    mu: torch.Tensor,
+    logvar: torch.Tensor,
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """`elbo` with q(z|x) = N(mu, diag exp(logvar)) already computed by `model.encode(x)`."""
     eps = torch.randn(mu.shape, generator=generator).to(mu.device)
     out = model.decode(reparameterize(mu, logvar, eps))
     recon = reconstruction_log_lik(x, out, model.likelihood, model.log_sigma)
