@@ -25,6 +25,12 @@ settings.load_profile("lab")
 # each other for a core.
 torch.set_num_threads(1)
 
+# The app's training threads lower their priority so that a page stays quick to draw beside them
+# (`lab.runner`); a test waits on them, and the other worker's tests are not students to make way for.
+import lab.runner  # noqa: E402
+
+lab.runner.TRAINING_NICENESS = 0
+
 
 def pytest_collection_modifyitems(items) -> None:
     """With pytest-xdist (`-n 2 --dist loadgroup`, as `pyproject.toml` asks), a test that uses a

@@ -66,6 +66,12 @@ def runner(page: str, make: Callable[[], Any], look: Callable[[Any], Any]) -> Ru
     return kept
 
 
+def runs_of(session: str) -> dict[str, Runner]:
+    """The runs, by page, of the session whose key (st.session_state[KEY]) is `session`."""
+    with _lock:
+        return dict(_runs.get(session, {}))
+
+
 def sweep(connected: Callable[[str], bool], ttl: float, now: float | None = None) -> int:
     """Close and drop the runs of every session that `connected(Streamlit's id)` says is not
     connected and has not been for more than `ttl` seconds; how many sessions were dropped."""

@@ -1,10 +1,14 @@
 """Opening the app and its pages in AppTest, and reading what a user reads off them."""
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from bench.browser import LESSONS  # noqa: F401  (every lesson page, for the tests)
+from lab.runner import RunStatus
+from lab.ui import sessions
 
 TIMEOUT = 60
 
@@ -35,6 +39,17 @@ def opened_with(page: str, params: dict[str, str | list[str]]) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def wait_for_run(at: AppTest, run: str, until: Callable[[RunStatus], bool], timeout: float = 90.0) -> None:
+    """Wait until `until(status)` holds for the session's run `run` (a page's name, say), reading only its
+    status: a rerun of the page meanwhile would draw, and take the training thread's turns. Then run the
+    page once, to draw what the student would see."""
+    runner = sessions.runs_of(at.session_state[sessions.KEY])[run]
+    deadline = time.monotonic() + timeout
+    while not until(runner.status()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    at.run()
 
 
 def step_count(at: AppTest) -> int:

@@ -2,7 +2,7 @@
 
 import time
 
-from tests.app.pages import metric, open_page, run_line, step_count
+from tests.app.pages import metric, open_page, run_line, step_count, wait_for_run
 
 
 def _page():
@@ -44,10 +44,7 @@ def test_kl_tab_matches_minus_kl_and_trains_a_d():
     assert values["E_pG[log D*/(1 − D*)]"] == values["−KL(p_G ‖ p_data)"]
     assert values["E_pG[log D/(1 − D)], trained D"] == "—"
     at.button(key="kl_train").click().run()
-    deadline = time.monotonic() + 60  # D trains in the background, the page stays live
-    while metric(at, "E_pG[log D/(1 − D)], trained D") == "—" and time.monotonic() < deadline:
-        time.sleep(0.3)
-        at.run()
+    wait_for_run(at, "saturation_kl", lambda status: not status.running)  # D trains in the background
     trained = float(metric(at, "E_pG[log D/(1 − D)], trained D"))
     assert abs(trained - float(values["−KL(p_G ‖ p_data)"])) < 0.15
     at.slider(key="kl_mu").set_value(1.0).run()  # another p_G: the trained D no longer applies

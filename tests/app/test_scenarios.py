@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab.scenarios import SCENARIOS, find
 from lab.ui.run_line import run_line as line_of
-from tests.app.pages import opened_with, run_line, step_count
+from tests.app.pages import opened_with, run_line, step_count, wait_for_run
 
 PAGES = {
     "gan_playground": "pages/gan_playground.py",
@@ -94,12 +94,8 @@ def test_the_verdict_follows_the_run_at_a_seed_that_departs_from_most():
     at.button(key="scenario_many").click().run()
     _answer_radio(at).set_value("a lot, as with 3").run()
     at.button(key="scenario_run").click().run()
-    deadline = time.monotonic() + 90
-    verdict = ""
-    while time.monotonic() < deadline and "You said" not in verdict:
-        time.sleep(0.5)
-        at.run()
-        verdict = next((m.value for m in at.markdown if "You said" in m.value), "")
+    wait_for_run(at, "semi_supervised", lambda status: not status.running)
+    verdict = next((m.value for m in at.markdown if "You said" in m.value), "")
     assert "Right" in verdict and "this run showed “a lot, as with 3”" in verdict, verdict
     assert "This seed is unusual" in verdict and "the labels alone suffice”" in verdict
 
@@ -109,10 +105,7 @@ def test_a_scenario_clicked_while_a_run_plays_starts_paused_at_step_0_and_stops_
     drawn before the answer, and "Run it (N steps)" stops at step N exactly."""
     at = _open("gan_playground")
     at.button(key="play").click().run()
-    deadline = time.monotonic() + 30
-    while step_count(at) < 50 and time.monotonic() < deadline:
-        time.sleep(0.3)
-        at.run()
+    wait_for_run(at, "gan_playground", lambda status: status.step >= 50)
     assert step_count(at) >= 50
     at.button(key="scenario_default").click().run()
     time.sleep(1.0)
@@ -121,13 +114,8 @@ def test_a_scenario_clicked_while_a_run_plays_starts_paused_at_step_0_and_stops_
     assert not [m for m in at.markdown if m.value.startswith("**What happened**")]
     _answer_radio(at).set_value("3 to 5").run()
     at.button(key="scenario_run").click().run()
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        at.run()
-        if "pause" not in [b.key for b in at.button] and step_count(at) > 0:
-            break
-    time.sleep(1.0)
+    wait_for_run(at, "gan_playground", lambda status: not status.running and status.step > 0)
+    time.sleep(1.0)  # a run that did not stop would move on meanwhile
     at.run()
     assert step_count(at) == find("gan_playground", "default").steps
 

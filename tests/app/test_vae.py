@@ -1,12 +1,10 @@
 """The VAE page, driven by AppTest."""
 
-import time
-
 import pytest
 
 from lab.ui.run_line import run_line as line_of
 from lab.vae.trainer import EVAL_EVERY, mnist_config
-from tests.app.pages import charts, metric, open_page, run_line, step_count
+from tests.app.pages import charts, metric, open_page, run_line, step_count, wait_for_run
 
 
 def _page():
@@ -40,10 +38,7 @@ def test_training_raises_the_held_out_elbo():
     at = _page()
     before = float(metric(at, "held-out ELBO"))
     at.button(key="play").click().run()
-    deadline = time.monotonic() + 60
-    while step_count(at) <= EVAL_EVERY["mnist"] and time.monotonic() < deadline:  # the next evaluation
-        time.sleep(0.5)
-        at.run()
+    wait_for_run(at, "vae", lambda status: status.step > EVAL_EVERY["mnist"])  # the next evaluation
     at.button(key="pause").click().run()
     after = float(metric(at, "held-out ELBO"))
     assert step_count(at) > EVAL_EVERY["mnist"] and after > before
