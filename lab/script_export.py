@@ -11,7 +11,7 @@ import io
 import torch
 
 from lab.data import toy
-from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, R1_EVERY, UNIFORM_REACH, GANTrainer
+from lab.gan.trainer import ANNEAL_STEPS, FADE_FLOOR, FADE_STEPS, R1_EVERY, UNIFORM_REACH, GANTrainer
 from lab.vae.trainer import LR_FLOOR, VAETrainer
 
 GENERATOR_LOSSES = {
@@ -38,6 +38,7 @@ from torch import nn
 torch.set_num_threads(1)  # as the lab trains: one thread, the same sums in the same order
 K, M, NOISE_DIM, NOISE_PRIOR = {k}, {m}, {noise_dim}, {noise_prior!r}
 INSTANCE_NOISE, R1, G_AVERAGE = {instance_noise!r}, {r1!r}, {g_average!r}
+LR_D, LR_G, LR_FALL_FROM = {lr_d!r}, {lr_g!r}, {lr_fall_from!r}
 WIDTH, DEPTH = {width}, {depth}
 
 {data_section}
@@ -68,7 +69,7 @@ D.load_state_dict(run["D"])
 G_average = make_g().requires_grad_(False)
 if G_AVERAGE:
     G_average.load_state_dict(run["G_average"])
-opt_d, opt_g = optimizer(D, {lr_d!r}), optimizer(G, {lr_g!r})
+opt_d, opt_g = optimizer(D, LR_D), optimizer(G, LR_G)
 opt_d.load_state_dict(run["opt_d"])
 opt_g.load_state_dict(run["opt_g"])
 rng = torch.Generator()  # minibatches of data and noise
@@ -90,9 +91,21 @@ def blurred(x: torch.Tensor) -> torch.Tensor:
     return x + fading(INSTANCE_NOISE) * torch.randn(x.shape, generator=blur_rng)
 
 
+def annealed() -> float:
+    """The learning rates' factor: 1 until step LR_FALL_FROM (0: never falls), then falling
+    linearly to a tenth over {anneal_steps} steps, then held."""
+    if not LR_FALL_FROM:
+        return 1.0
+    return max({floor!r}, 1.0 - (1.0 - {floor!r}) * max(0, step - LR_FALL_FROM) / {anneal_steps!r})
+
+
 # %% The lecture's loop ("Actual Training Process"): k steps of D, then one of G
 def iteration() -> tuple[float, float]:
     global step
+    if LR_FALL_FROM:  # both learning rates annealed
+        for opt, lr in ((opt_d, LR_D), (opt_g, LR_G)):
+            for group in opt.param_groups:
+                group["lr"] = lr * annealed()
     real = sample_data(K * M, rng).view(K, M, -1)
     noise = sample_noise((K + 1) * M, rng).view(K + 1, M, -1)
     for j in range(K):
@@ -246,6 +259,8 @@ def gan_script(trainer: GANTrainer, name: str) -> tuple[str, bytes]:
         depth=config.depth,
         lr_d=config.lr_d,
         lr_g=config.lr_g,
+        lr_fall_from=config.lr_fall_from,
+        anneal_steps=ANNEAL_STEPS,
         uniform_reach=UNIFORM_REACH,
         floor=FADE_FLOOR,
         noise_steps=FADE_STEPS,

@@ -39,12 +39,15 @@ UNIFORM_REACH = math.sqrt(3.0)
 """The uniform prior's half-width: U(-a, a) has variance a^2 / 3 = 1, like N(0, 1)."""
 R1_EVERY = 4
 """R1 is added on every R1_EVERY-th generator step only, R1_EVERY times as heavy (see `d_loss`)."""
-FADE_STEPS = 12_000
+FADE_STEPS = 6_000
 FADE_FLOOR = 0.1
 FADE_HELD_FROM = round((1 - FADE_FLOOR) * FADE_STEPS)
 """Instance noise and the R1 weight fall linearly from their start values, reaching 0 at FADE_STEPS
 generator steps if they went on, and are held at FADE_FLOOR times their start from there (step
-FADE_HELD_FROM, 10,800): enough to keep D smooth, little enough for G to sharpen its modes."""
+FADE_HELD_FROM, 5,400): enough to keep D smooth, little enough for G to sharpen its modes."""
+ANNEAL_STEPS = 4_000
+"""Annealed learning rates fall linearly over this many generator steps to FADE_FLOOR times their
+values, and are held there (see `annealed`)."""
 
 
 def sample_noise(n: int, dim: int, prior: str, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -54,6 +57,15 @@ def sample_noise(n: int, dim: int, prior: str, generator: torch.Generator | None
     if prior == "uniform":
         return (2.0 * torch.rand(n, dim, generator=generator) - 1.0) * UNIFORM_REACH
     return torch.randn(n, dim, generator=generator)
+
+
+def annealed(step: int, lr_fall_from: int) -> float:
+    """The learning rates' factor at generator step `step`: 1 until `lr_fall_from` (0: always 1),
+    then falling linearly to FADE_FLOOR over ANNEAL_STEPS steps, then held: G's last steps are small,
+    so its samples settle on the modes instead of jittering around them."""
+    if not lr_fall_from:
+        return 1.0
+    return max(FADE_FLOOR, 1.0 - (1.0 - FADE_FLOOR) * max(0, step - lr_fall_from) / ANNEAL_STEPS)
 
 
 def fading(step: int, start: float) -> float:
@@ -114,9 +126,17 @@ class GANConfig:
     instance_noise: float = 0.0  # sigma of the noise added to every point D sees, at the start
     g_average: float = 0.0  # beta of the moving average of G's weights that is drawn and measured
     r1: float = 0.0  # γ of D's R1 penalty (see `GANTrainer.d_loss`), at the start
+    lr_fall_from: int = 0  # generator step from which both learning rates fall (see `annealed`); 0: never
     seed: int = 0
 
-    live_fields: ClassVar[tuple[str, ...]] = ("generator_loss", "k", "batch_size", "lr_d", "lr_g")
+    live_fields: ClassVar[tuple[str, ...]] = (
+        "generator_loss",
+        "k",
+        "batch_size",
+        "lr_d",
+        "lr_g",
+        "lr_fall_from",
+    )
     """Fields that can change mid-run; any other change needs a fresh trainer."""
 
     def __post_init__(self) -> None:
@@ -126,8 +146,8 @@ class GANConfig:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
         if self.noise_prior not in NOISE_PRIORS:
             raise ValueError(f"noise_prior must be one of {NOISE_PRIORS}")
-        if self.instance_noise < 0 or self.r1 < 0 or not 0 <= self.g_average < 1:
-            raise ValueError("instance_noise >= 0, r1 >= 0 and g_average in [0, 1)")
+        if self.instance_noise < 0 or self.r1 < 0 or not 0 <= self.g_average < 1 or self.lr_fall_from < 0:
+            raise ValueError("instance_noise >= 0, r1 >= 0, g_average in [0, 1) and lr_fall_from >= 0")
         if self.k < 1 or self.batch_size < 1 or self.width < 1 or self.noise_dim < 1:
             raise ValueError("k, batch_size, width and noise_dim must be positive")
         if self.data != "mnist":
@@ -197,10 +217,15 @@ class GANTrainer:
         if not same_run(self.config, config):
             raise ValueError("only " + ", ".join(self.config.live_fields) + " can change mid-run")
         self.config = config
+        self.set_learning_rates()
+
+    def set_learning_rates(self) -> None:
+        """The config's learning rates of D and G, `annealed` at this step."""
+        scale = annealed(self.step_count, self.config.lr_fall_from)
         for group in self.opt_d.param_groups:
-            group["lr"] = config.lr_d
+            group["lr"] = self.config.lr_d * scale
         for group in self.opt_g.param_groups:
-            group["lr"] = config.lr_g
+            group["lr"] = self.config.lr_g * scale
 
     # ----------------------------------------------------------------------------- training
     def draw_minibatches(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -244,6 +269,8 @@ class GANTrainer:
         `update_d` and `update_g` make the manual steps: D only (k = 1, no G update, no step counted)
         and G only (k = 1, D's loss measured but D not updated)."""
         k = self.config.k if d_steps is None else d_steps
+        if self.config.lr_fall_from:
+            self.set_learning_rates()
         real, noise = self.draw_minibatches(k)  # one draw per iteration: chunking the steps changes nothing
         for j in range(k):
             # ---- (1) D ascends 1/m Σ [log D(x) + log(1 − D(G(z)))]: it descends its negative ----

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
-from lab.gan.trainer import FADE_FLOOR, FADE_HELD_FROM, NOISE_PRIORS, GANConfig
+from lab.gan.trainer import ANNEAL_STEPS, FADE_FLOOR, FADE_HELD_FROM, NOISE_PRIORS, GANConfig
 from lab.lessons import LESSONS
 from lab.ui import link, own_data
 
@@ -29,6 +29,7 @@ K_RANGE, DEPTH_RANGE, NOISE_RANGE, SEED_RANGE = (1, 10), (1, 5), (1, 16), (0, 10
 INSTANCE_NOISE_CHOICES = (0.0, 0.1, 0.2, 0.5, 1.0)
 G_AVERAGE_CHOICES = (0.0, 0.9, 0.99, 0.999)
 R1_CHOICES = (0.0, 0.1, 1.0, 10.0)
+LR_FALL_CHOICES = (0, 2_000, 6_000, 10_000, 20_000)
 
 
 def against_collapse(defaults: GANConfig) -> None:
@@ -112,6 +113,16 @@ def gan_config_sidebar(run: str, extra: Callable[[C], None] | None = None) -> C:
     link.select_slider(sb, "Minibatch m", BATCH_CHOICES, defaults.batch_size, key="batch_size")
     link.select_slider(sb, "Learning rate of D", LR_CHOICES, defaults.lr_d, key="lr_d")
     link.select_slider(sb, "Learning rate of G", LR_CHOICES, defaults.lr_g, key="lr_g")
+    link.select_slider(
+        sb,
+        "Learning rates fall from step",
+        LR_FALL_CHOICES,
+        defaults.lr_fall_from,
+        key="lr_fall_from",
+        format_func=lambda step: f"{step:,}" if step else "0 (never)",
+        help=f"From this generator step both learning rates fall linearly to {FADE_FLOOR:g}× over "
+        f"{ANNEAL_STEPS:,} steps, then hold: G's last steps are small, so its samples settle on the modes.",
+    )
     if extra:
         extra(defaults)
     sb.markdown("**Networks** (changes start a fresh run)")

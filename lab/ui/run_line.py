@@ -42,6 +42,8 @@ def gan_line(config: GANConfig, losses: str | None = None) -> str:
     if isinstance(config, MNISTGANConfig):
         nets = "DCGAN conv nets" if config.architecture == "dcgan" else f"MLPs {config.depth}×{config.width}"
     opt = {"adam": "Adam", "sgd": "SGD"}[config.optimizer]
+    if config.lr_fall_from:
+        opt += f", falling from step {config.lr_fall_from:,}"
     return (
         f"{data} · loss {losses or TITLES[config.generator_loss]} · {inner} · m = {config.batch_size}"
         f" · lr D {config.lr_d:g}, G {config.lr_g:g} ({opt}) · {nets} · z in R^{config.noise_dim}"

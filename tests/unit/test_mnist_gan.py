@@ -62,6 +62,7 @@ def test_image_nets_have_the_right_shapes(architecture):
     assert np.isfinite(metrics["g_grad_norm"])
 
 
+@pytest.mark.slow  # a claim run: 450 steps of the DCGAN
 def test_a_short_run_improves_every_score():
     """450 steps of the default (about 20 s on a CPU) beat the untrained generator on every score
     (measured: Frechet distance 1,000 -> 70, 1 -> 10 digits); the "stable" scenario's claim: its

@@ -61,8 +61,9 @@ def one_thread():
         dataclasses.replace(GRID25, width=32, depth=2, batch_size=64),  # uniform z, R1, G averaged
         dataclasses.replace(GRID25, width=32, depth=2, batch_size=64, instance_noise=0.5, r1=10.0, seed=3),
         dataclasses.replace(SMALL, data="moons", generator_loss="log_ratio", noise_dim=3, seed=7),
+        dataclasses.replace(SMALL, lr_fall_from=20, seed=5),  # the learning rates fall across the export
     ],
-    ids=["default", "minimax-k3-sgd", "grid25", "noise-and-r1", "moons-log-ratio"],
+    ids=["default", "minimax-k3-sgd", "grid25", "noise-and-r1", "moons-log-ratio", "lr-falling"],
 )
 def test_the_script_goes_on_with_the_labs_own_losses(config, tmp_path: Path):
     trainer = toy_gan(config, torch.device("cpu"))

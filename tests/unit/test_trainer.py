@@ -12,9 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.gan.playground import playground_snapshot, toy_gan
-from lab.gan.trainer import FADE_FLOOR, FADE_STEPS, NOISE_PRIORS, R1_EVERY, GANConfig, fading, sample_noise
+from lab.gan.trainer import (
+    ANNEAL_STEPS,
+    FADE_FLOOR,
+    FADE_STEPS,
+    NOISE_PRIORS,
+    R1_EVERY,
+    GANConfig,
+    fading,
+    sample_noise,
+)
 from lab.protocol import TrainingDiverged, same_run
-from lab.ui.gan_controls import G_AVERAGE_CHOICES, INSTANCE_NOISE_CHOICES, R1_CHOICES
+from lab.ui.gan_controls import G_AVERAGE_CHOICES, INSTANCE_NOISE_CHOICES, LR_FALL_CHOICES, R1_CHOICES
 
 SMALL = GANConfig(width=32, depth=2, batch_size=64)
 
@@ -198,6 +207,36 @@ def test_instance_noise_falls_linearly_to_a_tenth_and_stays(step, start):
     else:
         assert s == pytest.approx(start * (1 - step / FADE_STEPS))
     assert fading(0, start) == start
+
+
+@settings(max_examples=40, deadline=None)
+@given(fall_from=st.sampled_from(LR_FALL_CHOICES), step=st.integers(0, 30_000))
+def test_the_learning_rates_an_optimizer_uses_hold_then_fall_to_a_tenth_and_stay(fall_from, step):
+    """Adam's lr at generator step `step` against the schedule read off the control's help: the
+    config's until `lr_fall_from` (never falling at 0), a straight line down to a tenth over
+    ANNEAL_STEPS, then a tenth."""
+    config = GANConfig(width=8, depth=1, lr_d=2e-3, lr_g=1e-3, lr_fall_from=fall_from)
+    trainer = toy_gan(config, evaluate=False)
+    trainer.step_count = step  # where the schedule stands; the next iteration sets the rates
+    next(trainer.iteration())
+    if not fall_from or step <= fall_from:
+        expected = 1.0
+    elif step >= fall_from + ANNEAL_STEPS:
+        expected = 0.1
+    else:
+        expected = 1.0 - 0.9 * (step - fall_from) / ANNEAL_STEPS
+    assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(2e-3 * expected, rel=1e-12)
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(1e-3 * expected, rel=1e-12)
+
+
+def test_a_live_change_of_the_fall_keeps_the_run_and_sets_the_rates_at_once():
+    trainer = toy_gan(GANConfig(width=8, depth=1), evaluate=False)
+    trainer.step(3)
+    trainer.step_count = 10_000
+    trainer.update(GANConfig(width=8, depth=1, lr_fall_from=2_000))
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(GANConfig().lr_g / 10)
+    trainer.update(GANConfig(width=8, depth=1))
+    assert trainer.opt_g.param_groups[0]["lr"] == GANConfig().lr_g
 
 
 def test_d_sees_the_points_blurred_by_the_scheduled_noise_and_only_then():

@@ -25,6 +25,7 @@ from lab.vae.trainer import (
 TOY = VAEConfig(data="ring8", likelihood="gaussian", sigma=0.05, width=64, depth=2)
 
 
+@pytest.mark.slow  # a claim run: 500-1,500 MNIST steps
 def test_held_out_elbo_on_the_mnist_subset_passes_minus_165_within_1000_steps():
     """The page's defaults (2-d latent, Bernoulli decoder on binarised digits, MLPs 784-400-2 with
     BatchNorm, lr 1e-2 decayed over 1,000 steps, the decoder starting at the mean image), CPU:
@@ -46,6 +47,7 @@ def test_bernoulli_digits_are_binarised_held_out_and_in_training():
     assert len(grey.test.unique()) > 2  # the Gaussian decoder keeps the grey levels
 
 
+@pytest.mark.slow  # a claim run: 500-1,500 MNIST steps
 def test_raising_sigma_shrinks_the_kl_and_grows_the_reconstruction_error():
     """The page's caption, on MNIST with the Gaussian decoder, 500 steps: sigma 0.1 against 1.0
     (measured: KL 9.3 vs 2.5, MSE per pixel 0.046 vs 0.050)."""
@@ -58,6 +60,7 @@ def test_raising_sigma_shrinks_the_kl_and_grows_the_reconstruction_error():
     assert results[1.0]["mse"] > results[0.1]["mse"]
 
 
+@pytest.mark.slow  # a claim run: 500-1,500 MNIST steps
 def test_a_gaussian_elbo_on_pixels_can_be_positive():
     """The page's caption: with the Gaussian decoder and sigma learned (from 0.1), the held-out
     ELBO, a log-density of pixels in [0, 1], passes 0 within 1,500 steps."""
