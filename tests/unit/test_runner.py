@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+import lab.runner as runner_module
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.protocol import TrainingDiverged
@@ -161,7 +162,8 @@ def test_any_error_in_the_thread_pauses_with_a_message():
 
 
 @pytest.mark.skipif(not hasattr(os, "setpriority"), reason="niceness is a Unix thing")
-def test_training_threads_run_below_the_pages_threads():
+def test_training_threads_run_below_the_pages_threads(monkeypatch):
+    monkeypatch.setattr(runner_module, "TRAINING_NICENESS", 10)  # the app's (the tests run at 0: conftest)
     seen = []
 
     class Watching(CountingTrainer):
