@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.gan import trainer as gan_trainer
+from lab.ui.gan_controls import LR_FALL_CHOICES
 from tests.app.pages import charts, open_app, open_page, opened_with, run_line, step_count
 
 
@@ -184,3 +185,17 @@ def test_inside_the_networks_draws_d_and_gs_first_layer_units(page, params):
     ), names
     at.toggle(key="units").set_value(False).run()
     assert not any("first-layer units" in e.proto.alt for e in charts(at))
+
+
+@pytest.mark.parametrize("fall_from", LR_FALL_CHOICES)
+def test_the_run_line_says_from_which_step_the_learning_rates_fall_and_the_run_goes_on(fall_from):
+    """Every position of "Learning rates fall from step", ends included: a live change (the run keeps
+    its steps) that the run line names, or leaves out when the rates never fall."""
+    at = _playground()
+    at.button(key="step").click().run()
+    at.select_slider(key="lr_fall_from").set_value(fall_from).run()
+    assert not at.exception and step_count(at) == 1
+    line = _run_line(at)
+    assert ("falling from step" in line) == (fall_from > 0), line
+    if fall_from:
+        assert f"(Adam, falling from step {fall_from:,})" in line, line
