@@ -142,6 +142,7 @@ def test_a_scenario_asks_first_and_projector_mode_reads_from_afar(app_url, page)
     page.set_viewport_size({"width": 1280, "height": 720})
     _open(page, f"{app_url}/optimal_d", None)
     page.locator(".st-key-scenario_linear button").click()
+    page.wait_for_selector(".st-key-scenario_panel", timeout=60_000)  # the click's rerun has drawn
     _idle(page)
     assert page.locator(".st-key-play button").is_disabled()
     page.screenshot(path=artifact("scenario_question.png"))
