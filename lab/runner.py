@@ -336,9 +336,10 @@ class Runner:
         self._wanted = False
 
 
-TRAINING_NICENESS = 10
+TRAINING_NICENESS = int(os.environ.get("LAB_TRAINING_NICENESS", 10))
 """How much lower than the pages' threads a training thread runs (Unix niceness, added): when a
-student moves a slider, the page's answer comes first and training takes what the pages leave."""
+student moves a slider, the page's answer comes first and training takes what the pages leave.
+`LAB_TRAINING_NICENESS=0` trains at the pages' priority (the tests do: they wait on training)."""
 
 
 def _lower_priority() -> None:

@@ -12,6 +12,10 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="lab-test-cache-")
 # The class store (lab/classroom/store.py): a SQLite file of this test session's own.
 os.environ["LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="lab-test-data-")
 os.environ.pop("LAB_DATABASE_URL", None)
+# The app's training threads lower their priority so that a page stays quick to draw beside them
+# (`lab.runner`); a test waits on them, and the other worker's tests are not students to make way
+# for (here and in the app servers the browser tests start, which inherit this environment).
+os.environ["LAB_TRAINING_NICENESS"] = "0"
 
 # Property-based tests draw the same examples on every run (CI must not pass or fail by chance);
 # the sweep over the widgets' ranges is fixed, and new examples are added as @example when found.
@@ -24,12 +28,6 @@ settings.load_profile("lab")
 # processes of runs side by side beside them, would otherwise leave torch's threads waiting on
 # each other for a core.
 torch.set_num_threads(1)
-
-# The app's training threads lower their priority so that a page stays quick to draw beside them
-# (`lab.runner`); a test waits on them, and the other worker's tests are not students to make way for.
-import lab.runner  # noqa: E402
-
-lab.runner.TRAINING_NICENESS = 0
 
 
 def pytest_collection_modifyitems(items) -> None:
