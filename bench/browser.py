@@ -149,11 +149,15 @@ def open_session(browser, url: str, page: str = "gan_playground", timeout: float
 
 
 def wait_until_idle(page, selector: str = "h1", timeout: float = 60.0) -> None:
-    """Wait until the app has drawn `selector` in the main area and finished its script run."""
+    """Wait until the app has drawn `selector` in the main area and finished its script run: the
+    app's own run state says so (the "Running..." widget shows only some time after a run starts,
+    so a page drawn halfway can look idle by it alone)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
     page.wait_for_selector(f"[data-testid='stMain'] {selector}", timeout=timeout * 1000)
     page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=timeout * 1000
+        """() => document.querySelector("[data-testid='stApp']").dataset.testScriptState === "notRunning"
+            && !document.querySelector("[data-testid='stStatusWidget']")""",
+        timeout=timeout * 1000,
     )
 
 
