@@ -25,13 +25,13 @@ def _timed(act: Callable[[], None], done: Callable[[], None]) -> float:
     return time.perf_counter() - start
 
 
-def mnist_to_450(page, url: str) -> float:
-    """'The defaults make recognisable digits within about 450 steps': seconds from Play to step 450."""
+def mnist_to_300(page, url: str) -> float:
+    """'The defaults make recognisable digits within about 300 steps': seconds from Play to step 300."""
     page.goto(f"{url}/mnist_gan")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
 
     def reached() -> None:
-        while step_count(page) < 450:
+        while step_count(page) < 300:
             time.sleep(0.2)
 
     seconds = _timed(lambda: play(page), reached)
@@ -40,7 +40,7 @@ def mnist_to_450(page, url: str) -> float:
 
 
 def mnist_jump(page, url: str) -> float:
-    """'Jump to the trained run (step 450)': seconds from the click to step 450 on screen."""
+    """'Jump to the trained run (step 300)': seconds from the click to step 300 on screen."""
     page.goto(f"{url}/mnist_gan")
     wait_until_idle(page, "[data-testid='stVegaLiteChart']")
     page.locator(".st-key-scenario_stable button").first.click()
@@ -49,7 +49,7 @@ def mnist_jump(page, url: str) -> float:
     wait_until_idle(page)
     return _timed(
         lambda: page.locator(".st-key-scenario_jump button").first.click(),
-        lambda: page.wait_for_selector("strong:text-is('Step 450')", timeout=60_000),
+        lambda: page.wait_for_selector("strong:text-is('Step 300')", timeout=60_000),
     )
 
 
@@ -94,7 +94,7 @@ def main() -> None:
     results: dict[str, float] = {}
     with streamlit_app() as url, browser_page(1440, 900) as page:
         for name, measure in (
-            ("mnist_gan_450_steps", mnist_to_450),
+            ("mnist_gan_300_steps", mnist_to_300),
             ("mnist_gan_jump", mnist_jump),
             ("saturation_train_d", saturation_kl),
             ("vae_tsne", vae_tsne),
@@ -102,8 +102,8 @@ def main() -> None:
             results[name] = measure(page, url)
     results["gif_ten_frames"] = gif_of_ten_frames()
     claims = {
-        "mnist_gan_450_steps": "MNIST GAN: 'recognisable digits within about 450 steps' (Play to step 450)",
-        "mnist_gan_jump": "MNIST GAN: 'Jump to the trained run (step 450)'",
+        "mnist_gan_300_steps": "MNIST GAN: 'recognisable digits within about 300 steps' (Play to step 300)",
+        "mnist_gan_jump": "MNIST GAN: 'Jump to the trained run (step 300)'",
         "saturation_train_d": "Saturation: 'Train a D … takes a second or two'",
         "vae_tsne": "VAE: 't-SNE map of the latent means (takes seconds)'",
         "gif_ten_frames": "Keep: 'Timeline as GIF … a few seconds per ten frames' (headless)",

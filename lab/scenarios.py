@@ -119,14 +119,14 @@ PLAYGROUND = (
         name="collapse",
         title="Mode collapse",
         controls={"k": 5},
-        steps=2000,
+        steps=1000,
         look_for="k = 5 D steps per G step, loss (2): a strong D chases G from mode to mode and G collapses "
-        "onto a few of them: after 2,000 steps 1 to 4 of the 8 modes (1 to 3 on 7 of seeds 0–7; the default "
+        "onto a few of them: after 1,000 steps 1 to 4 of the 8 modes (1 to 3 on 7 of seeds 0–7; the default "
         "covers 6 to 8), its samples piled where D last let them be.",
         outcome=modes_outcome,
         holds=lambda snap: 1 <= _modes(snap) <= 4,
         question=Question(
-            "D now takes 5 steps for each step of G. After 2,000 steps, G will cover…",
+            "D now takes 5 steps for each step of G. After 1,000 steps, G will cover…",
             ("5 or more of the modes", "a few modes (1 to 4)", "no mode at all"),
             1,
             shown=lambda snap: 2 if _modes(snap) == 0 else 1 if _modes(snap) <= 4 else 0,
@@ -136,14 +136,14 @@ PLAYGROUND = (
         name="saturation",
         title="Loss (1) under a strong D",
         controls={"k": 5, "generator_loss": "minimax"},
-        steps=2000,
+        steps=500,
         look_for="Loss (1), log(1 − D(G(z))), with k = 5: D rejects G's samples, D(G(z)) ≈ 0 and the gradient "
-        "of (1) vanishes (turn on 'Arrows at true scale'): after 2,000 steps under 5 % of G's samples are "
-        "near a mode (0 % on seeds 0–4).",
+        "of (1) vanishes (turn on 'Arrows at true scale'): after 500 steps under 5 % of G's samples are "
+        "near a mode (0–1 % on seeds 0–4).",
         outcome=modes_outcome,
         holds=lambda snap: _high_quality(snap) < 0.05,
         question=Question(
-            "Same strong D (k = 5), but G minimises the lecture's first loss log(1 − D(G(z))). After 2,000 steps…",
+            "Same strong D (k = 5), but G minimises the lecture's first loss log(1 − D(G(z))). After 500 steps…",
             (
                 "G covers 5 or more modes",
                 "G covers a few modes",
@@ -437,14 +437,14 @@ MNIST_GAN = (
         name="stable",
         title="A stable GAN",
         controls={},
-        steps=450,
-        look_for="The defaults (small DCGAN, loss (2), Adam at 5·10⁻³): after 450 steps the Fréchet distance "
+        steps=300,
+        look_for="The defaults (small DCGAN, loss (2), Adam at 5·10⁻³): after 300 steps the Fréchet distance "
         "has fallen from about 1,000 to under 120 and at least 9 of the ten digits are present (seeds 0–4: "
-        "57–70, and 9 or 10 digits).",
+        "75–109, and 9 or 10 digits).",
         outcome=mnist_outcome,
         holds=lambda snap: _frechet(snap) < 120 and _digits(snap) >= 9,
         question=Question(
-            "After 450 steps of the default GAN, which digits will G make?",
+            "After 300 steps of the default GAN, which digits will G make?",
             ("only one kind", "a few kinds", "all ten, roughly"),
             2,
             shown=lambda snap: 2 if _digits(snap) >= 8 else 0 if _digits(snap) <= 1 else 1,
@@ -454,14 +454,15 @@ MNIST_GAN = (
         name="loss_one",
         title="Loss (1) on digits",
         controls={"mg_loss": "minimax"},
-        steps=450,
+        steps=300,
         look_for="The lecture's first loss log(1 − D(G(z))): D soon tells noise from digits, D(G(z)) ≈ 0 and "
-        "the gradient of (1) vanishes: after 450 steps the Fréchet distance is still above 800 and at most 4 "
-        "digits are present (seeds 0–4: 918–1,248, and 1 or 2 digits).",
+        "the gradient of (1) vanishes: after 300 steps, when the defaults already draw digits, the Fréchet "
+        "distance is still above 800 and at most 4 digits are present (seeds 0–4: 917–1,235, and 1 to 3 "
+        "digits).",
         outcome=mnist_outcome,
         holds=lambda snap: _frechet(snap) > 800 and _digits(snap) <= 4,
         question=Question(
-            "G now minimises log(1 − D(G(z))). After 450 steps?",
+            "G now minimises log(1 − D(G(z))). After 300 steps?",
             ("digits, as with loss (2)", "noise still: G barely moves", "all ones"),
             1,
             shown=lambda snap: (
@@ -479,15 +480,15 @@ MNIST_GAN = (
         name="unstable",
         title="An unstable GAN",
         controls={"mg_lr_d": 0.1, "mg_lr_g": 0.1},
-        steps=600,
+        steps=450,
         look_for="Both learning rates at 0.1, 20 times the default: each step overshoots, D and G chase each "
-        "other, and G collapses onto one or two kinds of stroke: after 600 steps at most 3 digits are present "
-        "and the Fréchet distance is above 500 (seeds 0–4: 1 or 2 digits, 737–1,950; watch the bars of the "
+        "other, and G collapses onto one or two kinds of stroke: after 450 steps at most 3 digits are present "
+        "and the Fréchet distance is above 500 (seeds 0–4: 1 or 2 digits, 760–1,950; watch the bars of the "
         "digit chart).",
         outcome=mnist_outcome,
         holds=lambda snap: _frechet(snap) > 500 and _digits(snap) <= 3,
         question=Question(
-            "Both learning rates go to 0.1. What will G make after 600 steps?",
+            "Both learning rates go to 0.1. What will G make after 450 steps?",
             ("better digits, sooner", "a few kinds of digit, or blobs", "the same digits as before"),
             1,
             shown=_what_g_made,

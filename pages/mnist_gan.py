@@ -17,8 +17,8 @@ st.title("A GAN on MNIST")
 st.markdown(
     "The playground's loop, making digits: k steps of logistic regression for D (real digits "
     "labelled 1, generated ones 0), then one step of G. The defaults make recognisable digits within "
-    "about 450 steps (the scenario 'A stable GAN': a Fréchet distance under 120 on seeds 0–4; in class, its "
-    "'Jump to the trained run' shows step 450 at once). The numbers come from a small digit classifier "
+    "about 300 steps (the scenario 'A stable GAN': a Fréchet distance under 120 on seeds 0–4; in class, its "
+    "'Jump to the trained run' shows step 300 at once). The numbers come from a small digit classifier "
     "trained once on the data in use."
 )
 buttons = st.sidebar.container()

@@ -39,7 +39,7 @@ def test_the_shipped_runs_fit_the_budget_and_nothing_else_lies_in_the_folder():
 def test_a_run_made_again_shows_what_the_shipped_run_shows():
     """Reproducible: the MNIST GAN's shortest scenario made again here is its scenario's run at its step,
     and shows the same claim and answer. (Made on one machine with one thread count the weights are
-    the same bit for bit; another CPU or thread count sums in another order, and 450 GAN steps
+    the same bit for bit; another CPU or thread count sums in another order, and 300 GAN steps
     carry that rounding far.)"""
     scenario = find("mnist_gan", "loss_one")
     again = saved_run.load(warm_start.make("mnist_gan", scenario), "mnist_gan")
