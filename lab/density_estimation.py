@@ -208,11 +208,11 @@ def gan_log_density(
     GAN_BIN (each moved to its bin's mean), so that n can be large; the same samples every time.
     The squared distances are expanded, |x|^2 + |c|^2 - 2 x.c, in float32 (errors ~1e-3 nats)."""
     fake = gan.sample(samples, torch.Generator().manual_seed(gan.config.seed + 5)).double()
-    cell = torch.round(fake / GAN_BIN).long()
-    cell -= cell.min(0).values
+    ij = torch.round(fake / GAN_BIN).long()  # each sample's bin, (column, row)
+    ij -= ij.min(0).values
     # speed: each bin one integer, row-major, so that unique sorts numbers, not rows (the same bins)
     _, inverse, counts = torch.unique(
-        cell[:, 0] * (int(cell[:, 1].max()) + 1) + cell[:, 1], return_inverse=True, return_counts=True
+        ij[:, 0] * (int(ij[:, 1].max()) + 1) + ij[:, 1], return_inverse=True, return_counts=True
     )
     centres = (
         torch.zeros(len(counts), 2, dtype=fake.dtype).index_add_(0, inverse, fake) / counts[:, None]
