@@ -72,7 +72,7 @@ class Runner:
         self._playing = False
         self._until: int | None = None  # play_until's target step
         self._error: str | None = None
-        self._snapshot: Any = None
+        self._snapshot: tuple[int, Any] | None = None  # (the step it shows, the snapshot): one attribute
         self._wanted = False  # the page asked for a snapshot since the last one
         self._chunk = 1
         self._rate = (time.monotonic(), trainer.step_count, 0.0)  # (time, step, steps/s)
@@ -152,21 +152,22 @@ class Runner:
         self._touch()
 
     def snapshot(self) -> Any:
-        """The latest snapshot (computed now if there is none yet).
+        """The latest snapshot; while the run plays it may be a chunk behind, once it stopped it shows
+        the step the status says (computed now if it does not yet).
 
         Asking also orders a fresh one from the training thread, for the next call: snapshots
-        are only computed as often as somebody looks at them. Once there is one, asking never
+        are only computed as often as somebody looks at them. While the run plays, asking never
         waits for a training chunk (a chunk that measures can hold the run for a second).
         """
         self._touch()
         self._wanted = True
         latest = self._snapshot
-        if latest is not None:
-            return latest
-        with self._lock:
-            if self._snapshot is None:
+        if latest is not None and (self._playing or latest[0] == self._trainer.step_count):
+            return latest[1]
+        with self._lock:  # stopped (by itself at its target step, say) since the last snapshot
+            if self._snapshot is None or self._snapshot[0] != self._trainer.step_count:
                 self._refresh_snapshot()
-            return self._snapshot
+            return self._snapshot[1]
 
     def read(self, look: Callable[[Any], Any]) -> Any:
         """`look(trainer)` now, under the run's lock: a consistent view between two training chunks
@@ -332,7 +333,7 @@ class Runner:
 
     def _refresh_snapshot(self) -> None:
         self._snapshot_time = time.monotonic()
-        self._snapshot = self._look(self._trainer)
+        self._snapshot = (self._trainer.step_count, self._look(self._trainer))
         self._wanted = False
 
 
