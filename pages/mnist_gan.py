@@ -7,19 +7,20 @@ from lab.gan.mnist_gan import EVAL_EVERY, MNISTSnapshot
 from lab.plots import mnist_gan as plots
 from lab.plots.playground import loss_chart
 from lab.plots.raster import image_grid
-from lab.scenarios import mnist_outcome
+from lab.scenarios import find, mnist_outcome
 from lab.ui import live, projector, scenarios, slow_motion
 from lab.ui.mnist_gan_controls import mnist_gan_config_sidebar
 from lab.ui.page import run_through_app
 
 run_through_app()
+stable = find("mnist_gan", "stable").steps
 st.title("A GAN on MNIST")
 st.markdown(
     "The playground's loop, making digits: k steps of logistic regression for D (real digits "
     "labelled 1, generated ones 0), then one step of G. The defaults make recognisable digits within "
-    "about 300 steps (the scenario 'A stable GAN': a Fréchet distance under 120 on seeds 0–4; in class, its "
-    "'Jump to the trained run' shows step 300 at once). The numbers come from a small digit classifier "
-    "trained once on the data in use."
+    f"about {stable:,} steps (the scenario 'A stable GAN': a Fréchet distance under 120 on seeds 0–4; in class, "
+    f"its 'Jump to the trained run' shows step {stable:,} at once). The numbers come from a small digit "
+    "classifier trained once on the data in use."
 )
 buttons = st.sidebar.container()
 config = mnist_gan_config_sidebar()
