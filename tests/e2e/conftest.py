@@ -1,14 +1,22 @@
-"""Browser-test fixtures: one app server per module, one fresh Chromium page per test."""
+"""Browser-test fixtures: one app server per test worker (as a class shares one server), a fresh
+page of its own per test in the worker's one Chromium. Tests that need a server of their own (its
+log, its replicas, its class store) start it themselves."""
 
 import pytest
 
-from tests.e2e.server import browser_page, streamlit_app
+from tests.e2e.server import browser_page, close_browser, streamlit_app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_url():
     with streamlit_app() as url:
         yield url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_workers_chromium():
+    yield
+    close_browser()
 
 
 @pytest.fixture

@@ -1,21 +1,69 @@
-"""The browser tests' helpers: the app and Chromium come from `bench.browser` (one implementation
-for the tests and the benchmarks); here what only tests need: artifacts, Play, skipping."""
+"""The browser tests' helpers: the app comes from `bench.browser` (one implementation for the tests
+and the benchmarks); here what only tests need: one Chromium per test worker, artifacts, Play, skipping."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bench.browser import (  # noqa: F401  (re-exported for the tests)
     CHROMIUM,
+    CHROMIUM_FLAGS,
     ROOT,
-    browser_page,
     step_count,
     streamlit_app,
     wait_until_idle,
 )
+
+_worker: dict[str, Any] = {}  # this test worker's Playwright and Chromium, once launched
+
+
+def _browser():
+    """This test worker's Chromium, launched on first use (a launch costs about a second) and again
+    if it has gone; closed at the end of the test session (`tests/e2e/conftest.py`)."""
+    if "browser" not in _worker or not _worker["browser"].is_connected():
+        from playwright.sync_api import sync_playwright
+
+        _worker.setdefault("playwright", sync_playwright().start())
+        _worker["browser"] = _worker["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+        )
+    return _worker["browser"]
+
+
+def close_browser() -> None:
+    if "playwright" in _worker:
+        if _worker.get("browser") is not None and _worker["browser"].is_connected():
+            _worker["browser"].close()
+        _worker.pop("playwright").stop()
+        _worker.clear()
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """The worker's Chromium; every context opened in it meanwhile (each student's, each page's) is
+    closed afterwards, as closing a Chromium of one's own would close them: a fresh browser's state
+    for each test, without a launch each."""
+    browser = _browser()
+    before = list(browser.contexts)
+    try:
+        yield browser
+    finally:
+        for context in browser.contexts:
+            if context not in before:
+                context.close()
+
+
+@contextmanager
+def browser_page(width: int = 1600, height: int = 1100) -> Iterator:
+    """A page of its own (its own context: its own cookies and websocket) in the worker's Chromium."""
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": width, "height": height})
 
 
 def chromium_available() -> bool:

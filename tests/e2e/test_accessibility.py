@@ -4,8 +4,8 @@ before and after Play: no critical and no serious violation."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from bench.browser import LESSONS, chromium, first_picture
-from tests.e2e.server import browser_page, play_a_moment, skip_without_browser, wait_until_idle
+from bench.browser import LESSONS, first_picture
+from tests.e2e.server import browser_page, chromium, play_a_moment, skip_without_browser, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 skip_without_browser()

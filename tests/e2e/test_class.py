@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from bench.browser import app_server, chromium, wait_until_idle
+from bench.browser import app_server, wait_until_idle
 from lab.scenarios import find
-from tests.e2e.server import artifact, skip_without_browser, step_count
+from tests.e2e.server import artifact, chromium, skip_without_browser, step_count
 from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e

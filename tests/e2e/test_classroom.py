@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bench.browser import app_server, chromium, open_session
-from tests.e2e.server import play_until, skip_without_browser, step_count
+from bench.browser import app_server, open_session
+from tests.e2e.server import chromium, play_until, skip_without_browser, step_count
 
 pytestmark = pytest.mark.e2e
 skip_without_browser()

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bench import postgres
-from bench.browser import ROOT, app_server, chromium, free_port, healthy
-from tests.e2e.server import browser_page, skip_without_browser, step_count, wait_until_idle
+from bench.browser import ROOT, app_server, free_port, healthy
+from tests.e2e.server import browser_page, chromium, skip_without_browser, step_count, wait_until_idle
 from tests.e2e.test_class import answer, start_class
 
 pytestmark = pytest.mark.e2e
