@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import torch
@@ -139,7 +139,8 @@ class ThreeWays:
             self._score()
 
     def _score(self) -> None:
-        self.view = view = densities(self)
+        binned = binned_samples(self.gan)  # one draw of G's samples, for the grid and the held-out points
+        self.view = view = densities(self, binned)
         row = {f"{m}_{d}": value for m in MODELS for d, value in divergences(view, m).items()}
         x = self.held_out[:SCORED]
         held = x.double().numpy()
@@ -151,7 +152,7 @@ class ThreeWays:
             )
         # all three smoothed by SMOOTHING: the GAN's only likelihood
         row["mixture_smoothed_ll"] = float(mixture_log_density(self.mixture, held).mean())
-        row["gan_smoothed_ll"] = float(gan_log_density(self.gan, held).mean())
+        row["gan_smoothed_ll"] = float(kernel_log_density(binned, held).mean())
         row["vae_smoothed_ll"] = float(vae_log_density(self.vae, held).mean())
         self.scores.append(self.step_count, row)
 
@@ -199,14 +200,17 @@ def mixture_log_density(mixture: MixtureEM, x: np.ndarray, smoothing: float = SM
     return np.logaddexp.reduce(log_components + np.log(mixture.weights_), axis=1)
 
 
+class BinnedSamples(NamedTuple):
+    """The GAN's samples counted in bins of width GAN_BIN: each bin's mean, and its share of the samples."""
+
+    centres: torch.Tensor  # (bins, 2), float32
+    log_share: torch.Tensor  # (bins,): log(count / n)
+
+
 @torch.no_grad()
-def gan_log_density(
-    gan: GANTrainer, x: np.ndarray, samples: int = GAN_SAMPLES, smoothing: float = SMOOTHING
-) -> np.ndarray:
-    """log of the GAN's samples smoothed by a Gaussian of width h: the kernel density estimate
-    1/n sum_i N(x; G(z_i), h^2 I) in log space, with the n samples first counted in bins of width
-    GAN_BIN (each moved to its bin's mean), so that n can be large; the same samples every time.
-    The squared distances are expanded, |x|^2 + |c|^2 - 2 x.c, in float32 (errors ~1e-3 nats)."""
+def binned_samples(gan: GANTrainer, samples: int = GAN_SAMPLES) -> BinnedSamples:
+    """n samples of G, the same every time, counted in bins of width GAN_BIN (each moved to its
+    bin's mean), so that n can be large."""
     fake = gan.sample(samples, torch.Generator().manual_seed(gan.config.seed + 5)).double()
     ij = torch.round(fake / GAN_BIN).long()  # each sample's bin, (column, row)
     ij -= ij.min(0).values
@@ -217,15 +221,31 @@ def gan_log_density(
     centres = (
         torch.zeros(len(counts), 2, dtype=fake.dtype).index_add_(0, inverse, fake) / counts[:, None]
     ).float()
+    return BinnedSamples(centres, counts.float().log() - math.log(samples))
+
+
+def kernel_log_density(binned: BinnedSamples, x: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
+    """log of the binned samples smoothed by a Gaussian of width h: the kernel density estimate
+    1/n sum_i N(x; x_i, h^2 I) in log space. The squared distances are expanded, |x|^2 + |c|^2 - 2 x.c,
+    in float32 (errors ~1e-3 nats)."""
     scale = 0.5 / smoothing**2
-    per_centre = counts.float().log() - math.log(samples) - scale * centres.pow(2).sum(1)
+    per_centre = binned.log_share - scale * binned.centres.pow(2).sum(1)
     logs = []
     for chunk in torch.as_tensor(x, dtype=torch.float32).split(CHUNK):
         per_point = -scale * chunk.pow(2).sum(1, keepdim=True)
         logs.append(
-            torch.logsumexp(torch.addmm(per_point + per_centre, chunk, centres.T, alpha=2 * scale), dim=1)
+            torch.logsumexp(
+                torch.addmm(per_point + per_centre, chunk, binned.centres.T, alpha=2 * scale), dim=1
+            )
         )
     return (torch.cat(logs).double() - math.log(2 * math.pi * smoothing**2)).numpy()
+
+
+def gan_log_density(
+    gan: GANTrainer, x: np.ndarray, samples: int = GAN_SAMPLES, smoothing: float = SMOOTHING
+) -> np.ndarray:
+    """log of the GAN's samples smoothed by a Gaussian of width h (`binned_samples`, `kernel_log_density`)."""
+    return kernel_log_density(binned_samples(gan, samples), x, smoothing)
 
 
 def vae_log_density(vae: VAETrainer, x: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
@@ -234,14 +254,17 @@ def vae_log_density(vae: VAETrainer, x: np.ndarray, smoothing: float = SMOOTHING
     return torch.cat([log_marginal(vae.model, c, points=101, smoothing=smoothing) for c in chunks]).numpy()
 
 
-def densities(three: ThreeWays) -> Densities:
-    """p_data and the three models' densities on the grid, all smoothed by SMOOTHING."""
+def densities(three: ThreeWays, binned: BinnedSamples | None = None) -> Densities:
+    """p_data and the three models' densities on the grid, all smoothed by SMOOTHING (the GAN's from
+    `binned`, its samples, where they are drawn already)."""
     axis, points, cell = grid_2d(REACH * three.p_data.extent, three.grid)
     shape = (three.grid, three.grid)
     log_p = {
         "p_data": three.p_data.smoothed(SMOOTHING).log_prob(points).numpy().reshape(shape),
         "mixture": mixture_log_density(three.mixture, points).reshape(shape),
-        "gan": gan_log_density(three.gan, points).reshape(shape),
+        "gan": kernel_log_density(
+            binned if binned is not None else binned_samples(three.gan), points
+        ).reshape(shape),
         "vae": vae_log_density(three.vae, points).reshape(shape),
     }
     return Densities(axis, cell, log_p, _samples(three, SAMPLES_SHOWN))
