@@ -29,7 +29,8 @@ def _browser():
     if "browser" not in _worker or not _worker["browser"].is_connected():
         from playwright.sync_api import sync_playwright
 
-        _worker.setdefault("playwright", sync_playwright().start())
+        if "playwright" not in _worker:
+            _worker["playwright"] = sync_playwright().start()
         _worker["browser"] = _worker["playwright"].chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_FLAGS
         )
