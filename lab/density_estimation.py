@@ -241,13 +241,6 @@ def kernel_log_density(binned: BinnedSamples, x: np.ndarray, smoothing: float = 
     return (torch.cat(logs).double() - math.log(2 * math.pi * smoothing**2)).numpy()
 
 
-def gan_log_density(
-    gan: GANTrainer, x: np.ndarray, samples: int = GAN_SAMPLES, smoothing: float = SMOOTHING
-) -> np.ndarray:
-    """log of the GAN's samples smoothed by a Gaussian of width h (`binned_samples`, `kernel_log_density`)."""
-    return kernel_log_density(binned_samples(gan, samples), x, smoothing)
-
-
 def vae_log_density(vae: VAETrainer, x: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
     """log p(x) of the VAE smoothed by a Gaussian of width h, by quadrature over the latent plane."""
     chunks = torch.as_tensor(x).split(CHUNK)

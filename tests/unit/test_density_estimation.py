@@ -16,9 +16,10 @@ from lab.density_estimation import (
     Densities,
     ThreeWays,
     ThreeWaysConfig,
+    binned_samples,
     densities,
     divergences,
-    gan_log_density,
+    kernel_log_density,
     mixture_log_density,
     three_ways_snapshot,
     vae_log_density,
@@ -59,7 +60,9 @@ def test_every_models_held_out_number_averages_over_the_same_points():
     assert first["mixture_smoothed_ll"] == pytest.approx(
         float(mixture_log_density(three.mixture, held).mean())
     )
-    assert first["gan_smoothed_ll"] == pytest.approx(float(gan_log_density(three.gan, held).mean()))
+    assert first["gan_smoothed_ll"] == pytest.approx(
+        float(kernel_log_density(binned_samples(three.gan), held).mean())
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +84,7 @@ def test_the_binned_kernel_estimate_is_the_kernel_estimate_of_the_same_samples(g
             for c in torch.as_tensor(points).split(400)
         ]
     ) - math.log(n * 2 * math.pi * SMOOTHING**2)
-    ours = gan_log_density(grid_gan, points, samples=n)
+    ours = kernel_log_density(binned_samples(grid_gan, n), points)
     where_mass = exact.numpy() > -5
     assert where_mass.sum() > 100
     np.testing.assert_allclose(ours[where_mass], exact.numpy()[where_mass], atol=0.05)
@@ -94,7 +97,7 @@ def test_the_gans_divergences_settle_at_its_number_of_samples(grid_gan):
     log_data = grid_gan.p_data.smoothed(SMOOTHING).log_prob(points).numpy().reshape(GRID, GRID)
 
     def kls(samples: int) -> dict[str, float]:
-        log_gan = gan_log_density(grid_gan, points, samples=samples).reshape(GRID, GRID)
+        log_gan = kernel_log_density(binned_samples(grid_gan, samples), points).reshape(GRID, GRID)
         return divergences(Densities(axis, cell, {"p_data": log_data, "gan": log_gan}, {}), "gan")
 
     now, doubled = kls(GAN_SAMPLES), kls(2 * GAN_SAMPLES)
@@ -121,7 +124,7 @@ def _smoothed_samples(model: str, three: ThreeWays, n: int, rng: np.random.Gener
 
 LOG_DENSITY = {
     "mixture": lambda three, x: mixture_log_density(three.mixture, x),
-    "gan": lambda three, x: gan_log_density(three.gan, x),
+    "gan": lambda three, x: kernel_log_density(binned_samples(three.gan), x),
     "vae": lambda three, x: vae_log_density(three.vae, x),
 }
 
