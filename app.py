@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from lab import memory
 from lab.ui import classroom, keep, link, projector
 from lab.ui.errors import friendly_errors
 from lab.ui.page import LESSON_PAGES
 from lab.ui.style import apply_style
+
+memory.freeze_the_imports()  # once per server: later collections skip what lives as long as it does
 
 st.set_page_config(page_title="GAN · VAE Lab", page_icon=":material/science:", layout="wide")
 apply_style()

@@ -63,8 +63,9 @@ class SideBySide:
     on networks this small, since each holds Python's lock between torch's short kernels. `runs`
     are then this process's copies, brought to the state their runs reached whenever they are read,
     so views read them as they would read one trainer. Parallel runs must share no random state with
-    this process (GANTrainers draw from generators of their own) and `build` must pickle (a
-    module's function, or a `functools.partial` of one)."""
+    this process (GANTrainers draw from generators of their own) and must pickle: each process gets a
+    pickled copy of its run as built here, so `build`'s work (a discriminator's head start, say) is
+    done once."""
 
     def __init__(
         self,
@@ -82,7 +83,7 @@ class SideBySide:
         self.steps_ahead = 0  # steps the parallel runs took that the copies have not caught up with
         self.pool = _Pool.shared(len(self.copies)) if parallel else None
         if self.pool is not None:
-            self.key = self.pool.build(build, [side for _, side in titled], self.copies)
+            self.key = self.pool.build(self.copies)
             weakref.finalize(self, self.pool.drop, self.key)
 
     @property
@@ -168,11 +169,10 @@ class _Pool:
                     pool.processes.append(_start())
             return pool
 
-    def build(self, build: Callable[[Any], Trainer], sides: Sequence[Any], runs: Sequence[Trainer]) -> int:
-        """Make each run in its process, in the state of this process's copy; the runs' key."""
+    def build(self, runs: Sequence[Trainer]) -> int:
+        """Keep a copy of each run in its process (the run pickled whole, not built again); the runs' key."""
         key = next(self.keys)
-        made = [(build, side, run.state_dict()) for side, run in zip(sides, runs, strict=True)]
-        self.ask_each(key, "build", made)
+        self.ask_each(key, "build", runs)
         return key
 
     def catch_up(self, key: int, copies: Sequence[Trainer]) -> None:
@@ -224,7 +224,7 @@ def _start() -> subprocess.Popen:
 
 
 def serve() -> None:
-    """A pool process's loop: keep runs by key; build, step, update, load, read them as the server asks on
+    """A pool process's loop: keep the runs it is sent, by key; step, update, load, read them as the server asks on
     stdin; answer each on stdout (what prints goes to stderr)."""
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -241,9 +241,7 @@ def serve() -> None:
         try:
             answer = None
             if what == "build":
-                build, side, state = argument
-                runs[key] = build(side)
-                runs[key].load_state_dict(state)
+                runs[key] = argument
                 sent[key] = {}
             elif what == "step":
                 answer = runs[key].step(argument)

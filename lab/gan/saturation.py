@@ -178,17 +178,26 @@ def saturation_sides(config: SaturationConfig) -> list[tuple[str, SaturationConf
     return [(TITLES[kind], replace(config, generator_loss=kind)) for kind in GENERATOR_LOSSES]
 
 
-def saturation_run(config: SaturationConfig, device: torch.device | None = None) -> GANTrainer:
-    """One GAN of the comparison, after `config.d_pretrain` steps of D alone against the initial G."""
+def saturation_run(
+    config: SaturationConfig, device: torch.device | None = None, head_start: dict | None = None
+) -> GANTrainer:
+    """One GAN of the comparison, after `config.d_pretrain` steps of D alone against the initial G;
+    or, given `head_start` (the state of a run of the same seed after them), starting from there."""
     p_data = toy.get(config.data)
     trainer = GANTrainer(config, p_data, *toy_nets(config, p_data.dim), device=device)
-    trainer.pretrain_d(config.d_pretrain)
+    if head_start is None:
+        trainer.pretrain_d(config.d_pretrain)
+    else:
+        trainer.load_state_dict(head_start)
     return trainer
 
 
 def saturation_runs(config: SaturationConfig, device: torch.device | None = None) -> SideBySide:
-    """The three GANs of `saturation_sides`, trained together."""
-    return SideBySide(config, saturation_sides, partial(saturation_run, device=device), parallel=True)
+    """The three GANs of `saturation_sides`, trained together. D's head start does not depend on G's
+    loss, so it is trained once and each of the three starts from it."""
+    head_start = saturation_run(config, device).state_dict()
+    build = partial(saturation_run, device=device, head_start=head_start)
+    return SideBySide(config, saturation_sides, build, parallel=True)
 
 
 @torch.no_grad()

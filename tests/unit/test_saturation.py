@@ -15,7 +15,7 @@ from scipy.stats import norm
 from lab.data import toy
 from lab.gan.losses import GENERATOR_LOSSES
 from lab.gan.optimal_d import DConfig, DTrainer
-from lab.gan.playground import toy_gan
+from lab.gan.playground import toy_gan, toy_nets
 from lab.gan.saturation import (
     STALL_STEPS,
     STRONG_D,
@@ -27,7 +27,8 @@ from lab.gan.saturation import (
     triple_snapshot,
 )
 from lab.gan.theory import expected_log_ratio
-from lab.gan.trainer import GANConfig
+from lab.gan.trainer import GANConfig, GANTrainer
+from tests.unit.test_protocol import assert_identical
 
 SMALL = SaturationConfig(width=32, depth=2, batch_size=64)
 
@@ -72,6 +73,28 @@ def test_each_side_by_side_run_is_the_playground_run_of_its_loss_bit_for_bit():
             np.testing.assert_array_equal(run.history[name], single.history[name])
         for p, q in zip(run.G.parameters(), single.G.parameters(), strict=True):
             assert torch.equal(p, q)
+
+
+def test_ds_head_start_is_trained_once_and_each_run_goes_on_as_if_it_had_trained_its_own(monkeypatch):
+    config = dataclasses.replace(SMALL, d_pretrain=20, k=2, seed=3)
+    calls = []
+    pretrain = GANTrainer.pretrain_d
+    monkeypatch.setattr(GANTrainer, "pretrain_d", lambda self, n: (calls.append(n), pretrain(self, n)))
+    together = saturation_runs(config)
+    assert calls == [20]
+    monkeypatch.undo()
+    alone = []
+    for kind in GENERATOR_LOSSES:
+        side = dataclasses.replace(config, generator_loss=kind)
+        run = GANTrainer(side, toy.get(side.data), *toy_nets(side, 2))
+        run.pretrain_d(20)
+        alone.append(run)
+    together.step(6)
+    for run in alone:
+        run.step(6)
+    for run, own in zip(together.runs, alone, strict=True):
+        assert run.config.generator_loss == own.config.generator_loss
+        assert_identical(run.state_dict(), own.state_dict())
 
 
 def test_a_strong_discriminator_kills_the_minimax_gradient_only():

@@ -1,6 +1,7 @@
 """Runs side by side in processes of their own (`SideBySide(parallel=True)`) against the same runs
 stepped in turn in this process: the processes change nothing a student can see."""
 
+import os
 from functools import partial
 from typing import Any
 
@@ -42,6 +43,20 @@ def test_a_saved_state_loaded_into_runs_in_processes_continues_as_in_turn():
         trainer.load_state_dict(source.state_dict())
         trainer.step(5)
     assert apart.step_count == 11
+    assert_identical(apart.state_dict(), in_turn.state_dict())
+
+
+def _built_here_only(config: Figure1Config, home: int):
+    assert os.getpid() == home, "built again in a run's process"
+    return figure1_run(config)
+
+
+def test_each_process_is_given_its_run_as_built_here_not_built_again():
+    """A run's `build` may be costly (D's head start): the processes get the runs pickled."""
+    apart = SideBySide(SMALL, Figure1Config.sides, partial(_built_here_only, home=os.getpid()), parallel=True)
+    apart.step(3)
+    in_turn = _runs(SMALL, parallel=False)
+    in_turn.step(3)
     assert_identical(apart.state_dict(), in_turn.state_dict())
 
 
