@@ -243,8 +243,7 @@ def kernel_log_density(binned: BinnedSamples, x: np.ndarray, smoothing: float = 
 
 def vae_log_density(vae: VAETrainer, x: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
     """log p(x) of the VAE smoothed by a Gaussian of width h, by quadrature over the latent plane."""
-    chunks = torch.as_tensor(x).split(CHUNK)
-    return torch.cat([log_marginal(vae.model, c, points=101, smoothing=smoothing) for c in chunks]).numpy()
+    return log_marginal(vae.model, torch.as_tensor(x), points=101, smoothing=smoothing).numpy()
 
 
 def densities(three: ThreeWays, binned: BinnedSamples | None = None) -> Densities:

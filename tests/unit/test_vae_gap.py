@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.stats import multivariate_normal
 
 from lab.ui.vae_controls import BETAS, SIGMAS
-from lab.vae.gap import gap_at, log_joint, log_marginal
+from lab.vae.gap import CHUNK, gap_at, log_joint, log_marginal
 from lab.vae.model import VAE
 from lab.vae.trainer import GAP_EVERY, VAEConfig, VAETrainer
 
@@ -49,6 +49,15 @@ def test_quadrature_agrees_with_a_second_estimator_and_a_finer_grid(trained):
     log_prior = -0.5 * (z.pow(2).sum(1) + 2 * math.log(2 * math.pi))
     monte_carlo = torch.logsumexp(log_joint(trained.model, x, z) - log_prior, 1) - math.log(len(z))
     np.testing.assert_allclose(monte_carlo.numpy(), quadrature.numpy(), atol=0.03)
+
+
+def test_many_x_pass_in_chunks_and_each_gets_its_own_log_p_x(trained):
+    """More x than one pass holds: each row's log p(x) is what that x alone gets, to the last bit."""
+    x = torch.cat([trained.test, trained.test])[: 2 * CHUNK + 7]
+    together = log_marginal(trained.model, x, smoothing=0.15)
+    alone = torch.cat([log_marginal(trained.model, row[None], smoothing=0.15) for row in x[:: CHUNK // 2]])
+    assert together.shape == (len(x),)
+    assert torch.equal(together[:: CHUNK // 2], alone)
 
 
 def test_the_gap_shrinks_as_training_goes(trained):
