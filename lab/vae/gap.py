@@ -65,9 +65,13 @@ def log_joint(
     log_sigma = 0.5 * math.log(math.exp(2 * float(model.log_sigma)) + smoothing**2)
     dim = x.shape[1]
     log_prior = -0.5 * (z.pow(2).sum(1) + z.shape[1] * math.log(2 * math.pi))
-    # speed: one (rows, grid points) matrix, changed in place (the same operations in the same order)
-    log_lik = torch.cdist(x, f).pow_(2)  # ||x - f(z)||^2
-    log_lik.mul_(-0.5).mul_(math.exp(-2 * log_sigma)).sub_(dim * (log_sigma + 0.5 * math.log(2 * math.pi)))
+    squared = torch.cdist(x, f).pow_(2)  # ||x - f(z)||^2, (rows, grid points)
+    # speed: -0.5 * squared / sigma^2 - dim * log(sigma sqrt(2 pi)), in place (the same operations, in order)
+    log_lik = (
+        squared.mul_(-0.5)
+        .mul_(math.exp(-2 * log_sigma))
+        .sub_(dim * (log_sigma + 0.5 * math.log(2 * math.pi)))
+    )
     return log_lik.add_(log_prior[None, :])
 
 
