@@ -62,8 +62,8 @@ def draw_three_ways(snap: ThreeWaysSnapshot) -> None:
         "density of its own). Colour: the log density, from its own peak (dark) down 8 nats (white). Magenta: 500 "
         "samples of each, drawn at the same step as its density."
     )
-    table = plots.scores_table(snap).style.format(precision=3, na_rep="—")  # a GAN has no density: a dash
-    st.dataframe(table, hide_index=True)
+    table = plots.scores_table(snap).style.format(precision=3)
+    st.dataframe(table, hide_index=True, placeholder="—")  # a GAN has no density: a dash, not "None"
     st.caption(
         "Held-out log p(x), nats per point: the mixture's exact (scikit-learn's score), the VAE's by quadrature "
         "(exact for its 2-D latent; its IWAE bound, K = 20, lies below it); the GAN has none, since it defines no density, only "

@@ -8,6 +8,7 @@ def test_loads_with_three_models_and_their_numbers():
     table = at.dataframe[0].value
     assert list(table["model"]) == ["Gaussian mixture (MLE)", "GAN (implicit)", "VAE (explicit, amortised)"]
     assert table["held-out log p(x)"].isna().tolist() == [False, True, False]  # a GAN has no density
+    assert at.dataframe[0].proto.placeholder == "—"  # shown as a dash (Streamlit writes "None" by default)
     assert (table["JSD"] >= 0).all() and (table["JSD"] <= 0.6932).all()
     vae = table.iloc[2]
     assert vae["IWAE bound"] <= vae["held-out log p(x)"] + 0.05  # a bound, up to its Monte Carlo error
