@@ -83,7 +83,7 @@ class SideBySide:
         self.steps_ahead = 0  # steps the parallel runs took that the copies have not caught up with
         self.pool = _Pool.shared(len(self.copies)) if parallel else None
         if self.pool is not None:
-            self.key = self.pool.build(self.copies)
+            self.key = self.pool.keep(self.copies)
             weakref.finalize(self, self.pool.drop, self.key)
 
     @property
@@ -169,10 +169,10 @@ class _Pool:
                     pool.processes.append(_start())
             return pool
 
-    def build(self, runs: Sequence[Trainer]) -> int:
+    def keep(self, runs: Sequence[Trainer]) -> int:
         """Keep a copy of each run in its process (the run pickled whole, not built again); the runs' key."""
         key = next(self.keys)
-        self.ask_each(key, "build", runs)
+        self.ask_each(key, "keep", runs)
         return key
 
     def catch_up(self, key: int, copies: Sequence[Trainer]) -> None:
@@ -240,7 +240,7 @@ def serve() -> None:
             runs.pop(gone, None), sent.pop(gone, None)
         try:
             answer = None
-            if what == "build":
+            if what == "keep":
                 runs[key] = argument
                 sent[key] = {}
             elif what == "step":
