@@ -22,6 +22,27 @@ def d_star_label(ratio: float) -> str:
     return "D* = p_data/(p_data+p_G)" if ratio == 1 else f"D*_r = {ratio:g}·p_data/({ratio:g}·p_data+p_G)"
 
 
+DRAWN_EVERY = 4
+"""The 1-D charts draw at most every 4th point of the grid (1,000 points, denser than a chart's
+pixels): each drawn point costs the browser a hover label, and the page's first picture waits."""
+DRAWN_TOLERANCE = 0.005
+"""How far a drawn curve may stray from the grid's: a share of the curve's top (of 1 for D and D*)."""
+
+
+def drawn(snap: DSnapshot) -> np.ndarray:
+    """The grid points the 1-D charts draw: every k-th and the last, the largest k ≤ DRAWN_EVERY at
+    which straight lines between them stay within DRAWN_TOLERANCE of p_data, p_G, D and D* at every
+    grid point (a narrow p_G, or a sharp step of D*, is drawn at more points)."""
+    curves = [(snap.p_data, snap.p_data.max()), (snap.p_g, snap.p_g.max()), (snap.d, 1.0), (snap.d_star, 1.0)]
+    for every in range(DRAWN_EVERY, 1, -1):
+        i = np.unique(np.append(np.arange(0, len(snap.x), every), len(snap.x) - 1))
+        if all(
+            np.abs(np.interp(snap.x, snap.x[i], y[i]) - y).max() <= DRAWN_TOLERANCE * top for y, top in curves
+        ):
+            return i
+    return np.arange(len(snap.x))
+
+
 @template
 def _densities_layout(height: int, star: str) -> alt.TopLevelMixin:
     x = alt.X("x:Q", title="x")
@@ -65,19 +86,19 @@ def _densities_layout(height: int, star: str) -> alt.TopLevelMixin:
 
 def densities_chart(snap: DSnapshot, height: int = 340) -> dict:
     """p_data and p_G (areas, left axis) with the trained D and the optimal D* (lines, right axis)."""
-    star = d_star_label(snap.config.ratio)
+    star, i = d_star_label(snap.config.ratio), drawn(snap)
     densities = pd.DataFrame(
         {
-            "x": np.tile(snap.x, 2),
-            "value": np.concatenate([snap.p_data, snap.p_g]),
-            "which": np.repeat(["p_data", "p_G"], len(snap.x)),
+            "x": np.tile(snap.x[i], 2),
+            "value": np.concatenate([snap.p_data[i], snap.p_g[i]]),
+            "which": np.repeat(["p_data", "p_G"], len(i)),
         }
     )
     discriminators = pd.DataFrame(
         {
-            "x": np.tile(snap.x, 2),
-            "value": np.concatenate([snap.d, snap.d_star]),
-            "which": np.repeat(["D (trained)", star], len(snap.x)),
+            "x": np.tile(snap.x[i], 2),
+            "value": np.concatenate([snap.d[i], snap.d_star[i]]),
+            "which": np.repeat(["D (trained)", star], len(i)),
         }
     )
     return with_data(
@@ -102,7 +123,10 @@ def _gap_layout(height: int) -> alt.TopLevelMixin:
 
 def gap_chart(snap: DSnapshot, height: int = 170) -> dict:
     """|D − D*| over x; grey: the region holding 98 % of the mass; dashed: 0.05."""
-    gap = pd.DataFrame({"x": snap.x, "gap": np.abs(snap.d - snap.d_star), "bulk": snap.bulk.astype(float)})
+    i = drawn(snap)
+    gap = pd.DataFrame(
+        {"x": snap.x[i], "gap": np.abs(snap.d - snap.d_star)[i], "bulk": snap.bulk[i].astype(float)}
+    )
     return with_data(_gap_layout(height), gap=gap.round(5), tolerance=pd.DataFrame({"y": [0.05]}))
 
 

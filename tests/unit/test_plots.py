@@ -8,12 +8,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
+from lab.gan.optimal_d import DConfig, DTrainer, FixedGenerator, d_snapshot
 from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as gan2d
 from lab.plots.contour import contour_segments
+from lab.plots.optimal_d import densities_chart, gap_chart
 from lab.plots.raster import colorize, png_data_url
 from lab.plots.vega import PROJECTOR_FONT, PROJECTOR_LINE, for_projector
 from lab.ui.projector import _arrow_datasets
@@ -302,3 +306,50 @@ def test_on_a_dark_page_grey_ink_turns_light_and_a_heat_maps_marks_keep_theirs()
     assert (
         dark["layer"][1]["mark"]["color"] == "#222222" and dark["config"]["axis"]["labelColor"] == "#ffffff"
     )
+
+
+P_G_MEANS = st.floats(-3.0, 3.0)  # the sidebar's sliders for p_G, ends included
+P_G_STDS = st.floats(0.1, 2.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.sampled_from(["gaussian1d", "bimodal1d", "trimodal1d"]),
+    means=st.lists(P_G_MEANS, min_size=1, max_size=2),
+    stds=st.tuples(P_G_STDS, P_G_STDS),
+    second=st.floats(0.05, 0.95),
+    steps=st.sampled_from([0, 200]),
+)
+@example(data="gaussian1d", means=[3.0, -3.0], stds=(0.1, 2.0), second=0.95, steps=0)
+def test_the_d_star_charts_draw_every_curve_as_the_grid_holds_it(data, means, stds, second, steps):
+    """The 1-D D* charts draw a share of the grid's points: read back from the chart, each curve,
+    joined by straight lines, is within 0.5 % of its top (of 1 for D and D*) of its value at every
+    grid point, whatever p_G the sliders make."""
+    weights = (1.0,) if len(means) == 1 else (1 - second, second)
+    config = DConfig(data=data, p_g=FixedGenerator(tuple(means), stds[: len(means)], weights))
+    trainer = DTrainer(config)
+    trainer.step(steps)
+    snap = d_snapshot(trainer)
+    frames = densities_chart(snap)["datasets"]
+    star = next(name for name in frames["discriminators"]["which"].unique() if name != "D (trained)")
+    shown = {
+        "p_data": (frames["densities"], "p_data", snap.p_data, snap.p_data.max()),
+        "p_G": (frames["densities"], "p_G", snap.p_g, snap.p_g.max()),
+        "D": (frames["discriminators"], "D (trained)", snap.d, 1.0),
+        "D*": (frames["discriminators"], star, snap.d_star, 1.0),
+    }
+    for name, (frame, which, grid, top) in shown.items():
+        curve = frame[frame["which"] == which]
+        ends = curve["x"].iloc[[0, -1]]
+        np.testing.assert_allclose(ends, snap.x[[0, -1]], atol=1e-5, err_msg=name)  # the whole grid's reach
+        joined = np.interp(snap.x, curve["x"], curve["value"])
+        assert np.abs(joined - grid).max() <= 0.005 * top + 1e-5, name  # + the chart's rounding to 5 places
+
+
+def test_at_the_lessons_defaults_the_d_star_charts_draw_a_quarter_of_the_grid():
+    """The point of drawing fewer: at every data set's defaults the browser gets 251 of 1,000 points."""
+    for data in ("gaussian1d", "bimodal1d", "trimodal1d"):
+        snap = d_snapshot(DTrainer(DConfig(data=data)))
+        frames = densities_chart(snap)["datasets"]
+        assert len(snap.x) == 1000 and len(frames["densities"]) == 2 * 251, data
+        assert len(gap_chart(snap)["datasets"]["gap"]) == 251, data
