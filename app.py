@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab import memory
+from lab import device, memory
 from lab.ui import classroom, keep, link, projector
 from lab.ui.errors import friendly_errors
 from lab.ui.page import LESSON_PAGES
@@ -34,3 +34,4 @@ with friendly_errors(f"showing {pages.title}"):
 link.lesson_link_popover(pages.url_path)
 keep.figure_export()
 link.finish(notices)
+device.import_the_compiler_in_background()  # once per server: the first lesson's optimizers wait for none
