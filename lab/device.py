@@ -33,13 +33,13 @@ def pick_device() -> torch.device:
 
 
 @functools.cache
-def import_the_compiler_in_background(after: float = 1.0) -> threading.Thread:
-    """Import torch._dynamo on a thread of its own, `after` seconds from now, once per process; that
-    thread. torch.optim imports it when the process makes its first optimizer (1.5 s on one core),
-    which the first lesson a student opens would wait for. Called when the home page's script ends,
-    it waits a second, not to slow the page's picture (the browser fetches it then), and is done by
-    the first click."""
-    thread = threading.Timer(after, importlib.import_module, args=("torch._dynamo",))
+def import_the_compiler_in_background() -> threading.Thread:
+    """Import torch._dynamo on a thread of its own, a second from now, once per process; that thread.
+    torch.optim imports it when the process makes its first optimizer (1.5 s on one core), which the
+    first lesson a student opens would wait for. Called when the home page's script ends, it waits a
+    second, not to slow the page's picture (the browser fetches it then), and is done by the first
+    click."""
+    thread = threading.Timer(1.0, importlib.import_module, args=("torch._dynamo",))
     thread.name, thread.daemon = "lab-import-dynamo", True
     thread.start()
     return thread

@@ -17,7 +17,7 @@ from lab.gan.playground import playground_snapshot, toy_gan
 from lab.gan.trainer import GANConfig
 from lab.plots import playground as gan2d
 from lab.plots.contour import contour_segments
-from lab.plots.optimal_d import densities_chart, gap_chart
+from lab.plots.optimal_d import d_star_label, densities_chart, gap_chart
 from lab.plots.raster import colorize, png_data_url
 from lab.plots.vega import PROJECTOR_FONT, PROJECTOR_LINE, for_projector
 from lab.ui.projector import _arrow_datasets
@@ -331,7 +331,7 @@ def test_the_d_star_charts_draw_every_curve_as_the_grid_holds_it(data, means, st
     trainer.step(steps)
     snap = d_snapshot(trainer)
     frames = densities_chart(snap)["datasets"]
-    star = next(name for name in frames["discriminators"]["which"].unique() if name != "D (trained)")
+    star = d_star_label(config.ratio)
     shown = {
         "p_data": (frames["densities"], "p_data", snap.p_data, snap.p_data.max()),
         "p_G": (frames["densities"], "p_G", snap.p_g, snap.p_g.max()),
